@@ -1,0 +1,59 @@
+package dev.switchboard.engine;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * One device's live session. Every call fails with {@link EngineException} when the network
+ * refuses it; none blocks the caller.
+ */
+public interface EngineSession {
+
+  /** Asks for a pairing code to link by phone number instead of QR: {@code ABCD-EFGH}. */
+  Future<String> requestPairingCode(String phoneNumber);
+
+  /** Sends a message; completes when the network accepted it. */
+  Future<Void> send(OutboundMessage message);
+
+  /** Sends read receipts for these messages of a chat. */
+  Future<Void> markRead(String chatId, List<String> messageIds);
+
+  /** composing, recording, paused, available or unavailable; {@code chatId} may be null. */
+  Future<Void> sendPresence(String chatId, String state);
+
+  /** {@code {"exists": bool, "jid": "..."}}. */
+  Future<JsonObject> onWhatsApp(String phoneNumber);
+
+  /** Items {@code {"jid","phone","name"}}. */
+  Future<JsonArray> contacts();
+
+  /** Items {@code {"groupId","subject","participantCount"}}. */
+  Future<JsonArray> groups();
+
+  /** The new group's metadata, as {@link #groupMetadata}. */
+  Future<JsonObject> createGroup(String subject, List<String> participantJids);
+
+  /** {@code {"groupId","subject","owner","participants":[{"jid","admin"}],"admins":[...]}}. */
+  Future<JsonObject> groupMetadata(String groupId);
+
+  /** {@code action} is add, remove, promote or demote; result items {@code {"jid","status"}}. */
+  Future<JsonArray> updateParticipants(String groupId, String action, List<String> participantJids);
+
+  Future<Void> leaveGroup(String groupId);
+
+  /** The invite code of a group this device administers. */
+  Future<String> inviteCode(String groupId);
+
+  /** Joins by invite code; the group's metadata. */
+  Future<JsonObject> joinGroup(String inviteCode);
+
+  Future<Void> rejectCall(String callId, String callerJid);
+
+  /** Ends the connection and keeps the credentials (for a restart or a move to another node). */
+  Future<Void> disconnect();
+
+  /** Logs the device out of WhatsApp; the credentials are dead afterwards. */
+  Future<Void> logout();
+}
