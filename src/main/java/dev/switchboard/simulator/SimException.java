@@ -1,0 +1,29 @@
+package dev.switchboard.simulator;
+
+/**
+ * A refusal by the simulated network. {@code status} is what the control API answers;
+ * {@code code} is what a linked device receives (an API error code the engine passes on).
+ */
+final class SimException extends RuntimeException {
+
+  final int status;
+  final String code;
+
+  SimException(int status, String code, String message) {
+    super(message, null, false, false);
+    this.status = status;
+    this.code = code;
+  }
+
+  static SimException badRequest(String message) {
+    return new SimException(400, "VALIDATION_ERROR", message);
+  }
+
+  static SimException notFound(String message) {
+    return new SimException(404, "NOT_FOUND", message);
+  }
+
+  static SimException forbidden(String message) {
+    return new SimException(403, "FORBIDDEN", message);
+  }
+}
