@@ -1,0 +1,95 @@
+package dev.switchboard.engine.simulator;
+
+import dev.switchboard.engine.CredentialStore;
+import dev.switchboard.engine.EngineException;
+import dev.switchboard.engine.EngineListener;
+import dev.switchboard.engine.EngineSession;
+import dev.switchboard.engine.SessionSpec;
+import dev.switchboard.engine.WhatsAppEngine;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The engine that talks to the project's simulated WhatsApp network ({@code dev.switchboard.simulator})
+ * over one WebSocket per device, as a real linked device holds one connection to WhatsApp.
+ *
+ * <p>It never reconnects by itself: a dropped socket is reported as
+ * {@code onDisconnected(reason, false)} and the gateway's device actor decides when to call
+ * {@link #open} again. {@code open} fails with {@link EngineException} when the simulator cannot be
+ * reached.
+ */
+public final class SimulatorEngine implements WhatsAppEngine {
+
+  static final long TIMEOUT_MS = 10_000;
+  private static final int MAX_FRAME_BYTES = 32 * 1024 * 1024;
+
+  private final Vertx vertx;
+  private final WebSocketClient client;
+  private final String host;
+  private final int port;
+  private final boolean ssl;
+
+  /** {@code baseUrl} is the simulator's address, e.g. {@code http://127.0.0.1:7070}. */
+  public SimulatorEngine(Vertx vertx, String baseUrl) {
+    URI uri = URI.create(baseUrl);
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("not a simulator URL: " + baseUrl);
+    }
+    this.vertx = vertx;
+    this.ssl = "https".equals(uri.getScheme()) || "wss".equals(uri.getScheme());
+    this.host = uri.getHost();
+    this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
+    this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+        .setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(MAX_FRAME_BYTES * 3 / 2));
+  }
+
+  @Override
+  public String name() {
+    return "simulator";
+  }
+
+  @Override
+  public Future<EngineSession> open(SessionSpec spec, CredentialStore credentials, EngineListener listener) {
+    Context current = Vertx.currentContext();
+    Context ctx = current != null ? current : vertx.getOrCreateContext();
+    Promise<EngineSession> opened = Promise.promise();
+    ctx.runOnContext(v -> credentials.load()
+        // The store may answer on its own context; the socket must belong to the caller's.
+        .transform(ar -> onContext(ctx, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())))
+        .compose(stored -> connect().map(ws -> {
+          SimulatorSession session = new SimulatorSession(vertx, ctx, ws, credentials, listener);
+          session.hello(stored == null ? null : new String(stored, StandardCharsets.UTF_8));
+          return (EngineSession) session;
+        }))
+        .onComplete(opened));
+    return opened.future();
+  }
+
+  private Future<io.vertx.core.http.WebSocket> connect() {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(ssl)
+        .setURI("/sim/ws").setConnectTimeout(TIMEOUT_MS).setTimeout(TIMEOUT_MS);
+    return client.connect(options).recover(err -> Future.failedFuture(
+        new EngineException("ENGINE_ERROR", "simulator at " + host + ":" + port + " unreachable: " + err.getMessage())));
+  }
+
+  private static <T> Future<T> onContext(Context ctx, Future<T> result) {
+    if (Vertx.currentContext() == ctx) {
+      return result;
+    }
+    Promise<T> p = Promise.promise();
+    ctx.runOnContext(v -> result.onComplete(p));
+    return p.future();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client.close();
+  }
+}

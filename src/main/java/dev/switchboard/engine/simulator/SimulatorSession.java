@@ -1,0 +1,268 @@
+package dev.switchboard.engine.simulator;
+
+import dev.switchboard.engine.CredentialStore;
+import dev.switchboard.engine.EngineEvent;
+import dev.switchboard.engine.EngineException;
+import dev.switchboard.engine.EngineListener;
+import dev.switchboard.engine.EngineSession;
+import dev.switchboard.engine.OutboundMessage;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device's connection to the simulator: requests carry a correlation id and wait at most
+ * {@link SimulatorEngine#TIMEOUT_MS} for their answer; pushed frames become listener calls (the
+ * frames are described on {@code dev.switchboard.simulator.DeviceLink}). Everything runs on the
+ * context that opened the session.
+ *
+ * <p>The listener hears what the network does: QR codes, linking, events, and the network ending
+ * the connection. {@link #disconnect()} and {@link #logout()} are the gateway's own acts and are
+ * not echoed back as {@code onDisconnected}.
+ */
+final class SimulatorSession implements EngineSession {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SimulatorSession.class);
+
+  private record Pending(String op, Promise<JsonObject> promise, long timer) {
+  }
+
+  private final Vertx vertx;
+  private final Context ctx;
+  private final WebSocket ws;
+  private final CredentialStore store;
+  private final EngineListener listener;
+  private final Map<Long, Pending> pending = new HashMap<>();
+  private long nextId;
+  private boolean closed;
+  private boolean ended;
+
+  SimulatorSession(Vertx vertx, Context ctx, WebSocket ws, CredentialStore store, EngineListener listener) {
+    this.vertx = vertx;
+    this.ctx = ctx;
+    this.ws = ws;
+    this.store = store;
+    this.listener = listener;
+    ws.textMessageHandler(this::onFrame);
+    ws.exceptionHandler(err -> LOG.debug("simulator socket error", err));
+    ws.closeHandler(v -> onClosed());
+  }
+
+  void hello(String credentials) {
+    request("hello", new JsonObject().put("credentials", credentials))
+        .onFailure(err -> LOG.debug("hello refused: {}", err.getMessage()));
+  }
+
+  @Override
+  public Future<String> requestPairingCode(String phoneNumber) {
+    return request("pair_code", new JsonObject().put("phone", phoneNumber)).map(r -> r.getString("code"));
+  }
+
+  @Override
+  public Future<Void> send(OutboundMessage message) {
+    JsonObject args = new JsonObject().put("messageId", message.messageId()).put("to", message.to())
+        .put("type", message.type()).put("content", message.content() == null ? new JsonObject() : message.content());
+    return request("send", args).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> markRead(String chatId, List<String> messageIds) {
+    return request("read", new JsonObject().put("chatId", chatId).put("messageIds", new JsonArray(new ArrayList<>(messageIds))))
+        .mapEmpty();
+  }
+
+  @Override
+  public Future<Void> sendPresence(String chatId, String state) {
+    return request("presence", new JsonObject().put("chatId", chatId).put("state", state)).mapEmpty();
+  }
+
+  @Override
+  public Future<JsonObject> onWhatsApp(String phoneNumber) {
+    return request("on_whatsapp", new JsonObject().put("phone", phoneNumber));
+  }
+
+  @Override
+  public Future<JsonArray> contacts() {
+    return request("contacts", new JsonObject()).map(r -> r.getJsonArray("items"));
+  }
+
+  @Override
+  public Future<JsonArray> groups() {
+    return request("groups", new JsonObject()).map(r -> r.getJsonArray("items"));
+  }
+
+  @Override
+  public Future<JsonObject> createGroup(String subject, List<String> participantJids) {
+    return request("group_create", new JsonObject().put("subject", subject)
+        .put("participants", new JsonArray(new ArrayList<>(participantJids))));
+  }
+
+  @Override
+  public Future<JsonObject> groupMetadata(String groupId) {
+    return request("group_metadata", new JsonObject().put("groupId", groupId));
+  }
+
+  @Override
+  public Future<JsonArray> updateParticipants(String groupId, String action, List<String> participantJids) {
+    return request("group_participants", new JsonObject().put("groupId", groupId).put("action", action)
+        .put("participants", new JsonArray(new ArrayList<>(participantJids)))).map(r -> r.getJsonArray("items"));
+  }
+
+  @Override
+  public Future<Void> leaveGroup(String groupId) {
+    return request("group_leave", new JsonObject().put("groupId", groupId)).mapEmpty();
+  }
+
+  @Override
+  public Future<String> inviteCode(String groupId) {
+    return request("group_invite", new JsonObject().put("groupId", groupId)).map(r -> r.getString("code"));
+  }
+
+  @Override
+  public Future<JsonObject> joinGroup(String inviteCode) {
+    return request("group_join", new JsonObject().put("code", inviteCode));
+  }
+
+  @Override
+  public Future<Void> rejectCall(String callId, String callerJid) {
+    return request("call_reject", new JsonObject().put("callId", callId).put("caller", callerJid)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> disconnect() {
+    return onContext(() -> {
+      ended = true;
+      return close();
+    });
+  }
+
+  /** Tells the network, then forgets the credentials even if the network could not be told. */
+  @Override
+  public Future<Void> logout() {
+    return onContext(() -> request("logout", new JsonObject())
+        .transform(ar -> {
+          ended = true;
+          return store.delete();
+        })
+        .eventually(this::close));
+  }
+
+  private Future<Void> close() {
+    return closed ? Future.succeededFuture() : ws.close();
+  }
+
+  private Future<JsonObject> request(String op, JsonObject args) {
+    return onContext(() -> {
+      if (closed) {
+        return Future.failedFuture(new EngineException("DEVICE_NOT_CONNECTED", "the session's connection is closed"));
+      }
+      long id = ++nextId;
+      Promise<JsonObject> promise = Promise.promise();
+      long timer = vertx.setTimer(SimulatorEngine.TIMEOUT_MS, t -> {
+        if (pending.remove(id) != null) {
+          promise.fail(new EngineException("ENGINE_ERROR", "the simulator did not answer " + op + " in time"));
+        }
+      });
+      pending.put(id, new Pending(op, promise, timer));
+      ws.writeTextMessage(args.copy().put("id", id).put("op", op).encode());
+      return promise.future();
+    });
+  }
+
+  private void onFrame(String text) {
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException e) {
+      LOG.warn("unreadable frame from the simulator");
+      return;
+    }
+    String push = frame.getString("push");
+    if (push != null) {
+      onPush(push, frame);
+      return;
+    }
+    Pending p = pending.remove(frame.getLong("id", -1L));
+    if (p == null) {
+      return;
+    }
+    vertx.cancelTimer(p.timer());
+    if (frame.getBoolean("ok", false)) {
+      p.promise().complete(frame.getJsonObject("result", new JsonObject()));
+    } else {
+      JsonObject error = frame.getJsonObject("error", new JsonObject());
+      p.promise().fail(new EngineException(error.getString("code", "ENGINE_ERROR"), error.getString("message", p.op() + " failed")));
+    }
+  }
+
+  private void onPush(String push, JsonObject frame) {
+    switch (push) {
+      case "qr" -> listener.onQr(frame.getString("qr"), Instant.parse(frame.getString("expiresAt")));
+      case "linked" -> store.save(frame.getString("credentials").getBytes(StandardCharsets.UTF_8))
+          .onComplete(ar -> {
+            if (ar.succeeded()) {
+              listener.onConnected(frame.getString("phone"));
+            } else {
+              // Without stored credentials the link would be lost on the next restart: end it now.
+              LOG.warn("could not store credentials", ar.cause());
+              ended = true;
+              close();
+              listener.onDisconnected("credentials could not be stored: " + ar.cause().getMessage(), false);
+            }
+          });
+      case "connected" -> listener.onConnected(frame.getString("phone"));
+      case "event" -> listener.onEvent(new EngineEvent(frame.getString("type"), frame.getJsonObject("data")));
+      case "disconnected" -> onNetworkDisconnect(frame.getString("reason", "disconnected"), frame.getBoolean("loggedOut", false));
+      default -> LOG.debug("unknown push {}", push);
+    }
+  }
+
+  private void onNetworkDisconnect(String reason, boolean loggedOut) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    if (loggedOut) {
+      store.delete().onComplete(ar -> listener.onDisconnected(reason, true));
+    } else {
+      listener.onDisconnected(reason, false);
+    }
+  }
+
+  private void onClosed() {
+    closed = true;
+    List<Pending> waiting = new ArrayList<>(pending.values());
+    pending.clear();
+    for (Pending p : waiting) {
+      vertx.cancelTimer(p.timer());
+      p.promise().fail(new EngineException("DEVICE_NOT_CONNECTED", "connection closed during " + p.op()));
+    }
+    if (!ended) {
+      ended = true;
+      listener.onDisconnected("connection lost", false);
+    }
+  }
+
+  /** Runs {@code action} on the session's context, so callers on other threads stay safe. */
+  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
+    if (Vertx.currentContext() == ctx) {
+      return action.get();
+    }
+    Promise<T> p = Promise.promise();
+    ctx.runOnContext(v -> action.get().onComplete(p));
+    return p.future();
+  }
+}
