@@ -157,7 +157,12 @@ final class SimulatorSession implements EngineSession {
           ended = true;
           return store.delete();
         })
-        .eventually(this::close));
+        .eventually(this::close)
+        .transform(ar -> {
+          Promise<Void> back = Promise.promise();
+          inContext(() -> back.handle(ar));
+          return back.future();
+        }));
   }
 
   private Future<Void> close() {
@@ -212,7 +217,7 @@ final class SimulatorSession implements EngineSession {
     switch (push) {
       case "qr" -> listener.onQr(frame.getString("qr"), Instant.parse(frame.getString("expiresAt")));
       case "linked" -> store.save(frame.getString("credentials").getBytes(StandardCharsets.UTF_8))
-          .onComplete(ar -> {
+          .onComplete(ar -> inContext(() -> {
             if (ar.succeeded()) {
               listener.onConnected(frame.getString("phone"));
             } else {
@@ -222,7 +227,7 @@ final class SimulatorSession implements EngineSession {
               close();
               listener.onDisconnected("credentials could not be stored: " + ar.cause().getMessage(), false);
             }
-          });
+          }));
       case "connected" -> listener.onConnected(frame.getString("phone"));
       case "event" -> listener.onEvent(new EngineEvent(frame.getString("type"), frame.getJsonObject("data")));
       case "disconnected" -> onNetworkDisconnect(frame.getString("reason", "disconnected"), frame.getBoolean("loggedOut", false));
@@ -236,7 +241,7 @@ final class SimulatorSession implements EngineSession {
     }
     ended = true;
     if (loggedOut) {
-      store.delete().onComplete(ar -> listener.onDisconnected(reason, true));
+      store.delete().onComplete(ar -> inContext(() -> listener.onDisconnected(reason, true)));
     } else {
       listener.onDisconnected(reason, false);
     }
@@ -253,6 +258,15 @@ final class SimulatorSession implements EngineSession {
     if (!ended) {
       ended = true;
       listener.onDisconnected("connection lost", false);
+    }
+  }
+
+  /** Listener calls happen on the session's context even when the credential store answers elsewhere. */
+  private void inContext(Runnable action) {
+    if (Vertx.currentContext() == ctx) {
+      action.run();
+    } else {
+      ctx.runOnContext(v -> action.run());
     }
   }
 

@@ -1,0 +1,35 @@
+package dev.switchboard.simulator;
+
+import dev.switchboard.engine.simulator.SimulatorEngine;
+import io.vertx.core.Vertx;
+
+/** A simulator on an ephemeral loopback port, its control API and an engine pointed at it. */
+public final class SimulatorFixture {
+
+  public final SimulatorServer server;
+  public final SimControl sim;
+  public final SimulatorEngine engine;
+
+  private SimulatorFixture(SimulatorServer server, SimControl sim, SimulatorEngine engine) {
+    this.server = server;
+    this.sim = sim;
+    this.engine = engine;
+  }
+
+  public static SimulatorFixture start(Vertx vertx, long qrIntervalMs) {
+    SimulatorServer server = Await.result(
+        SimulatorServer.start(vertx, SimulatorOptions.onPort(0).withQrIntervalMs(qrIntervalMs)));
+    return new SimulatorFixture(server, new SimControl(vertx, server.port()),
+        new SimulatorEngine(vertx, "http://127.0.0.1:" + server.port()));
+  }
+
+  public static SimulatorFixture start(Vertx vertx) {
+    return start(vertx, SimulatorOptions.DEFAULT_QR_INTERVAL_MS);
+  }
+
+  public void stop() {
+    Await.result(engine.close());
+    sim.close();
+    Await.result(server.stop());
+  }
+}
