@@ -61,7 +61,9 @@ final class ControlApi {
   private void sendMessage(RoutingContext ctx) {
     JsonObject body = body(ctx);
     String type = body.getString("type", "text");
-    String id = network.route(phone(ctx), body.getString("messageId"), required(body, "to"), type, body);
+    // A reaction's messageId names the message reacted to; its own id, if chosen, is reactionId.
+    String ownId = "react".equals(type) ? body.getString("reactionId") : body.getString("messageId");
+    String id = network.route(phone(ctx), ownId, required(body, "to"), type, body);
     ok(ctx, new JsonObject().put("messageId", id));
   }
 

@@ -146,6 +146,9 @@ final class DeviceLink {
       reply.put("ok", false).put("error", new JsonObject().put("code", e.code).put("message", e.getMessage()));
     } catch (ClassCastException e) {
       reply.put("ok", false).put("error", new JsonObject().put("code", "VALIDATION_ERROR").put("message", "wrong argument type"));
+    } catch (RuntimeException e) {
+      // Whatever went wrong, the device gets an answer instead of waiting for its timeout.
+      reply.put("ok", false).put("error", new JsonObject().put("code", "ENGINE_ERROR").put("message", String.valueOf(e)));
     }
     send(reply);
     if ("logout".equals(frame.getString("op")) && reply.getBoolean("ok")) {

@@ -76,6 +76,9 @@ final class Groups {
 
   /** Add, remove, promote or demote; items {@code {"jid","status"}} with WhatsApp's status codes. */
   JsonArray update(String actor, String groupId, String action, List<String> phones) {
+    if (action == null) {
+      throw SimException.badRequest("action is add, remove, promote or demote");
+    }
     Group group = visibleTo(groupId, actor);
     if (!group.isAdmin(actor)) {
       throw SimException.forbidden("only admins change participants");

@@ -34,8 +34,12 @@ public final class SimControl {
     return response.bodyAsJsonObject();
   }
 
+  public HttpResponse<Buffer> get(String path) {
+    return Await.result(client.get(path).send());
+  }
+
   public JsonArray list(String path) {
-    HttpResponse<Buffer> response = Await.result(client.get(path).send());
+    HttpResponse<Buffer> response = get(path);
     assertEquals(200, response.statusCode(), response::bodyAsString);
     return response.bodyAsJsonArray();
   }
