@@ -15,6 +15,7 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The engine that talks to the project's simulated WhatsApp network ({@code dev.switchboard.simulator})
@@ -74,8 +75,9 @@ public final class SimulatorEngine implements WhatsAppEngine {
 
   private Future<io.vertx.core.http.WebSocket> connect() {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(ssl)
-        .setURI("/sim/ws").setConnectTimeout(TIMEOUT_MS).setTimeout(TIMEOUT_MS);
-    return client.connect(options).recover(err -> Future.failedFuture(
+        .setURI("/sim/ws").setConnectTimeout(TIMEOUT_MS);
+    // No idle timeout: a linked device's socket may rightly stay silent for hours.
+    return client.connect(options).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
         new EngineException("ENGINE_ERROR", "simulator at " + host + ":" + port + " unreachable: " + err.getMessage())));
   }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.engine.EngineEvent;
 import dev.switchboard.engine.EngineException;
 import dev.switchboard.engine.OutboundMessage;
+import dev.switchboard.simulator.Await;
 import dev.switchboard.simulator.MemoryCredentialStore;
 import dev.switchboard.simulator.RecordingListener;
 import dev.switchboard.simulator.SimControl;
@@ -59,6 +60,14 @@ class SimulatorEngineTest {
     assertNotNull(device.store().credentials());
     assertEquals(1, sim.stats().getInteger("connectedSessions"));
     assertTrue(device.listener().wrongThread.isEmpty(), "listener called off the Vert.x context");
+  }
+
+  @Test
+  void openFailsWhenTheSimulatorIsUnreachable(Vertx vertx) {
+    SimulatorEngine nowhere = new SimulatorEngine(vertx, "http://127.0.0.1:1");
+    EngineException unreachable = failure(() -> TestDevice.open(nowhere, new MemoryCredentialStore()));
+    assertEquals("ENGINE_ERROR", unreachable.code());
+    Await.result(nowhere.close());
   }
 
   @Test
