@@ -43,6 +43,8 @@ final class ControlApi {
     router.post("/sim/faults").handler(this::fault);
     router.get("/sim/stats").handler(ctx -> ok(ctx, network.stats()));
     router.post("/sim/reset").handler(this::reset);
+    router.route("/sim/*").handler(ctx -> ctx.fail(SimException.notFound("no such simulator route: "
+        + ctx.request().method() + " " + ctx.request().path())));
     router.route("/sim/*").failureHandler(this::failure);
   }
 

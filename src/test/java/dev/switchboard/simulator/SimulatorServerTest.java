@@ -136,6 +136,7 @@ class SimulatorServerTest {
     assertError(400, sim.post("/sim/phones/" + ALICE + "/presence", new JsonObject().put("chatId", BOB).put("state", "dancing")));
     assertError(400, sim.post("/sim/groups", new JsonObject().put("owner", ALICE)));
     assertError(404, sim.post(messages, new JsonObject().put("to", "123@g.us").put("text", "hi")));
+    assertError(404, sim.post("/sim/nothing-here", new JsonObject()));
   }
 
   @Test
