@@ -1,0 +1,45 @@
+package dev.switchboard;
+
+import dev.switchboard.config.Config;
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.Setting;
+import dev.switchboard.simulator.SimulatorServer;
+import dev.switchboard.simulator.SimulatorOptions;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Subcommands that run one part of the system alone. */
+final class Subcommands {
+
+  private Subcommands() {
+  }
+
+  /** {@code simulator --port P}: the simulated WhatsApp network, standalone. */
+  static void simulator(List<String> args) {
+    Setting port = new Setting("PORT", "--port", "7070", "port");
+    Map<String, String> values = Config.parseFlags(args, List.of(port));
+    int p;
+    try {
+      p = Integer.parseInt(values.getOrDefault("PORT", "7070"));
+    } catch (NumberFormatException e) {
+      throw new ConfigException("--port must be a number");
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      SimulatorServer server = SimulatorServer.start(vertx, SimulatorOptions.onPort(p)).await(30, TimeUnit.SECONDS);
+      System.out.println("Simulator listening on 127.0.0.1:" + server.port());
+    } catch (Exception e) {
+      vertx.close();
+      throw new ConfigException("the simulator did not start on port " + p + ": " + e.getMessage());
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // Going away anyway.
+      }
+    }));
+  }
+}

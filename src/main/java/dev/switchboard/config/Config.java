@@ -1,0 +1,194 @@
+package dev.switchboard.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The node's configuration, from the environment and command-line flags (API.md, Configuration). */
+public record Config(
+    int httpPort,
+    String masterKey,
+    Path dataDir,
+    String dbUrl,
+    String engine,
+    String simUrl,
+    int simPort,
+    boolean cluster,
+    List<String> clusterMembers,
+    int clusterPort,
+    String nodeName,
+    boolean allowPrivateUrls,
+    double sendRate) {
+
+  public static final Setting HTTP_PORT = Setting.of("SWITCHBOARD_HTTP_PORT", "8080", "API, dashboard, WebSocket");
+  public static final Setting MASTER_KEY = Setting.of("SWITCHBOARD_MASTER_KEY", null, "master key (default: generated once, printed once)");
+  public static final Setting DATA_DIR = Setting.of("SWITCHBOARD_DATA_DIR", "./data", "embedded PostgreSQL data and anything else kept on disk");
+  public static final Setting DB_URL = Setting.of("SWITCHBOARD_DB_URL", null, "postgresql://user:pass@host:port/db of an external PostgreSQL (default: embedded)");
+  public static final Setting ENGINE = Setting.of("SWITCHBOARD_ENGINE", "cobalt", "cobalt (real WhatsApp) or simulator");
+  public static final Setting SIM_URL = Setting.of("SWITCHBOARD_SIM_URL", null, "base URL of a running simulator (default: start one in-process)");
+  public static final Setting SIM_PORT = Setting.of("SWITCHBOARD_SIM_PORT", "7070", "port of the in-process simulator");
+  public static final Setting CLUSTER = Setting.of("SWITCHBOARD_CLUSTER", "false", "join a Hazelcast cluster");
+  public static final Setting CLUSTER_MEMBERS = Setting.of("SWITCHBOARD_CLUSTER_MEMBERS", null, "127.0.0.1:5701,127.0.0.1:5702 (default: cluster.xml)");
+  public static final Setting CLUSTER_PORT = Setting.of("SWITCHBOARD_CLUSTER_PORT", "5701", "this member's Hazelcast port");
+  public static final Setting NODE_NAME = Setting.of("SWITCHBOARD_NODE_NAME", null, "shown in node fields and the dashboard (default: host name + port)");
+  public static final Setting ALLOW_PRIVATE_URLS = Setting.of("SWITCHBOARD_ALLOW_PRIVATE_URLS", "false", "allow webhook and media URLs on private/loopback addresses (development and tests only)");
+  public static final Setting SEND_RATE = Setting.of("SWITCHBOARD_SEND_RATE", "1", "messages per second per device (pacing)");
+
+  public static final List<Setting> SETTINGS = List.of(HTTP_PORT, MASTER_KEY, DATA_DIR, DB_URL, ENGINE, SIM_URL,
+      SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE);
+
+  /** Reads every setting; a flag given on the command line wins over the environment. */
+  public static Config load(List<String> args, Map<String, String> env) {
+    Map<String, String> values = new HashMap<>();
+    for (Setting s : SETTINGS) {
+      String v = env.get(s.env());
+      if (v != null && !v.isBlank()) {
+        values.put(s.env(), v.trim());
+      }
+    }
+    values.putAll(parseFlags(args, SETTINGS));
+    Reader r = new Reader(values);
+    int httpPort = r.port(HTTP_PORT);
+    int clusterPort = r.port(CLUSTER_PORT);
+    String engine = r.string(ENGINE).toLowerCase(Locale.ROOT);
+    if (!engine.equals("cobalt") && !engine.equals("simulator")) {
+      throw new ConfigException(ENGINE.env() + " must be cobalt or simulator, got '" + engine + "'");
+    }
+    String dbUrl = r.string(DB_URL);
+    if (dbUrl != null) {
+      DbUrl.parse(dbUrl);
+    }
+    String simUrl = r.string(SIM_URL);
+    if (simUrl != null) {
+      requireHttpUrl(SIM_URL, simUrl);
+    }
+    String masterKey = r.string(MASTER_KEY);
+    if (masterKey != null && masterKey.length() < 16) {
+      throw new ConfigException(MASTER_KEY.env() + " must be at least 16 characters long");
+    }
+    double sendRate = r.decimal(SEND_RATE);
+    if (!(sendRate > 0 && sendRate <= 1000)) {
+      throw new ConfigException(SEND_RATE.env() + " must be a number above 0 and at most 1000, got " + sendRate);
+    }
+    String nodeName = r.string(NODE_NAME);
+    if (nodeName == null) {
+      nodeName = hostName() + ":" + httpPort;
+    }
+    List<String> members = new ArrayList<>();
+    String rawMembers = r.string(CLUSTER_MEMBERS);
+    if (rawMembers != null) {
+      for (String m : rawMembers.split(",")) {
+        String member = m.trim();
+        if (!member.matches("[A-Za-z0-9.\\-\\[\\]:]+:\\d{1,5}")) {
+          throw new ConfigException(CLUSTER_MEMBERS.env() + " must list host:port entries separated by commas, got '" + member + "'");
+        }
+        members.add(member);
+      }
+    }
+    return new Config(httpPort, masterKey, Path.of(r.string(DATA_DIR)), dbUrl, engine, simUrl, r.port(SIM_PORT),
+        r.bool(CLUSTER), List.copyOf(members), clusterPort, nodeName, r.bool(ALLOW_PRIVATE_URLS), sendRate);
+  }
+
+  /** {@code --flag value} and {@code --flag=value} pairs of the known settings; anything else is an error. */
+  public static Map<String, String> parseFlags(List<String> args, List<Setting> known) {
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      String flagName = name;
+      Setting setting = known.stream().filter(s -> s.flag().equals(flagName)).findFirst()
+          .orElseThrow(() -> new ConfigException("unknown option '" + arg + "' (see --help)"));
+      if (value == null) {
+        if (i + 1 >= args.size()) {
+          throw new ConfigException("option " + name + " needs a value");
+        }
+        value = args.get(++i);
+      }
+      values.put(setting.env(), value.trim());
+    }
+    return values;
+  }
+
+  public static String help() {
+    StringBuilder sb = new StringBuilder("""
+        Usage: switchboard [options]                     start a gateway node
+               switchboard simulator --port P            run the simulated WhatsApp network alone
+               switchboard postgres --port P --data DIR  run the embedded PostgreSQL alone
+
+        Every option is also an environment variable; the option wins.
+        """);
+    for (Setting s : SETTINGS) {
+      sb.append(String.format("  %-26s %-32s %s%s%n", s.flag(), s.env(), s.meaning(),
+          s.defaultValue() == null ? "" : " [default: " + s.defaultValue() + "]"));
+    }
+    return sb.toString();
+  }
+
+  static void requireHttpUrl(Setting s, String value) {
+    try {
+      URI uri = URI.create(value);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw new ConfigException(s.env() + " must be an http(s) URL, got '" + value + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(s.env() + " must be an http(s) URL, got '" + value + "'");
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "localhost";
+    }
+  }
+
+  /** Typed access to the collected raw values, failing with one clear line per bad value. */
+  private record Reader(Map<String, String> values) {
+
+    String string(Setting s) {
+      return values.getOrDefault(s.env(), s.defaultValue());
+    }
+
+    int port(Setting s) {
+      String v = string(s);
+      try {
+        int port = Integer.parseInt(v);
+        if (port < 0 || port > 65535) {
+          throw new NumberFormatException();
+        }
+        return port;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(s.env() + " must be a port number 0..65535, got '" + v + "'");
+      }
+    }
+
+    boolean bool(Setting s) {
+      String v = string(s).toLowerCase(Locale.ROOT);
+      return switch (v) {
+        case "true", "1", "yes" -> true;
+        case "false", "0", "no" -> false;
+        default -> throw new ConfigException(s.env() + " must be true or false, got '" + v + "'");
+      };
+    }
+
+    double decimal(Setting s) {
+      String v = string(s);
+      try {
+        return Double.parseDouble(v);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(s.env() + " must be a number, got '" + v + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.switchboard.http;
+
+import static io.vertx.core.http.HttpMethod.GET;
+
+import dev.switchboard.Version;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Builds the router: body limits, every capability's routes, docs, and the one failure handler. */
+public final class ApiRouter {
+
+  public static final long JSON_LIMIT = 1024 * 1024;
+  private static final String INITIALIZER = resource("/docs/swagger-initializer.js");
+
+  private ApiRouter() {
+  }
+
+  /** {@code modules} register their routes through the {@link ApiRoutes} they are given. */
+  public static ApiRoutes build(Vertx vertx, Auth auth, List<Consumer<ApiRoutes>> modules) {
+    Router router = Router.router(vertx);
+    OpenApi openApi = new OpenApi(Version.version());
+    ApiRoutes routes = new ApiRoutes(router, auth, openApi);
+
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(JSON_LIMIT));
+    router.route().failureHandler(new FailureHandler());
+    modules.forEach(m -> m.accept(routes));
+
+    routes.add(GET, "/api/openapi.json", Access.PUBLIC, "operations", "This OpenAPI document",
+        ctx -> ctx.response().putHeader("content-type", Responses.JSON).end(openApi.document().toBuffer()));
+    routes.add(GET, "/docs", Access.PUBLIC, "operations", "Swagger UI", ctx -> {
+      if (ctx.request().path().equals("/docs")) {
+        ctx.redirect("/docs/");
+      } else {
+        ctx.next();
+      }
+    });
+    routes.add(GET, "/docs/swagger-initializer.js", Access.PUBLIC, "operations", "Swagger UI configuration",
+        ctx -> ctx.response().putHeader("content-type", "application/javascript; charset=utf-8").end(INITIALIZER));
+    routes.add(GET, "/docs/*", Access.PUBLIC, "operations", "Swagger UI assets",
+        StaticHandler.create("META-INF/resources/webjars/swagger-ui/" + Version.swaggerUi()));
+
+    FailureHandler failures = new FailureHandler();
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, failures);
+    }
+    return routes;
+  }
+
+  private static String resource(String name) {
+    try (var in = ApiRouter.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException | NullPointerException e) {
+      throw new IllegalStateException("missing resource " + name, e);
+    }
+  }
+}

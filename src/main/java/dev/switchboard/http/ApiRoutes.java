@@ -1,0 +1,60 @@
+package dev.switchboard.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The only way routes are added: each one with its auth rule and its OpenAPI entry, so no route can
+ * exist without either (a test walks the router to hold us to that).
+ */
+public final class ApiRoutes {
+
+  private final Router router;
+  private final Auth auth;
+  private final OpenApi openApi;
+  private final Map<String, Access> rules = new LinkedHashMap<>();
+
+  public ApiRoutes(Router router, Auth auth, OpenApi openApi) {
+    this.router = router;
+    this.auth = auth;
+    this.openApi = openApi;
+  }
+
+  /** Declares a route: method, path (Vert.x syntax), who may call it, and what it does. */
+  public Route add(HttpMethod method, String path, Access access, String tag, String summary,
+      Handler<RoutingContext> handler) {
+    rules.put(key(method, path), access);
+    openApi.operation(method, path, access, tag, summary);
+    return router.route(method, path)
+        .handler(auth.require(access))
+        .handler(Ids.pathValidator())
+        .handler(handler);
+  }
+
+  /** The auth rule of a declared route, or null when the route was added some other way. */
+  public Access ruleOf(HttpMethod method, String path) {
+    return rules.get(key(method, path));
+  }
+
+  public Map<String, Access> rules() {
+    return Map.copyOf(rules);
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  public Auth auth() {
+    return auth;
+  }
+
+  /** Vert.x reports {@code /docs/*} as {@code /docs/}: both name one route. */
+  private static String key(HttpMethod method, String path) {
+    return method.name() + " " + (path.endsWith("/*") ? path.substring(0, path.length() - 1) : path);
+  }
+}

@@ -1,0 +1,83 @@
+package dev.switchboard.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/**
+ * Resolves the caller from {@code x-api-key} or {@code Authorization: Bearer} and enforces one
+ * route's {@link Access}. How a credential becomes a {@link Principal} is the tenant package's business.
+ */
+public final class Auth {
+
+  public static final String PRINCIPAL = "principal";
+
+  private final Function<String, Future<Principal>> resolver;
+
+  public Auth(Function<String, Future<Principal>> resolver) {
+    this.resolver = resolver;
+  }
+
+  public static Principal principal(RoutingContext ctx) {
+    return ctx.get(PRINCIPAL);
+  }
+
+  /** The raw credential of a request, or null. */
+  public static String credential(io.vertx.core.http.HttpServerRequest request) {
+    String key = request.getHeader("x-api-key");
+    if (key != null && !key.isBlank()) {
+      return key.trim();
+    }
+    String authorization = request.getHeader("Authorization");
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return authorization.substring(7).trim();
+    }
+    return null;
+  }
+
+  public Future<Principal> resolve(String credential) {
+    if (credential == null || credential.isEmpty()) {
+      return Future.failedFuture(ApiException.unauthorized("an API key is required (x-api-key header)"));
+    }
+    return resolver.apply(credential);
+  }
+
+  public Handler<RoutingContext> require(Access access) {
+    return ctx -> {
+      if (access == Access.PUBLIC) {
+        ctx.next();
+        return;
+      }
+      resolve(credential(ctx.request())).onComplete(ar -> {
+        if (ar.failed()) {
+          ctx.fail(ar.cause());
+          return;
+        }
+        Principal principal = ar.result();
+        switch (access) {
+          case MASTER -> {
+            if (!principal.isMaster()) {
+              ctx.fail(principal.clientId() != null && !principal.clientId().equals(ctx.pathParam("clientId"))
+                  && ctx.pathParam("clientId") != null
+                  ? ApiException.unauthorized("this key is not valid for client '" + ctx.pathParam("clientId") + "'")
+                  : ApiException.forbidden("this action needs the master key"));
+              return;
+            }
+          }
+          case CLIENT -> {
+            String clientId = ctx.pathParam("clientId");
+            if (!principal.isMaster() && !principal.clientId().equals(clientId)) {
+              ctx.fail(ApiException.unauthorized("this key is not valid for client '" + clientId + "'"));
+              return;
+            }
+          }
+          case ANY, PUBLIC -> {
+          }
+        }
+        ctx.put(PRINCIPAL, principal);
+        ctx.next();
+      });
+    };
+  }
+}

@@ -1,0 +1,36 @@
+package dev.switchboard.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.function.Supplier;
+
+/** Serves the API on the configured port; every instance on every node serves all of it. */
+public final class HttpVerticle extends VerticleBase {
+
+  private final int port;
+  private final Supplier<Router> routerFactory;
+  private HttpServer server;
+
+  public HttpVerticle(int port, Supplier<Router> routerFactory) {
+    this.port = port;
+    this.routerFactory = routerFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setPort(port)
+        .setHost("0.0.0.0")
+        .setCompressionSupported(true)
+        .setMaxHeaderSize(16 * 1024)
+        .setIdleTimeout(120));
+    return server.requestHandler(routerFactory.get()).listen();
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.switchboard.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** API.md's id rule for every id in a path or body: {@code ^[A-Za-z0-9_-]{1,64}$}. */
+public final class Ids {
+
+  public static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+
+  private Ids() {
+  }
+
+  public static boolean valid(String id) {
+    return id != null && ID.matcher(id).matches();
+  }
+
+  public static String require(String field, String id) {
+    if (!valid(id)) {
+      throw ApiException.validation(field, field + " must match ^[A-Za-z0-9_-]{1,64}$");
+    }
+    return id;
+  }
+
+  /** Rejects a request whose path ids break the rule, before any handler sees them. */
+  public static Handler<RoutingContext> pathValidator() {
+    return ctx -> {
+      for (Map.Entry<String, String> p : ctx.pathParams().entrySet()) {
+        if (p.getKey().endsWith("Id") && !valid(p.getValue())) {
+          ctx.fail(ApiException.validation(p.getKey(), p.getKey() + " must match ^[A-Za-z0-9_-]{1,64}$"));
+          return;
+        }
+      }
+      ctx.next();
+    };
+  }
+}

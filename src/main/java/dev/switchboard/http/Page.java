@@ -1,0 +1,47 @@
+package dev.switchboard.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/** API.md list paging: {@code limit} 1..200 (default 50) and an opaque {@code cursor}. */
+public record Page(int limit, String after) {
+
+  public static Page of(RoutingContext ctx) {
+    String rawLimit = ctx.queryParams().get("limit");
+    int limit = 50;
+    if (rawLimit != null) {
+      try {
+        limit = Integer.parseInt(rawLimit);
+      } catch (NumberFormatException e) {
+        throw ApiException.validation("limit", "limit must be a whole number from 1 to 200");
+      }
+      if (limit < 1 || limit > 200) {
+        throw ApiException.validation("limit", "limit must be a whole number from 1 to 200");
+      }
+    }
+    String cursor = ctx.queryParams().get("cursor");
+    String after = null;
+    if (cursor != null && !cursor.isEmpty()) {
+      try {
+        after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.validation("cursor", "cursor is not one this API returned");
+      }
+    }
+    return new Page(limit, after);
+  }
+
+  /** {@code rows} holds up to limit+1 items; the extra one only tells that there is a next page. */
+  public JsonObject result(JsonArray rows, java.util.function.Function<JsonObject, String> keyOf) {
+    String next = null;
+    if (rows.size() > limit) {
+      rows.remove(limit);
+      next = Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(keyOf.apply(rows.getJsonObject(limit - 1)).getBytes(StandardCharsets.UTF_8));
+    }
+    return new JsonObject().put("items", rows).put("nextCursor", next);
+  }
+}

@@ -1,0 +1,72 @@
+package dev.switchboard.store;
+
+import dev.switchboard.config.ConfigException;
+import dev.switchboard.config.DbUrl;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A PostgreSQL server run by this process, its data kept in a directory across restarts. */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+
+  private final EmbeddedPostgres postgres;
+  private final Path dataDir;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
+    this.postgres = postgres;
+    this.dataDir = dataDir;
+  }
+
+  /** Starts the server on {@code port} (0: any free port). Blocks; call it before Vert.x or on a worker. */
+  public static EmbeddedDatabase start(Path dataDir, int port) {
+    Path pgData = dataDir.toAbsolutePath().normalize().resolve("postgres");
+    try {
+      Files.createDirectories(pgData);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+          .setDataDirectory(pgData)
+          .setCleanDataDirectory(false)
+          .setOverrideWorkingDirectory(dataDir.toAbsolutePath().normalize().resolve("pg-runtime").toFile())
+          .setPGStartupWait(Duration.ofSeconds(60))
+          .setServerConfig("max_connections", "200");
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      EmbeddedPostgres pg = builder.start();
+      log.info("Embedded PostgreSQL listening on 127.0.0.1:{}, data in {}", pg.getPort(), pgData);
+      return new EmbeddedDatabase(pg, pgData);
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("cannot start the embedded PostgreSQL in " + pgData + ": " + rootMessage(e));
+    }
+  }
+
+  public DbUrl url() {
+    return DbUrl.local(postgres.getPort());
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+}

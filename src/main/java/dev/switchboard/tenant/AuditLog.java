@@ -1,0 +1,56 @@
+package dev.switchboard.tenant;
+
+import dev.switchboard.http.Page;
+import dev.switchboard.http.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import dev.switchboard.http.Times;
+
+/** Who did what to a client, when, from where. */
+public final class AuditLog {
+
+  private static final String INSERT = """
+      INSERT INTO audit_log (client_id, action, actor, source_ip, details) VALUES ($1, $2, $3, $4, $5)""";
+  private static final String LIST = """
+      SELECT id, action, actor, source_ip, details, at FROM audit_log
+      WHERE client_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3""";
+
+  private AuditLog() {
+  }
+
+  /** Records an action; {@code sql} may be a transaction's connection so the entry commits with the change. */
+  public static Future<Void> record(SqlClient sql, String clientId, String action, Principal actor, String sourceIp,
+      JsonObject details) {
+    return sql.preparedQuery(INSERT)
+        .execute(Tuple.of(clientId, action, actor.actor(), sourceIp, details == null ? new JsonObject() : details))
+        .mapEmpty();
+  }
+
+  public static Future<JsonObject> list(SqlClient sql, String clientId, Page page) {
+    Long after = null;
+    if (page.after() != null) {
+      try {
+        after = Long.parseLong(page.after());
+      } catch (NumberFormatException e) {
+        throw dev.switchboard.http.ApiException.validation("cursor", "cursor is not one this API returned");
+      }
+    }
+    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, after, page.limit() + 1)).map(rows -> {
+      JsonArray items = new JsonArray();
+      for (Row r : rows) {
+        items.add(new JsonObject()
+            .put("id", String.valueOf(r.getLong("id")))
+            .put("action", r.getString("action"))
+            .put("actor", r.getString("actor"))
+            .put("sourceIp", r.getString("source_ip"))
+            .put("details", r.getValue("details"))
+            .put("at", Times.iso(r.getOffsetDateTime("at"))));
+      }
+      return page.result(items, o -> o.getString("id"));
+    });
+  }
+}

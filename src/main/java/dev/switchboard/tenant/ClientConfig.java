@@ -1,0 +1,126 @@
+package dev.switchboard.tenant;
+
+import dev.switchboard.http.ApiException;
+import dev.switchboard.http.Bodies;
+import dev.switchboard.http.UrlGuard;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** A client's settings as stored: null means "the default". */
+public record ClientConfig(
+    String webhookUrl,
+    String webhookApiKey,
+    String webhookSecret,
+    JsonObject events,
+    Integer maxDevices,
+    JsonObject callPolicy,
+    Integer rateLimitPerMinute) {
+
+  public static final List<String> EVENTS = List.of("message", "message_sent", "receipt", "reaction",
+      "presence_update", "group_update", "group_participants_update", "call", "device_status");
+  public static final int DEFAULT_MAX_DEVICES = 5;
+  public static final int DEFAULT_RATE_LIMIT = 600;
+
+  private static final Set<String> FIELDS = Set.of("webhookUrl", "webhookApiKey", "events", "maxDevices",
+      "callPolicy", "rateLimitPerMinute");
+
+  static ClientConfig fromRow(Row row) {
+    return new ClientConfig(row.getString("webhook_url"), row.getString("webhook_api_key"),
+        row.getString("webhook_secret"), (JsonObject) row.getValue("events"), row.getInteger("max_devices"),
+        (JsonObject) row.getValue("call_policy"), row.getInteger("rate_limit_per_minute"));
+  }
+
+  public int effectiveMaxDevices() {
+    return maxDevices == null ? DEFAULT_MAX_DEVICES : maxDevices;
+  }
+
+  public int effectiveRateLimit() {
+    return rateLimitPerMinute == null ? DEFAULT_RATE_LIMIT : rateLimitPerMinute;
+  }
+
+  public boolean eventEnabled(String event) {
+    return events == null || events.getBoolean(event, true);
+  }
+
+  public JsonObject effectiveCallPolicy() {
+    return callPolicy == null ? new JsonObject().put("reject", false).putNull("message") : callPolicy;
+  }
+
+  /** The API's view (API.md, Client config); the webhook API key itself is never shown. */
+  public JsonObject toJson(String clientId) {
+    JsonObject events = new JsonObject();
+    for (String e : EVENTS) {
+      events.put(e, eventEnabled(e));
+    }
+    return new JsonObject()
+        .put("clientId", clientId)
+        .put("webhookUrl", webhookUrl)
+        .put("hasWebhookApiKey", webhookApiKey != null)
+        .put("webhookSecret", webhookSecret)
+        .put("events", events)
+        .put("maxDevices", effectiveMaxDevices())
+        .put("callPolicy", effectiveCallPolicy())
+        .put("rateLimitPerMinute", effectiveRateLimit());
+  }
+
+  /**
+   * Applies a partial update: only the fields sent change, and {@code null} resets one to its default.
+   * Fields that need the master key fail with 403 for a client key.
+   */
+  public ClientConfig merge(JsonObject update, boolean master, UrlGuard urls) {
+    Bodies.onlyFields(update, FIELDS);
+    if (!master && (update.containsKey("maxDevices") || update.containsKey("rateLimitPerMinute"))) {
+      throw ApiException.forbidden("maxDevices and rateLimitPerMinute need the master key");
+    }
+    String url = webhookUrl;
+    if (update.containsKey("webhookUrl")) {
+      url = Bodies.string(update, "webhookUrl", false, 2048);
+      if (url != null) {
+        urls.check("webhookUrl", url);
+      }
+    }
+    String apiKey = update.containsKey("webhookApiKey") ? Bodies.string(update, "webhookApiKey", false, 512) : webhookApiKey;
+    if (apiKey != null && apiKey.isEmpty()) {
+      throw ApiException.validation("webhookApiKey", "webhookApiKey must not be empty; send null to remove it");
+    }
+    JsonObject newEvents = events;
+    if (update.containsKey("events")) {
+      JsonObject sent = Bodies.object(update, "events");
+      newEvents = sent == null ? null : mergeEvents(sent);
+    }
+    Integer max = update.containsKey("maxDevices") ? Bodies.integer(update, "maxDevices", false, 0, 10_000) : maxDevices;
+    Integer rate = update.containsKey("rateLimitPerMinute")
+        ? Bodies.integer(update, "rateLimitPerMinute", false, 1, 1_000_000) : rateLimitPerMinute;
+    JsonObject policy = callPolicy;
+    if (update.containsKey("callPolicy")) {
+      JsonObject sent = Bodies.object(update, "callPolicy");
+      policy = sent == null ? null : callPolicy(sent);
+    }
+    return new ClientConfig(url, apiKey, webhookSecret, newEvents, max, policy, rate);
+  }
+
+  private JsonObject mergeEvents(JsonObject sent) {
+    Map<String, Object> merged = new LinkedHashMap<>();
+    for (String e : EVENTS) {
+      merged.put(e, eventEnabled(e));
+    }
+    for (String name : sent.fieldNames()) {
+      if (!EVENTS.contains(name)) {
+        throw ApiException.validation("events", "unknown event '" + name + "'; known: " + String.join(", ", EVENTS));
+      }
+      merged.put(name, Bodies.bool(sent, name, true));
+    }
+    return new JsonObject(merged);
+  }
+
+  private static JsonObject callPolicy(JsonObject sent) {
+    Bodies.onlyFields(sent, Set.of("reject", "message"));
+    Boolean reject = Bodies.bool(sent, "reject", false);
+    String message = Bodies.string(sent, "message", false, 4096);
+    return new JsonObject().put("reject", reject != null && reject).put("message", message);
+  }
+}

@@ -1,0 +1,108 @@
+package dev.switchboard.tenant;
+
+import dev.switchboard.http.Page;
+import dev.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/** SQL for clients and their configuration. */
+public final class ClientRepository {
+
+  private static final String COLUMNS = """
+      c.client_id, c.name, c.created_at, c.webhook_url, c.webhook_api_key, c.webhook_secret, c.events,
+      c.max_devices, c.call_policy, c.rate_limit_per_minute,
+      k.key_id, k.prefix, k.expires_at, k.last_used_at,
+      (SELECT count(*) FROM devices d WHERE d.client_id = c.client_id) AS device_count""";
+  private static final String FIND = "SELECT " + COLUMNS
+      + " FROM clients c LEFT JOIN client_keys k ON k.client_id = c.client_id WHERE c.client_id = $1";
+  private static final String LIST = "SELECT " + COLUMNS
+      + " FROM clients c LEFT JOIN client_keys k ON k.client_id = c.client_id"
+      + " WHERE ($1::text IS NULL OR c.client_id > $1) ORDER BY c.client_id LIMIT $2";
+  private static final String INSERT = """
+      INSERT INTO clients (client_id, name, webhook_secret) VALUES ($1, $2, $3)
+      ON CONFLICT (client_id) DO NOTHING RETURNING client_id""";
+  private static final String DELETE = "DELETE FROM clients WHERE client_id = $1";
+  private static final String UPDATE_CONFIG = """
+      UPDATE clients SET webhook_url = $2, webhook_api_key = $3, events = $4, max_devices = $5, call_policy = $6,
+        rate_limit_per_minute = $7 WHERE client_id = $1""";
+  private static final String LOCK = "SELECT client_id FROM clients WHERE client_id = $1 FOR UPDATE";
+
+  private ClientRepository() {
+  }
+
+  /** The client's row, or null. */
+  public static Future<ClientRow> find(SqlClient sql, String clientId) {
+    return sql.preparedQuery(FIND).execute(Tuple.of(clientId))
+        .map(rows -> rows.size() == 0 ? null : ClientRow.from(rows.iterator().next()));
+  }
+
+  public static Future<JsonObject> list(SqlClient sql, Page page, KeyService keys) {
+    return sql.preparedQuery(LIST).execute(Tuple.of(page.after(), page.limit() + 1)).map(rows -> {
+      JsonArray items = new JsonArray();
+      for (Row r : rows) {
+        items.add(ClientRow.from(r).toJson(keys));
+      }
+      return page.result(items, o -> o.getString("clientId"));
+    });
+  }
+
+  /** True when the client was created now, false when it already existed. */
+  public static Future<Boolean> insert(SqlClient sql, String clientId, String name) {
+    return sql.preparedQuery(INSERT).execute(Tuple.of(clientId, name, ApiKeys.newWebhookSecret()))
+        .map(rows -> rows.size() == 1);
+  }
+
+  public static Future<Boolean> lock(SqlClient sql, String clientId) {
+    return sql.preparedQuery(LOCK).execute(Tuple.of(clientId)).map(rows -> rows.size() == 1);
+  }
+
+  public static Future<Boolean> delete(SqlClient sql, String clientId) {
+    return sql.preparedQuery(DELETE).execute(Tuple.of(clientId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  public static Future<Void> updateConfig(SqlClient sql, String clientId, ClientConfig c) {
+    return sql.preparedQuery(UPDATE_CONFIG)
+        .execute(Tuple.of(clientId, c.webhookUrl(), c.webhookApiKey(), c.events(), c.maxDevices(), c.callPolicy(),
+            c.rateLimitPerMinute()))
+        .mapEmpty();
+  }
+
+  /** One client with its config and key status. */
+  public record ClientRow(String clientId, String name, java.time.OffsetDateTime createdAt, ClientConfig config,
+      java.util.UUID keyId, String keyPrefix, java.time.OffsetDateTime keyExpiresAt,
+      java.time.OffsetDateTime keyLastUsedAt, long deviceCount) {
+
+    static ClientRow from(Row r) {
+      return new ClientRow(r.getString("client_id"), r.getString("name"), r.getOffsetDateTime("created_at"),
+          ClientConfig.fromRow(r), r.getUUID("key_id"), r.getString("prefix"), r.getOffsetDateTime("expires_at"),
+          r.getOffsetDateTime("last_used_at"), r.getLong("device_count"));
+    }
+
+    public JsonObject keyJson(KeyService keys) {
+      if (keyId == null) {
+        return new JsonObject().put("hasKey", false).putNull("prefix").putNull("expiresAt").putNull("lastUsedAt");
+      }
+      java.time.OffsetDateTime lastUsed = keyLastUsedAt;
+      java.time.OffsetDateTime pending = keys.pendingLastUsed(keyId);
+      if (pending != null && (lastUsed == null || pending.isAfter(lastUsed))) {
+        lastUsed = pending;
+      }
+      return new JsonObject().put("hasKey", true).put("prefix", keyPrefix)
+          .put("expiresAt", Times.iso(keyExpiresAt)).put("lastUsedAt", Times.iso(lastUsed))
+          .put("expired", keyExpiresAt.toInstant().isBefore(java.time.Instant.now()));
+    }
+
+    public JsonObject configJson(KeyService keys) {
+      return config.toJson(clientId).put("key", keyJson(keys));
+    }
+
+    public JsonObject toJson(KeyService keys) {
+      return new JsonObject().put("clientId", clientId).put("name", name).put("createdAt", Times.iso(createdAt))
+          .put("deviceCount", deviceCount).put("key", keyJson(keys)).put("config", config.toJson(clientId));
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package dev.switchboard.tenant;
+
+import dev.switchboard.http.ApiException;
+import dev.switchboard.http.Principal;
+import dev.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns a credential into a {@link Principal} and manages client keys. Keys are looked up by their
+ * SHA-256 on every request, so a rotated or revoked key fails at once on every node; {@code lastUsedAt}
+ * is collected in memory and written in one batch every few seconds.
+ */
+public final class KeyService {
+
+  static final long FLUSH_MS = 5_000;
+  private static final String FIND = "SELECT client_id, key_id, expires_at FROM client_keys WHERE key_hash = $1";
+  private static final String FIND_ID = "SELECT expires_at FROM client_keys WHERE key_id = $1 AND client_id = $2";
+  private static final String UPSERT = """
+      INSERT INTO client_keys (client_id, key_id, key_hash, prefix, expires_at) VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (client_id) DO UPDATE SET key_id = EXCLUDED.key_id, key_hash = EXCLUDED.key_hash,
+        prefix = EXCLUDED.prefix, expires_at = EXCLUDED.expires_at, created_at = now(), last_used_at = NULL""";
+  private static final String DELETE = "DELETE FROM client_keys WHERE client_id = $1";
+  private static final String TOUCH = """
+      UPDATE client_keys SET last_used_at = GREATEST(COALESCE(last_used_at, $2), $2) WHERE key_id = $1""";
+
+  private final Pool pool;
+  private final byte[] masterHash;
+  private final JWTAuth jwt;
+  private final Map<UUID, OffsetDateTime> lastUsed = new ConcurrentHashMap<>();
+  private final long flushTimer;
+  private final Vertx vertx;
+
+  public KeyService(Vertx vertx, Pool pool, Secrets secrets) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.masterHash = secrets.masterKeyHash();
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("HS256").setBuffer(secrets.jwtSecret())));
+    this.flushTimer = vertx.setPeriodic(FLUSH_MS, id -> flushLastUsed());
+  }
+
+  public Future<Principal> resolve(String credential) {
+    if (credential.startsWith("sb_")) {
+      return resolveClientKey(credential);
+    }
+    if (ApiKeys.same(ApiKeys.hash(credential), masterHash)) {
+      return Future.succeededFuture(Principal.MASTER);
+    }
+    if (credential.chars().filter(c -> c == '.').count() == 2) {
+      return resolveToken(credential);
+    }
+    return Future.failedFuture(ApiException.unauthorized("unknown API key"));
+  }
+
+  private Future<Principal> resolveClientKey(String key) {
+    byte[] hash = ApiKeys.hash(key);
+    return pool.preparedQuery(FIND).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash))).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(ApiException.unauthorized("unknown, rotated or revoked API key"));
+      }
+      Row row = rows.iterator().next();
+      if (row.getOffsetDateTime("expires_at").toInstant().isBefore(Instant.now())) {
+        return Future.failedFuture(ApiException.unauthorized("this API key has expired"));
+      }
+      UUID keyId = row.getUUID("key_id");
+      lastUsed.put(keyId, OffsetDateTime.now(ZoneOffset.UTC));
+      return Future.succeededFuture(Principal.client(row.getString("client_id"), keyId.toString()));
+    });
+  }
+
+  private Future<Principal> resolveToken(String token) {
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(e -> Future.failedFuture(ApiException.unauthorized("invalid or expired token")))
+        .compose(user -> {
+          JsonObject claims = user.principal();
+          if ("master".equals(claims.getString("scope"))) {
+            return Future.succeededFuture(Principal.MASTER);
+          }
+          String clientId = claims.getString("sub");
+          String keyId = claims.getString("kid");
+          if (clientId == null || keyId == null) {
+            return Future.failedFuture(ApiException.unauthorized("invalid token"));
+          }
+          // A token dies with the key that issued it.
+          return pool.preparedQuery(FIND_ID).execute(Tuple.of(UUID.fromString(keyId), clientId)).compose(rows -> {
+            if (rows.size() == 0 || rows.iterator().next().getOffsetDateTime("expires_at").toInstant().isBefore(Instant.now())) {
+              return Future.failedFuture(ApiException.unauthorized("the key that issued this token is no longer valid"));
+            }
+            return Future.succeededFuture(Principal.client(clientId, keyId));
+          });
+        });
+  }
+
+  /** A short-lived JWT with the caller's scope. */
+  public JsonObject issueToken(Principal principal, int ttlSeconds) {
+    JsonObject claims = principal.isMaster()
+        ? new JsonObject().put("scope", "master").put("sub", "master")
+        : new JsonObject().put("scope", "client").put("sub", principal.clientId()).put("kid", principal.keyId());
+    String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds));
+    return new JsonObject()
+        .put("token", token)
+        .put("expiresAt", Times.iso(Instant.now().plusSeconds(ttlSeconds)))
+        .put("scope", principal.isMaster() ? "master" : "client:" + principal.clientId());
+  }
+
+  /** Creates or replaces the client's key inside {@code sql}'s transaction; the key is returned once. */
+  public Future<JsonObject> replaceKey(SqlClient sql, String clientId, int ttlDays) {
+    String key = ApiKeys.newClientKey();
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
+    return sql.preparedQuery(UPSERT)
+        .execute(Tuple.of(clientId, UUID.randomUUID(), io.vertx.core.buffer.Buffer.buffer(ApiKeys.hash(key)),
+            ApiKeys.prefix(key), expires))
+        .map(ignored -> new JsonObject().put("key", key).put("prefix", ApiKeys.prefix(key))
+            .put("expiresAt", Times.iso(expires)));
+  }
+
+  public Future<Boolean> revoke(SqlClient sql, String clientId) {
+    return sql.preparedQuery(DELETE).execute(Tuple.of(clientId)).map(rows -> rows.rowCount() > 0);
+  }
+
+  /** The pending in-memory lastUsedAt of a key, newer than the stored one until the next flush. */
+  public OffsetDateTime pendingLastUsed(UUID keyId) {
+    return lastUsed.get(keyId);
+  }
+
+  public Future<Void> flushLastUsed() {
+    if (lastUsed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>();
+    for (UUID id : List.copyOf(lastUsed.keySet())) {
+      OffsetDateTime at = lastUsed.remove(id);
+      if (at != null) {
+        batch.add(Tuple.of(id, at));
+      }
+    }
+    return pool.preparedQuery(TOUCH).executeBatch(batch).<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
+  }
+
+  public Future<Void> close() {
+    vertx.cancelTimer(flushTimer);
+    return flushLastUsed();
+  }
+}

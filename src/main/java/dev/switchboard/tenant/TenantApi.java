@@ -1,0 +1,120 @@
+package dev.switchboard.tenant;
+
+import static io.vertx.core.http.HttpMethod.DELETE;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+import static io.vertx.core.http.HttpMethod.PUT;
+
+import dev.switchboard.http.Access;
+import dev.switchboard.http.ApiRoutes;
+import dev.switchboard.http.Auth;
+import dev.switchboard.http.Bodies;
+import dev.switchboard.http.Ids;
+import dev.switchboard.http.Page;
+import dev.switchboard.http.Responses;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** Routes for clients, keys, config, tokens and the audit log. */
+public final class TenantApi {
+
+  private final ClientService clients;
+  private final KeyService keys;
+
+  public TenantApi(ClientService clients, KeyService keys) {
+    this.clients = clients;
+    this.keys = keys;
+  }
+
+  public void register(ApiRoutes routes) {
+    String client = "/api/clients/:clientId";
+    routes.add(POST, "/api/auth/token", Access.ANY, "auth", "Issue a short-lived JWT with the caller's scope", this::token);
+    routes.add(POST, "/api/clients", Access.MASTER, "clients", "Create a client", this::create);
+    routes.add(GET, "/api/clients", Access.MASTER, "clients", "List clients", this::list);
+    routes.add(GET, client, Access.CLIENT, "clients", "Client summary: config, device count, key status", this::get);
+    routes.add(DELETE, client, Access.MASTER, "clients", "Delete a client, logging out its devices", this::delete);
+    routes.add(POST, client + "/key", Access.MASTER, "keys", "Issue (or replace) the client's key", this::issueKey);
+    routes.add(POST, client + "/key/rotate", Access.CLIENT, "keys", "Rotate the client's key", this::rotateKey);
+    routes.add(DELETE, client + "/key", Access.MASTER, "keys", "Revoke the client's key", this::revokeKey);
+    routes.add(GET, client + "/config", Access.CLIENT, "config", "Get the client's config", this::config);
+    routes.add(PUT, client + "/config", Access.CLIENT, "config", "Partial config update; null resets a field", this::putConfig);
+    routes.add(DELETE, client + "/config", Access.CLIENT, "config", "Reset the config to defaults", this::resetConfig);
+    routes.add(GET, client + "/audit", Access.CLIENT, "clients", "The client's audit log, newest first", this::audit);
+  }
+
+  private void token(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, true);
+    Bodies.onlyFields(body, Set.of("ttlSeconds"));
+    Integer ttl = Bodies.integer(body, "ttlSeconds", false, 60, 86_400);
+    Responses.created(ctx, keys.issueToken(Auth.principal(ctx), ttl == null ? 900 : ttl));
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, false);
+    Bodies.onlyFields(body, Set.of("clientId", "name"));
+    String clientId = Ids.require("clientId", Bodies.string(body, "clientId", true, 64));
+    String name = Bodies.string(body, "name", false, 200);
+    Responses.reply(ctx, clients.create(clientId, name, Auth.principal(ctx), ip(ctx)), Responses::created);
+  }
+
+  private void list(RoutingContext ctx) {
+    Responses.reply(ctx, clients.list(Page.of(ctx)), Responses::ok);
+  }
+
+  private void get(RoutingContext ctx) {
+    Responses.reply(ctx, clients.get(ctx.pathParam("clientId")), Responses::ok);
+  }
+
+  private void delete(RoutingContext ctx) {
+    String clientId = ctx.pathParam("clientId");
+    Responses.reply(ctx, clients.delete(clientId, Auth.principal(ctx), ip(ctx))
+        .map(v -> new JsonObject().put("clientId", clientId).put("deleted", true)), Responses::ok);
+  }
+
+  private void issueKey(RoutingContext ctx) {
+    Responses.reply(ctx, clients.issueKey(ctx.pathParam("clientId"), ttlDays(ctx), Auth.principal(ctx), ip(ctx)),
+        Responses::created);
+  }
+
+  private void rotateKey(RoutingContext ctx) {
+    Responses.reply(ctx, clients.rotateKey(ctx.pathParam("clientId"), ttlDays(ctx), Auth.principal(ctx), ip(ctx)),
+        Responses::created);
+  }
+
+  private void revokeKey(RoutingContext ctx) {
+    String clientId = ctx.pathParam("clientId");
+    Responses.reply(ctx, clients.revokeKey(clientId, Auth.principal(ctx), ip(ctx))
+        .map(v -> new JsonObject().put("clientId", clientId).put("revoked", true)), Responses::ok);
+  }
+
+  private void config(RoutingContext ctx) {
+    Responses.reply(ctx, clients.config(ctx.pathParam("clientId")), Responses::ok);
+  }
+
+  private void putConfig(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, false);
+    Responses.reply(ctx, clients.updateConfig(ctx.pathParam("clientId"), body, Auth.principal(ctx), ip(ctx)),
+        Responses::ok);
+  }
+
+  private void resetConfig(RoutingContext ctx) {
+    Responses.reply(ctx, clients.resetConfig(ctx.pathParam("clientId"), Auth.principal(ctx), ip(ctx)), Responses::ok);
+  }
+
+  private void audit(RoutingContext ctx) {
+    Responses.reply(ctx, clients.audit(ctx.pathParam("clientId"), Page.of(ctx)), Responses::ok);
+  }
+
+  private static int ttlDays(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, true);
+    Bodies.onlyFields(body, Set.of("ttlDays"));
+    Integer ttl = Bodies.integer(body, "ttlDays", false, 1, 365);
+    return ttl == null ? 90 : ttl;
+  }
+
+  private static String ip(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    return remote == null ? null : remote.hostAddress();
+  }
+}

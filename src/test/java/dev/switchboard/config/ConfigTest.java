@@ -1,0 +1,69 @@
+package dev.switchboard.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every setting from the environment and from a flag; bad values fail with one clear line. */
+class ConfigTest {
+
+  @Test
+  void defaultsMatchTheContract() {
+    Config c = Config.load(List.of(), Map.of());
+    assertEquals(8080, c.httpPort());
+    assertEquals("cobalt", c.engine());
+    assertEquals(7070, c.simPort());
+    assertEquals(5701, c.clusterPort());
+    assertEquals(false, c.cluster());
+    assertEquals(1.0, c.sendRate());
+    assertEquals(java.nio.file.Path.of("./data"), c.dataDir());
+  }
+
+  @Test
+  void flagsWinOverTheEnvironment() {
+    Config c = Config.load(List.of("--http-port", "9000", "--engine=simulator", "--cluster-members", "127.0.0.1:5701,127.0.0.1:5702"),
+        Map.of("SWITCHBOARD_HTTP_PORT", "7000", "SWITCHBOARD_SEND_RATE", "2.5", "SWITCHBOARD_NODE_NAME", "n1"));
+    assertEquals(9000, c.httpPort());
+    assertEquals("simulator", c.engine());
+    assertEquals(2.5, c.sendRate());
+    assertEquals("n1", c.nodeName());
+    assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702"), c.clusterMembers());
+  }
+
+  @Test
+  void everySettingHasAnEnvironmentVariableAndAFlagInTheHelp() {
+    String help = Config.help();
+    for (Setting s : Config.SETTINGS) {
+      assertTrue(help.contains(s.env()) && help.contains(s.flag()), s.env());
+    }
+    assertEquals(13, Config.SETTINGS.size());
+  }
+
+  @Test
+  void badValuesFailWithOneLine() {
+    List<Map<String, String>> bad = List.of(
+        Map.of("SWITCHBOARD_HTTP_PORT", "eighty"), Map.of("SWITCHBOARD_HTTP_PORT", "70000"),
+        Map.of("SWITCHBOARD_ENGINE", "baileys"), Map.of("SWITCHBOARD_CLUSTER", "maybe"),
+        Map.of("SWITCHBOARD_DB_URL", "mysql://x"), Map.of("SWITCHBOARD_SEND_RATE", "0"),
+        Map.of("SWITCHBOARD_SIM_URL", "ftp://x"), Map.of("SWITCHBOARD_MASTER_KEY", "short"),
+        Map.of("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:5701-5710"));
+    for (Map<String, String> env : bad) {
+      ConfigException e = assertThrows(ConfigException.class, () -> Config.load(List.of(), env), env.toString());
+      assertTrue(!e.getMessage().contains("\n") && e.getMessage().contains(env.keySet().iterator().next()), e.getMessage());
+    }
+    assertThrows(ConfigException.class, () -> Config.load(List.of("--no-such-flag", "1"), Map.of()));
+    assertThrows(ConfigException.class, () -> Config.load(List.of("--http-port"), Map.of()));
+  }
+
+  @Test
+  void dbUrlsAreSplitForBothDrivers() {
+    DbUrl u = DbUrl.parse("postgresql://app:p%40ss@db.local:6543/switch");
+    assertEquals("app", u.user());
+    assertEquals("p@ss", u.password());
+    assertEquals("jdbc:postgresql://db.local:6543/switch", u.jdbcUrl());
+  }
+}

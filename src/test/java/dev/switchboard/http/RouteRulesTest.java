@@ -1,0 +1,106 @@
+package dev.switchboard.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.Node;
+import dev.switchboard.support.Api;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestNode;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.junit5.VertxExtension;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Walks the routes the node really registered: each must have an auth rule and an OpenAPI entry,
+ * and each that is not public must refuse a request without a key.
+ */
+@ExtendWith(VertxExtension.class)
+class RouteRulesTest {
+
+  private static Node node;
+  private static Api api;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(TestDatabase.newDatabase());
+    api = new Api(node.httpPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    TestNode.stop(node);
+  }
+
+  @Test
+  void everyRegisteredRouteHasAnAuthRuleAnOpenApiEntryAndRefusesAnonymousCalls() {
+    ApiRoutes routes = node.apiRoutes();
+    JsonObject paths = api.get("/api/openapi.json", null).json().getJsonObject("paths");
+    List<String> problems = new ArrayList<>();
+    int checked = 0;
+    for (Route route : routes.router().getRoutes()) {
+      if (route.getPath() == null || route.methods() == null || route.methods().isEmpty()) {
+        continue; // body and failure handlers that apply to every route
+      }
+      for (HttpMethod method : route.methods()) {
+        checked++;
+        Access access = routes.ruleOf(method, route.getPath());
+        if (access == null) {
+          problems.add(method + " " + route.getPath() + " has no auth rule");
+          continue;
+        }
+        String openApiPath = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
+        JsonObject item = paths.getJsonObject(openApiPath);
+        if (item == null || item.getJsonObject(method.name().toLowerCase()) == null) {
+          problems.add(method + " " + route.getPath() + " is missing from /api/openapi.json");
+        }
+        if (access != Access.PUBLIC) {
+          String concrete = route.getPath().replaceAll(":[A-Za-z]+", "x1").replace("*", "");
+          Api.Response r = api.call(method, concrete, null, null);
+          if (r.status() != 401) {
+            problems.add(method + " " + concrete + " without a key answered " + r);
+          }
+        }
+      }
+    }
+    assertTrue(checked >= 14, "walked only " + checked + " routes");
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void aRouteAddedBehindTheTablesBackIsCaught() {
+    // The check above only means something if a stray route is visible to it.
+    Route stray = node.apiRoutes().router().get("/api/stray").handler(ctx -> ctx.end());
+    boolean found = false;
+    for (Route route : node.apiRoutes().router().getRoutes()) {
+      if ("/api/stray".equals(route.getPath())) {
+        found = true;
+        assertEquals(null, node.apiRoutes().ruleOf(HttpMethod.GET, route.getPath()));
+      }
+    }
+    stray.remove();
+    assertTrue(found);
+  }
+
+  @Test
+  void docsServeSwaggerUiPointedAtOurDocument() {
+    Api.Response page = api.get("/docs/", null);
+    assertEquals(200, page.status());
+    assertTrue(page.body().toString().contains("swagger-ui"), "Swagger UI page");
+    Api.Response init = api.get("/docs/swagger-initializer.js", null);
+    assertTrue(init.body().toString().contains("/api/openapi.json"));
+    assertFalse(init.body().toString().contains("petstore"));
+    assertEquals(302, api.get("/docs", null).status());
+    assertNotNull(api.get("/api/openapi.json", null).json().getJsonObject("paths").getJsonObject("/api/clients/{clientId}/config"));
+  }
+}

@@ -1,0 +1,142 @@
+package dev.switchboard.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.Node;
+import dev.switchboard.support.Api;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestNode;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Bad input on every write route is a 4xx in the error envelope, never a 500. */
+@ExtendWith(VertxExtension.class)
+class ValidationTest {
+
+  private static Node node;
+  private static Api api;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(TestDatabase.newDatabase());
+    api = new Api(node.httpPort());
+    api.clientWithKey("acme");
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    TestNode.stop(node);
+  }
+
+  record Write(HttpMethod method, String path) {
+  }
+
+  private static final List<Write> WRITES = List.of(
+      new Write(HttpMethod.POST, "/api/auth/token"),
+      new Write(HttpMethod.POST, "/api/clients"),
+      new Write(HttpMethod.POST, "/api/clients/acme/key"),
+      new Write(HttpMethod.POST, "/api/clients/acme/key/rotate"),
+      new Write(HttpMethod.PUT, "/api/clients/acme/config"));
+
+  private static final List<String> BAD_BODIES = List.of(
+      "{", "[1,2]", "\"text\"", "{\"clientId\": 5, \"ttlDays\": \"ten\", \"ttlSeconds\": true, \"webhookUrl\": 7}",
+      "{\"unknownField\": 1}", "nul", "{\"a\":1}}");
+
+  @Test
+  void malformedJsonWrongTypesAndUnknownFieldsAre400() {
+    List<String> problems = new ArrayList<>();
+    for (Write w : WRITES) {
+      for (String body : BAD_BODIES) {
+        Api.Response r = api.call(w.method(), w.path(), TestNode.MASTER, Buffer.buffer(body));
+        if (r.status() != 400 || !"VALIDATION_ERROR".equals(r.errorCode())) {
+          problems.add(w + " with " + body + " -> " + r);
+        }
+      }
+    }
+    assertEquals(List.of(), problems);
+  }
+
+  @Test
+  void bodiesOverOneMebibyteAre413() {
+    String big = "{\"name\": \"" + "a".repeat(1024 * 1024 + 10) + "\"}";
+    for (Write w : WRITES) {
+      Api.Response r = api.call(w.method(), w.path(), TestNode.MASTER, Buffer.buffer(big));
+      assertEquals(413, r.status(), w + " -> " + r);
+      assertEquals("PAYLOAD_TOO_LARGE", r.errorCode());
+    }
+  }
+
+  @Test
+  void invalidUtf8Is400() {
+    Buffer body = Buffer.buffer("{\"clientId\": \"ab").appendBytes(new byte[] {(byte) 0xC3, (byte) 0x28}).appendString("\"}");
+    Api.Response r = api.call(HttpMethod.POST, "/api/clients", TestNode.MASTER, body);
+    assertEquals(400, r.status(), r.toString());
+  }
+
+  @Test
+  void badAndNonAsciiIdsAre400InPathsAndBodies() {
+    List<String> badIds = List.of("a%20b", "%D7%A9%D7%9C%D7%95%D7%9D", "x".repeat(65), "a.b", "%F0%9F%98%80", "a%2Fb");
+    for (String id : badIds) {
+      for (String suffix : List.of("", "/key", "/key/rotate", "/config", "/audit")) {
+        HttpMethod m = suffix.startsWith("/key") ? HttpMethod.POST : HttpMethod.GET;
+        Api.Response r = api.call(m, "/api/clients/" + id + suffix, TestNode.MASTER, m == HttpMethod.POST ? Buffer.buffer("{}") : null);
+        assertTrue(r.status() == 400 || r.status() == 404, m + " " + id + suffix + " -> " + r);
+        assertEquals(false, r.json().getBoolean("success"));
+      }
+      Api.Response put = api.call(HttpMethod.PUT, "/api/clients/" + id + "/config", TestNode.MASTER, Buffer.buffer("{}"));
+      assertTrue(put.status() == 400 || put.status() == 404, put.toString());
+    }
+    for (String id : List.of("שלום", "😀", "a b", "", "x".repeat(65), "a/b")) {
+      Api.Response r = api.post("/api/clients", TestNode.MASTER, new JsonObject().put("clientId", id));
+      assertEquals(400, r.status(), id + " -> " + r);
+      assertEquals("VALIDATION_ERROR", r.errorCode());
+    }
+    Api.Response hebrewPath = api.call(HttpMethod.GET, "/api/clients/%D7%A9%D7%9C%D7%95%D7%9D", TestNode.MASTER, null);
+    assertEquals(400, hebrewPath.status(), hebrewPath.toString());
+  }
+
+  @Test
+  void nonAsciiTextWhereTextBelongsRoundTripsExactly() {
+    String name = "שלום عالم 😀👍🏽";
+    Api.Response r = api.post("/api/clients", TestNode.MASTER, new JsonObject().put("clientId", "intl").put("name", name));
+    assertEquals(201, r.status(), r.toString());
+    Api.Response got = api.get("/api/clients/intl", TestNode.MASTER);
+    assertEquals(name, got.data().getString("name"));
+    assertTrue(java.util.Arrays.equals(name.getBytes(StandardCharsets.UTF_8),
+        got.data().getString("name").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void unknownRoutesAndMethodsUseTheEnvelope() {
+    Api.Response notFound = api.get("/api/nothing-here", TestNode.MASTER);
+    assertEquals(404, notFound.status());
+    assertEquals("NOT_FOUND", notFound.errorCode());
+    Api.Response wrongMethod = api.call(HttpMethod.PATCH, "/api/clients", TestNode.MASTER, Buffer.buffer("{}"));
+    assertEquals(405, wrongMethod.status());
+    assertFalse(wrongMethod.json().getBoolean("success"));
+    Api.Response badLimit = api.get("/api/clients?limit=500", TestNode.MASTER);
+    assertEquals(400, badLimit.status());
+    assertEquals(400, api.get("/api/clients?cursor=%%%", TestNode.MASTER).status());
+    assertEquals(400, api.get("/api/clients/acme/audit?cursor=bm90LWEtbnVtYmVy", TestNode.MASTER).status());
+  }
+
+  @Test
+  void ttlsOutOfRangeAre400() {
+    assertEquals(400, api.post("/api/clients/acme/key", TestNode.MASTER, new JsonObject().put("ttlDays", 0)).status());
+    assertEquals(400, api.post("/api/clients/acme/key", TestNode.MASTER, new JsonObject().put("ttlDays", 366)).status());
+    assertEquals(400, api.post("/api/clients/acme/key", TestNode.MASTER, new JsonObject().put("ttlDays", 1.5)).status());
+    assertEquals(400, api.post("/api/auth/token", TestNode.MASTER, new JsonObject().put("ttlSeconds", 10)).status());
+  }
+}

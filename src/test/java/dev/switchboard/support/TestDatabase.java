@@ -1,0 +1,40 @@
+package dev.switchboard.support;
+
+import dev.switchboard.store.EmbeddedDatabase;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One real embedded PostgreSQL per test JVM; each test class gets a database of its own. */
+public final class TestDatabase {
+
+  private static EmbeddedDatabase server;
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+
+  private TestDatabase() {
+  }
+
+  public static synchronized EmbeddedDatabase server() {
+    if (server == null) {
+      server = EmbeddedDatabase.start(Path.of("target", "test-pg-" + ProcessHandle.current().pid()), 0);
+      EmbeddedDatabase s = server;
+      Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+    }
+    return server;
+  }
+
+  /** A fresh, empty database; its URL in SWITCHBOARD_DB_URL form. */
+  public static String newDatabase() {
+    var url = server().url();
+    String name = "t" + COUNTER.incrementAndGet() + "_" + System.nanoTime() % 100000;
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return "postgresql://postgres:postgres@127.0.0.1:" + url.port() + "/" + name;
+  }
+}
