@@ -2,6 +2,11 @@ package dev.switchboard;
 
 import dev.switchboard.config.Config;
 import dev.switchboard.config.DbUrl;
+import dev.switchboard.device.DeviceApi;
+import dev.switchboard.device.DeviceManager;
+import dev.switchboard.device.DeviceService;
+import dev.switchboard.engine.Engines;
+import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.http.ApiRouter;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
@@ -36,6 +41,8 @@ public final class Node {
   private EmbeddedDatabase embedded;
   private Pool pool;
   private KeyService keys;
+  private WhatsAppEngine engine;
+  private DeviceManager devices;
   private int httpPort;
   private volatile ApiRoutes apiRoutes;
 
@@ -74,28 +81,42 @@ public final class Node {
 
   private Future<Void> startServices(DbUrl db) {
     pool = Db.pool(vertx, db, 16);
-    return Secrets.bootstrap(pool, config.masterKey()).compose(secrets -> {
-      keys = new KeyService(vertx, pool, secrets);
-      UrlGuard urls = new UrlGuard(config.allowPrivateUrls());
-      ClientService clients = new ClientService(pool, keys, urls);
-      Auth auth = new Auth(keys::resolve);
-      HealthApi health = new HealthApi(pool, config.nodeName(), () -> 1);
-      List<Consumer<ApiRoutes>> modules = List.of(health::register, new TenantApi(clients, keys)::register);
-      List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-      // One instance per core; Vert.x shares the port between them (port 0 included).
-      return vertx.deployVerticle(() -> {
-        HttpVerticle server = new HttpVerticle(config.httpPort(), () -> {
-          ApiRoutes routes = ApiRouter.build(vertx, auth, modules);
-          apiRoutes = routes;
-          return routes.router();
-        });
-        servers.add(server);
-        return server;
-      }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
-          .onSuccess(id -> httpPort = servers.get(0).actualPort());
-    }).onSuccess(v -> log.info("Switchboard {} node '{}' listening on port {}", Version.version(),
-        config.nodeName(), httpPort)).mapEmpty();
+    return Secrets.bootstrap(pool, config.masterKey())
+        .compose(secrets -> {
+          keys = new KeyService(vertx, pool, secrets);
+          return Engines.create(vertx, config);
+        })
+        .compose(created -> {
+          engine = created;
+          ClientService clients = new ClientService(pool, keys, new UrlGuard(config.allowPrivateUrls()));
+          devices = new DeviceManager(vertx, pool, engine, config.nodeName());
+          DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
+          clients.beforeDelete(deviceService::deleteAll);
+          HealthApi health = new HealthApi(pool, config.nodeName(), () -> 1);
+          List<Consumer<ApiRoutes>> modules = List.of(health::register, new TenantApi(clients, keys)::register,
+              new DeviceApi(deviceService)::register);
+          return devices.start().compose(v -> serveHttp(new Auth(keys::resolve), modules));
+        })
+        .onSuccess(v -> log.info("Switchboard {} node '{}' listening on port {}", Version.version(),
+            config.nodeName(), httpPort));
   }
+
+  /** One HTTP verticle per core; Vert.x shares the port between them (port 0 included). */
+  private Future<Void> serveHttp(Auth auth, List<Consumer<ApiRoutes>> modules) {
+    List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+      HttpVerticle server = new HttpVerticle(config.httpPort(), () -> {
+        ApiRoutes routes = ApiRouter.build(vertx, auth, modules);
+        apiRoutes = routes;
+        return routes.router();
+      });
+      servers.add(server);
+      return server;
+    }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+        .onSuccess(id -> httpPort = servers.get(0).actualPort())
+        .mapEmpty();
+  }
+
 
   public int httpPort() {
     return httpPort;
@@ -104,6 +125,10 @@ public final class Node {
   /** The routes of one of this node's HTTP verticles (they all build the same table). */
   public ApiRoutes apiRoutes() {
     return apiRoutes;
+  }
+
+  public DeviceManager devices() {
+    return devices;
   }
 
   public Vertx vertx() {
@@ -124,6 +149,12 @@ public final class Node {
    */
   public void stop() {
     try {
+      if (devices != null) {
+        devices.close().await(30, TimeUnit.SECONDS);
+      }
+      if (engine != null) {
+        engine.close().await(10, TimeUnit.SECONDS);
+      }
       if (keys != null) {
         keys.close().await(10, TimeUnit.SECONDS);
       }

@@ -7,7 +7,6 @@ import dev.switchboard.http.UrlGuard;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +18,7 @@ public final class ClientService {
   private final Pool pool;
   private final KeyService keys;
   private final UrlGuard urls;
-  private volatile Function<String, Future<Void>> beforeDelete = clientId -> Future.succeededFuture();
+  private volatile java.util.function.BiFunction<String, Principal, Future<Void>> beforeDelete = (clientId, actor) -> Future.succeededFuture();
 
   public ClientService(Pool pool, KeyService keys, UrlGuard urls) {
     this.pool = pool;
@@ -28,7 +27,7 @@ public final class ClientService {
   }
 
   /** What must happen before a client's rows go (its devices are logged out by the device package). */
-  public void beforeDelete(Function<String, Future<Void>> hook) {
+  public void beforeDelete(java.util.function.BiFunction<String, Principal, Future<Void>> hook) {
     this.beforeDelete = hook;
   }
 
@@ -57,7 +56,7 @@ public final class ClientService {
 
   public Future<Void> delete(String clientId, Principal actor, String ip) {
     return require(clientId)
-        .compose(row -> beforeDelete.apply(clientId))
+        .compose(row -> beforeDelete.apply(clientId, actor))
         .compose(v -> pool.withTransaction(tx -> ClientRepository.delete(tx, clientId)
             .compose(deleted -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null))))
         .onSuccess(v -> log.info("Client {} deleted by {}", clientId, actor.actor()));

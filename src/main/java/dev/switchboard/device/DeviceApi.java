@@ -1,0 +1,91 @@
+package dev.switchboard.device;
+
+import static io.vertx.core.http.HttpMethod.DELETE;
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+
+import dev.switchboard.http.Access;
+import dev.switchboard.http.ApiRoutes;
+import dev.switchboard.http.Auth;
+import dev.switchboard.http.Bodies;
+import dev.switchboard.http.Ids;
+import dev.switchboard.http.Page;
+import dev.switchboard.http.Phones;
+import dev.switchboard.http.Responses;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** Routes of API.md, Devices. */
+public final class DeviceApi {
+
+  private final DeviceService devices;
+
+  public DeviceApi(DeviceService devices) {
+    this.devices = devices;
+  }
+
+  public void register(ApiRoutes routes) {
+    String base = "/api/clients/:clientId/devices";
+    String one = base + "/:deviceId";
+    routes.add(GET, base, Access.CLIENT, "devices", "List the client's devices", this::list);
+    routes.add(POST, base, Access.CLIENT, "devices", "Register a device; the QR is included when ready within 5 s", this::create);
+    routes.add(GET, one, Access.CLIENT, "devices", "One device", this::get);
+    routes.add(GET, one + "/qr", Access.CLIENT, "devices", "The current QR (JSON with a PNG data URL, or ?format=png)", this::qr);
+    routes.add(POST, one + "/pairing-code", Access.CLIENT, "devices", "Link by pairing code instead of QR", this::pairingCode);
+    routes.add(POST, one + "/reconnect", Access.CLIENT, "devices", "Reconnect the device's session", this::reconnect);
+    routes.add(DELETE, one, Access.CLIENT, "devices", "Log the session out and remove the device", this::delete);
+  }
+
+  private void list(RoutingContext ctx) {
+    Responses.reply(ctx, devices.list(ctx.pathParam("clientId"), Page.of(ctx)), Responses::ok);
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, false);
+    Bodies.onlyFields(body, Set.of("deviceId"));
+    String deviceId = Ids.require("deviceId", Bodies.string(body, "deviceId", true, 64));
+    Responses.reply(ctx, devices.register(ctx.pathParam("clientId"), deviceId, Auth.principal(ctx), ip(ctx)),
+        Responses::created);
+  }
+
+  private void get(RoutingContext ctx) {
+    Responses.reply(ctx, devices.get(ctx.pathParam("clientId"), ctx.pathParam("deviceId")), Responses::ok);
+  }
+
+  private void qr(RoutingContext ctx) {
+    String format = ctx.queryParams().get("format");
+    if ("png".equals(format)) {
+      devices.qrPng(ctx.pathParam("clientId"), ctx.pathParam("deviceId"))
+          .onSuccess(png -> ctx.response().putHeader("content-type", "image/png").putHeader("cache-control", "no-store")
+              .end(io.vertx.core.buffer.Buffer.buffer(png)))
+          .onFailure(ctx::fail);
+      return;
+    }
+    if (format != null && !"json".equals(format)) {
+      throw dev.switchboard.http.ApiException.validation("format", "format must be json or png");
+    }
+    Responses.reply(ctx, devices.qr(ctx.pathParam("clientId"), ctx.pathParam("deviceId")), Responses::ok);
+  }
+
+  private void pairingCode(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, false);
+    Bodies.onlyFields(body, Set.of("phoneNumber"));
+    String phone = Phones.digits("phoneNumber", Bodies.string(body, "phoneNumber", true, 20));
+    Responses.reply(ctx, devices.pairingCode(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), phone), Responses::ok);
+  }
+
+  private void reconnect(RoutingContext ctx) {
+    Responses.reply(ctx, devices.reconnect(ctx.pathParam("clientId"), ctx.pathParam("deviceId")), Responses::accepted);
+  }
+
+  private void delete(RoutingContext ctx) {
+    String deviceId = ctx.pathParam("deviceId");
+    Responses.reply(ctx, devices.delete(ctx.pathParam("clientId"), deviceId, Auth.principal(ctx), ip(ctx))
+        .map(v -> new JsonObject().put("deviceId", deviceId).put("deleted", true)), Responses::ok);
+  }
+
+  private static String ip(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+  }
+}

@@ -1,0 +1,156 @@
+package dev.switchboard.device;
+
+import dev.switchboard.engine.WhatsAppEngine;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs this node's device actors: claims a device's lease (a new fencing epoch) before deploying
+ * its verticle, renews the leases it holds, stops at once a device whose lease it lost, and on a
+ * periodic reconcile brings up every device that should be connected and has no live owner.
+ */
+public final class DeviceManager {
+
+  private static final Logger log = LoggerFactory.getLogger(DeviceManager.class);
+  static final long RENEW_MS = DeviceRepository.LEASE_SECONDS * 1000L / 3;
+  static final long RECONCILE_MS = 3_000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final WhatsAppEngine engine;
+  private final String node;
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Map<String, Future<Void>> starting = new ConcurrentHashMap<>();
+  private long renewTimer = -1;
+  private long reconcileTimer = -1;
+  private volatile boolean closing;
+
+  record Running(DeviceRepository.Lease lease, String deploymentId) {
+  }
+
+  public DeviceManager(Vertx vertx, Pool pool, WhatsAppEngine engine, String node) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.engine = engine;
+    this.node = node;
+  }
+
+  public String node() {
+    return node;
+  }
+
+  /** Brings up the devices that should be connected, then keeps leases and placement in shape. */
+  public Future<Void> start() {
+    renewTimer = vertx.setPeriodic(RENEW_MS, id -> renew());
+    reconcileTimer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
+    return reconcile();
+  }
+
+  private static String key(String clientId, String deviceId) {
+    return clientId + "/" + deviceId;
+  }
+
+  public boolean isRunningHere(String clientId, String deviceId) {
+    return running.containsKey(key(clientId, deviceId));
+  }
+
+  public int runningCount() {
+    return running.size();
+  }
+
+  /** Claims and runs one device here; a no-op when it already runs here or another live node owns it. */
+  public Future<Void> run(String clientId, String deviceId) {
+    String k = key(clientId, deviceId);
+    if (closing || running.containsKey(k)) {
+      return Future.succeededFuture();
+    }
+    return starting.computeIfAbsent(k, ignored -> DeviceRepository.claim(pool, clientId, deviceId, node)
+        .compose(lease -> {
+          if (lease == null) {
+            return Future.<Void>succeededFuture();
+          }
+          return vertx.deployVerticle(new DeviceVerticle(lease, engine, pool)).map(id -> {
+            running.put(k, new Running(lease, id));
+            log.info("Device {} runs here (epoch {})", k, lease.epoch());
+            return (Void) null;
+          });
+        })
+        .onComplete(ar -> starting.remove(k)));
+  }
+
+  /** Stops the device's actor here, keeping its credentials; {@code release} gives up the lease too. */
+  public Future<Void> stopDevice(String clientId, String deviceId, boolean release) {
+    Running r = running.remove(key(clientId, deviceId));
+    if (r == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> undeployed = vertx.undeploy(r.deploymentId()).recover(e -> Future.succeededFuture());
+    return release ? undeployed.compose(v -> DeviceRepository.release(pool, r.lease())) : undeployed;
+  }
+
+  /** Claims whatever should be connected and has no live owner. */
+  public Future<Void> reconcile() {
+    if (closing) {
+      return Future.succeededFuture();
+    }
+    return DeviceRepository.claimable(pool, node, 5_000).compose(rows -> {
+      List<Future<Void>> runs = new ArrayList<>();
+      for (String[] row : rows) {
+        if (!running.containsKey(key(row[0], row[1]))) {
+          runs.add(run(row[0], row[1]).recover(e -> {
+            log.warn("Device {}/{} could not start: {}", row[0], row[1], e.getMessage());
+            return Future.succeededFuture();
+          }));
+        }
+      }
+      return Future.join(runs).<Void>mapEmpty();
+    }).recover(e -> {
+      log.warn("Reconcile failed: {}", e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private void renew() {
+    if (closing || running.isEmpty()) {
+      return;
+    }
+    DeviceRepository.renew(pool, node).onSuccess(held -> {
+      Set<String> still = new HashSet<>();
+      for (DeviceRepository.Lease l : held) {
+        Running r = running.get(key(l.clientId(), l.deviceId()));
+        if (r != null && r.lease().epoch() == l.epoch()) {
+          still.add(key(l.clientId(), l.deviceId()));
+        }
+      }
+      for (Map.Entry<String, Running> e : running.entrySet()) {
+        if (!still.contains(e.getKey())) {
+          log.warn("Lost the lease of device {}; stopping it now", e.getKey());
+          String[] parts = e.getKey().split("/", 2);
+          stopDevice(parts[0], parts[1], false);
+        }
+      }
+    }).onFailure(e -> log.warn("Lease renewal failed: {}", e.getMessage()));
+  }
+
+  /** Graceful shutdown: stop claiming, stop every actor (credentials stay), release the leases. */
+  public Future<Void> close() {
+    closing = true;
+    vertx.cancelTimer(renewTimer);
+    vertx.cancelTimer(reconcileTimer);
+    List<Future<Void>> stops = new ArrayList<>();
+    for (String k : List.copyOf(running.keySet())) {
+      String[] parts = k.split("/", 2);
+      stops.add(stopDevice(parts[0], parts[1], true).recover(e -> Future.succeededFuture()));
+    }
+    return Future.join(stops).<Void>mapEmpty().onComplete(ar -> log.info("Stopped {} device(s)", stops.size()));
+  }
+}

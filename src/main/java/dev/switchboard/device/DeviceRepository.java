@@ -1,0 +1,151 @@
+package dev.switchboard.device;
+
+import dev.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SQL of the device registry: rows, leases with fencing epochs, and fenced credential writes. */
+public final class DeviceRepository {
+
+  static final int LEASE_SECONDS = 15;
+
+  private static final String COLUMNS = """
+      client_id, device_id, session_key, status, desired_state, phone_number, last_error, owner_node, epoch,
+      created_at, connected_at""";
+  private static final String INSERT = """
+      INSERT INTO devices (client_id, device_id, session_key) VALUES ($1, $2, $3)
+      ON CONFLICT DO NOTHING RETURNING device_id""";
+  private static final String FIND = "SELECT " + COLUMNS + " FROM devices WHERE client_id = $1 AND device_id = $2";
+  private static final String LIST = "SELECT " + COLUMNS + " " + """
+      FROM devices WHERE client_id = $1 AND ($2::text IS NULL OR device_id > $2) ORDER BY device_id LIMIT $3""";
+  private static final String COUNT = "SELECT count(*) AS n FROM devices WHERE client_id = $1";
+  private static final String DELETE = "DELETE FROM devices WHERE client_id = $1 AND device_id = $2";
+  private static final String CLAIM = """
+      UPDATE devices SET owner_node = $3, epoch = epoch + 1, lease_until = now() + make_interval(secs => $4)
+      WHERE client_id = $1 AND device_id = $2 AND desired_state = 'CONNECTED'
+        AND (owner_node IS NULL OR owner_node = $3 OR lease_until IS NULL OR lease_until < now())
+      RETURNING epoch, session_key""";
+  private static final String CLAIMABLE = """
+      SELECT client_id, device_id FROM devices WHERE desired_state = 'CONNECTED'
+        AND (owner_node IS NULL OR owner_node = $1 OR lease_until IS NULL OR lease_until < now())
+      ORDER BY created_at LIMIT $2""";
+  private static final String RENEW = """
+      UPDATE devices SET lease_until = now() + make_interval(secs => $2) WHERE owner_node = $1
+      RETURNING client_id, device_id, epoch""";
+  private static final String RELEASE = """
+      UPDATE devices SET owner_node = NULL, lease_until = NULL WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
+  private static final String STATUS = """
+      UPDATE devices SET status = $4, last_error = $5, phone_number = COALESCE($6, phone_number),
+        connected_at = CASE WHEN $4 = 'CONNECTED' THEN now() ELSE connected_at END
+      WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
+  private static final String DESIRED = "UPDATE devices SET desired_state = $3 WHERE client_id = $1 AND device_id = $2";
+  private static final String LOAD_CREDENTIALS = "SELECT credentials FROM devices WHERE client_id = $1 AND device_id = $2";
+  private static final String SAVE_CREDENTIALS = """
+      UPDATE devices SET credentials = $3 WHERE client_id = $1 AND device_id = $2 AND epoch = $4""";
+
+  private DeviceRepository() {
+  }
+
+  public record Lease(String clientId, String deviceId, String sessionKey, long epoch) {
+  }
+
+  public static Future<Boolean> insert(SqlClient sql, String clientId, String deviceId, String sessionKey) {
+    return sql.preparedQuery(INSERT).execute(Tuple.of(clientId, deviceId, sessionKey)).map(r -> r.size() == 1);
+  }
+
+  public static Future<JsonObject> find(SqlClient sql, String clientId, String deviceId) {
+    return sql.preparedQuery(FIND).execute(Tuple.of(clientId, deviceId))
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  public static Future<RowSet<Row>> list(SqlClient sql, String clientId, String after, int limit) {
+    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, after, limit));
+  }
+
+  public static Future<Long> count(SqlClient sql, String clientId) {
+    return sql.preparedQuery(COUNT).execute(Tuple.of(clientId)).map(r -> r.iterator().next().getLong("n"));
+  }
+
+  public static Future<Boolean> delete(SqlClient sql, String clientId, String deviceId) {
+    return sql.preparedQuery(DELETE).execute(Tuple.of(clientId, deviceId)).map(r -> r.rowCount() > 0);
+  }
+
+  /** Takes the device's lease for {@code node} with a new epoch, or null when another live owner holds it. */
+  public static Future<Lease> claim(SqlClient sql, String clientId, String deviceId, String node) {
+    return sql.preparedQuery(CLAIM).execute(Tuple.of(clientId, deviceId, node, LEASE_SECONDS)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      return new Lease(clientId, deviceId, r.getString("session_key"), r.getLong("epoch"));
+    });
+  }
+
+  public static Future<List<String[]>> claimable(SqlClient sql, String node, int limit) {
+    return sql.preparedQuery(CLAIMABLE).execute(Tuple.of(node, limit)).map(rows -> {
+      List<String[]> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new String[] {r.getString("client_id"), r.getString("device_id")}));
+      return out;
+    });
+  }
+
+  /** Extends every lease {@code node} holds; the result says which it still holds and at which epoch. */
+  public static Future<List<Lease>> renew(SqlClient sql, String node) {
+    return sql.preparedQuery(RENEW).execute(Tuple.of(node, LEASE_SECONDS)).map(rows -> {
+      List<Lease> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new Lease(r.getString("client_id"), r.getString("device_id"), null, r.getLong("epoch"))));
+      return out;
+    });
+  }
+
+  public static Future<Void> release(SqlClient sql, Lease lease) {
+    return sql.preparedQuery(RELEASE).execute(Tuple.of(lease.clientId(), lease.deviceId(), lease.epoch())).mapEmpty();
+  }
+
+  /** Records a state change; fenced, so a node that lost the lease writes nothing. */
+  public static Future<Boolean> status(SqlClient sql, Lease lease, DeviceStatus status, String lastError, String phone) {
+    return sql.preparedQuery(STATUS)
+        .execute(Tuple.of(lease.clientId(), lease.deviceId(), lease.epoch(), status.name(), lastError, phone))
+        .map(r -> r.rowCount() == 1);
+  }
+
+  public static Future<Void> desired(SqlClient sql, String clientId, String deviceId, String state) {
+    return sql.preparedQuery(DESIRED).execute(Tuple.of(clientId, deviceId, state)).mapEmpty();
+  }
+
+  public static Future<byte[]> loadCredentials(SqlClient sql, String clientId, String deviceId) {
+    return sql.preparedQuery(LOAD_CREDENTIALS).execute(Tuple.of(clientId, deviceId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Buffer b = rows.iterator().next().getBuffer("credentials");
+      return b == null ? null : b.getBytes();
+    });
+  }
+
+  /** Fenced by the epoch: true when written, false when this node no longer owns the device. */
+  public static Future<Boolean> saveCredentials(SqlClient sql, Lease lease, byte[] credentials) {
+    return sql.preparedQuery(SAVE_CREDENTIALS)
+        .execute(Tuple.of(lease.clientId(), lease.deviceId(), credentials == null ? null : Buffer.buffer(credentials),
+            lease.epoch()))
+        .map(r -> r.rowCount() == 1);
+  }
+
+  static JsonObject toJson(Row r) {
+    return new JsonObject()
+        .put("deviceId", r.getString("device_id"))
+        .put("status", r.getString("status"))
+        .put("phoneNumber", r.getString("phone_number"))
+        .put("node", r.getString("owner_node"))
+        .put("lastError", r.getString("last_error"))
+        .put("createdAt", Times.iso(r.getOffsetDateTime("created_at")))
+        .put("connectedAt", Times.iso(r.getOffsetDateTime("connected_at")));
+  }
+}

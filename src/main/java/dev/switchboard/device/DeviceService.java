@@ -1,0 +1,158 @@
+package dev.switchboard.device;
+
+import dev.switchboard.http.ApiException;
+import dev.switchboard.http.Page;
+import dev.switchboard.http.Principal;
+import dev.switchboard.tenant.AuditLog;
+import dev.switchboard.tenant.ClientService;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Devices of a client: registry rows in PostgreSQL, live state asked of the device actor. */
+public final class DeviceService {
+
+  private static final Logger log = LoggerFactory.getLogger(DeviceService.class);
+  static final long QR_WAIT_MS = 5_000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final ClientService clients;
+  private final DeviceManager manager;
+
+  public DeviceService(Vertx vertx, Pool pool, ClientService clients, DeviceManager manager) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.clients = clients;
+    this.manager = manager;
+  }
+
+  public Future<JsonObject> register(String clientId, String deviceId, Principal actor, String ip) {
+    return clients.require(clientId).compose(client -> pool.withTransaction(tx ->
+        dev.switchboard.tenant.ClientRepository.lock(tx, clientId)
+            .compose(locked -> DeviceRepository.count(tx, clientId))
+            .compose(count -> {
+              int max = client.config().effectiveMaxDevices();
+              if (count >= max) {
+                return Future.failedFuture(ApiException.conflict("DEVICE_LIMIT_REACHED",
+                    "client '" + clientId + "' already has " + count + " of its " + max + " devices"));
+              }
+              return DeviceRepository.insert(tx, clientId, deviceId, UUID.randomUUID().toString());
+            })
+            .compose(inserted -> inserted
+                ? AuditLog.record(tx, clientId, "device.added", actor, ip, new JsonObject().put("deviceId", deviceId))
+                : Future.failedFuture(ApiException.conflict("DEVICE_EXISTS", "device '" + deviceId + "' already exists")))))
+        .compose(v -> manager.run(clientId, deviceId))
+        .compose(v -> waitForQr(clientId, deviceId))
+        .onSuccess(d -> log.info("Device {}/{} registered", clientId, deviceId));
+  }
+
+  /** The device, with {@code qr} when one is shown within {@link #QR_WAIT_MS}. */
+  private Future<JsonObject> waitForQr(String clientId, String deviceId) {
+    Promise<JsonObject> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + QR_WAIT_MS;
+    poll(clientId, deviceId, deadline, done);
+    return done.future().compose(live -> get(clientId, deviceId).map(d -> {
+      d.mergeIn(live.copy().put("status", live.getString("status", d.getString("status"))));
+      return d;
+    }));
+  }
+
+  private void poll(String clientId, String deviceId, long deadline, Promise<JsonObject> done) {
+    DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "status"), 1_000).onComplete(ar -> {
+      JsonObject s = ar.succeeded() ? ar.result() : null;
+      String st = s == null ? null : s.getString("status");
+      boolean settled = "QR_READY".equals(st) && s.getString("qr") != null || "CONNECTED".equals(st)
+          || "LOGGED_OUT".equals(st) || "FAILED".equals(st);
+      if (settled || System.currentTimeMillis() >= deadline) {
+        done.complete(s == null ? new JsonObject() : liveFields(s));
+      } else {
+        vertx.setTimer(100, id -> poll(clientId, deviceId, deadline, done));
+      }
+    });
+  }
+
+  private static JsonObject liveFields(JsonObject s) {
+    JsonObject out = new JsonObject().put("status", s.getString("status"));
+    if (s.getString("qr") != null) {
+      out.put("qr", new JsonObject().put("qr", s.getString("qr")).put("image", QrImages.dataUrl(s.getString("qr")))
+          .put("expiresAt", s.getString("qrExpiresAt")));
+    }
+    return out;
+  }
+
+  public Future<JsonObject> list(String clientId, Page page) {
+    return clients.require(clientId)
+        .compose(c -> DeviceRepository.list(pool, clientId, page.after(), page.limit() + 1))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          rows.forEach(r -> items.add(DeviceRepository.toJson(r)));
+          return page.result(items, o -> o.getString("deviceId"));
+        });
+  }
+
+  public Future<JsonObject> get(String clientId, String deviceId) {
+    return DeviceRepository.find(pool, clientId, deviceId).compose(d -> d == null
+        ? Future.failedFuture(ApiException.notFound("DEVICE_NOT_FOUND", "device '" + deviceId + "' does not exist"))
+        : Future.succeededFuture(d));
+  }
+
+  public Future<JsonObject> qr(String clientId, String deviceId) {
+    return get(clientId, deviceId)
+        .compose(d -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "qr")))
+        .map(q -> q.put("image", QrImages.dataUrl(q.getString("qr"))));
+  }
+
+  public Future<byte[]> qrPng(String clientId, String deviceId) {
+    return get(clientId, deviceId)
+        .compose(d -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "qr")))
+        .map(q -> QrImages.png(q.getString("qr")));
+  }
+
+  public Future<JsonObject> pairingCode(String clientId, String deviceId, String phoneNumber) {
+    return get(clientId, deviceId).compose(d -> DeviceBus.request(vertx, clientId, deviceId,
+        new JsonObject().put("op", "pairingCode").put("phoneNumber", phoneNumber), 15_000));
+  }
+
+  /** Reconnects a running device, or brings a stopped (logged-out) one back to linking. */
+  public Future<JsonObject> reconnect(String clientId, String deviceId) {
+    return get(clientId, deviceId)
+        .compose(d -> DeviceRepository.desired(pool, clientId, deviceId, "CONNECTED"))
+        .compose(v -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "reconnect"))
+            .recover(e -> e instanceof ApiException api && api.status() == 503
+                ? manager.run(clientId, deviceId).map(new JsonObject().put("status", "CONNECTING"))
+                : Future.failedFuture(e)));
+  }
+
+  /** Logs the session out wherever it runs, stops the actor and deletes the device. */
+  public Future<Void> delete(String clientId, String deviceId, Principal actor, String ip) {
+    return get(clientId, deviceId)
+        .compose(d -> DeviceRepository.desired(pool, clientId, deviceId, "STOPPED"))
+        .compose(v -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "logout"), 15_000)
+            .<Void>mapEmpty()
+            .recover(e -> {
+              log.warn("Device {}/{} could not be logged out before removal: {}", clientId, deviceId, e.getMessage());
+              return Future.succeededFuture();
+            }))
+        .compose(v -> manager.stopDevice(clientId, deviceId, false))
+        .compose(v -> pool.withTransaction(tx -> DeviceRepository.delete(tx, clientId, deviceId)
+            .compose(deleted -> AuditLog.record(tx, clientId, "device.removed", actor, ip,
+                new JsonObject().put("deviceId", deviceId)))))
+        .onSuccess(v -> log.info("Device {}/{} removed", clientId, deviceId));
+  }
+
+  /** Before a client is deleted: every device logged out and removed. */
+  public Future<Void> deleteAll(String clientId, Principal actor) {
+    return DeviceRepository.list(pool, clientId, null, 100_000).compose(rows -> {
+      java.util.List<Future<Void>> all = new java.util.ArrayList<>();
+      rows.forEach(r -> all.add(delete(clientId, r.getString("device_id"), actor, null)));
+      return Future.join(all).mapEmpty();
+    });
+  }
+}

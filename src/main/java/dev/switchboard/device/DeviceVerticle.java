@@ -1,0 +1,285 @@
+package dev.switchboard.device;
+
+import dev.switchboard.engine.CredentialStore;
+import dev.switchboard.engine.EngineEvent;
+import dev.switchboard.engine.EngineException;
+import dev.switchboard.engine.EngineListener;
+import dev.switchboard.engine.EngineSession;
+import dev.switchboard.engine.SessionSpec;
+import dev.switchboard.engine.WhatsAppEngine;
+import dev.switchboard.event.Events;
+import dev.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device's actor: the only holder of its WhatsApp session in the cluster. It runs the state
+ * machine of API.md, reconnects with backoff and jitter, keeps the credentials in PostgreSQL under
+ * its lease's epoch, and answers requests on {@code device.<clientId>.<deviceId>}.
+ */
+public final class DeviceVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(DeviceVerticle.class);
+  static final int MAX_ATTEMPTS_BEFORE_FAILED = 8;
+
+  private final DeviceRepository.Lease lease;
+  private final WhatsAppEngine engine;
+  private final Pool pool;
+
+  private MessageConsumer<JsonObject> consumer;
+  private EngineSession session;
+  private DeviceStatus status = DeviceStatus.CONNECTING;
+  private String qr;
+  private Instant qrExpiresAt;
+  private String phone;
+  private String lastError;
+  private int attempts;
+  private long reconnectTimer = -1;
+  private boolean stopping;
+  private int generation;
+
+  public DeviceVerticle(DeviceRepository.Lease lease, WhatsAppEngine engine, Pool pool) {
+    this.lease = lease;
+    this.engine = engine;
+    this.pool = pool;
+  }
+
+  public static String address(String clientId, String deviceId) {
+    return "device." + clientId + "." + deviceId;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(address(lease.clientId(), lease.deviceId()), this::onRequest);
+    // Requests are routed here only once the consumer is registered everywhere.
+    return consumer.completion().onSuccess(v -> open());
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    vertx.cancelTimer(reconnectTimer);
+    Future<Void> closed = session == null ? Future.succeededFuture() : session.disconnect().recover(e -> Future.succeededFuture());
+    return closed.compose(v -> consumer.unregister());
+  }
+
+  private void open() {
+    if (stopping) {
+      return;
+    }
+    int gen = ++generation;
+    transition(attempts == 0 ? DeviceStatus.CONNECTING : DeviceStatus.RECONNECTING, lastError);
+    SessionSpec spec = new SessionSpec(lease.clientId(), lease.deviceId(), lease.sessionKey());
+    engine.open(spec, credentials(), new GenerationListener(gen)).onComplete(ar -> {
+      if (gen != generation) {
+        if (ar.succeeded()) {
+          ar.result().disconnect();
+        }
+        return;
+      }
+      if (ar.succeeded()) {
+        session = ar.result();
+      } else {
+        scheduleReconnect(ar.cause().getMessage());
+      }
+    });
+  }
+
+  /** Drops callbacks of an older connection attempt, so a late event cannot undo a newer state. */
+  private final class GenerationListener implements EngineListener {
+    private final int gen;
+
+    GenerationListener(int gen) {
+      this.gen = gen;
+    }
+
+    @Override
+    public void onQr(String payload, Instant expiresAt) {
+      if (gen == generation) {
+        DeviceVerticle.this.onQr(payload, expiresAt);
+      }
+    }
+
+    @Override
+    public void onConnected(String phoneNumber) {
+      if (gen == generation) {
+        DeviceVerticle.this.onConnected(phoneNumber);
+      }
+    }
+
+    @Override
+    public void onDisconnected(String reason, boolean loggedOut) {
+      if (gen == generation) {
+        DeviceVerticle.this.onDisconnected(reason, loggedOut);
+      }
+    }
+
+    @Override
+    public void onEvent(EngineEvent event) {
+      if (gen == generation) {
+        DeviceVerticle.this.onEvent(event);
+      }
+    }
+  }
+
+  private CredentialStore credentials() {
+    return new CredentialStore() {
+      @Override
+      public Future<byte[]> load() {
+        return DeviceRepository.loadCredentials(pool, lease.clientId(), lease.deviceId());
+      }
+
+      @Override
+      public Future<Void> save(byte[] bytes) {
+        return DeviceRepository.saveCredentials(pool, lease, bytes).compose(this::fenced);
+      }
+
+      @Override
+      public Future<Void> delete() {
+        return DeviceRepository.saveCredentials(pool, lease, null).compose(this::fenced);
+      }
+
+      private Future<Void> fenced(boolean written) {
+        if (!written) {
+          log.warn("Device {}/{} lost its lease (epoch {}); stopping it", lease.clientId(), lease.deviceId(), lease.epoch());
+          vertx.undeploy(deploymentID());
+          return Future.failedFuture(new EngineException("UNAVAILABLE", "this node no longer owns the device"));
+        }
+        return Future.succeededFuture();
+      }
+    };
+  }
+
+  private void onQr(String payload, Instant expiresAt) {
+    qr = payload;
+    qrExpiresAt = expiresAt;
+    transition(DeviceStatus.QR_READY, null);
+  }
+
+  private void onConnected(String phoneNumber) {
+    phone = phoneNumber;
+    qr = null;
+    attempts = 0;
+    transition(DeviceStatus.CONNECTED, null);
+  }
+
+  private void onDisconnected(String reason, boolean loggedOut) {
+    session = null;
+    qr = null;
+    if (loggedOut) {
+      log.info("Device {}/{} was logged out: {}", lease.clientId(), lease.deviceId(), reason);
+      DeviceRepository.saveCredentials(pool, lease, null)
+          .compose(v -> DeviceRepository.desired(pool, lease.clientId(), lease.deviceId(), "STOPPED"));
+      transition(DeviceStatus.LOGGED_OUT, reason);
+      return;
+    }
+    scheduleReconnect(reason);
+  }
+
+  private void onEvent(EngineEvent event) {
+    Events.publish(vertx, Events.envelope(event.type(), lease.clientId(), lease.deviceId(), event.data()));
+  }
+
+  private void scheduleReconnect(String reason) {
+    if (stopping) {
+      return;
+    }
+    attempts++;
+    if (attempts > MAX_ATTEMPTS_BEFORE_FAILED) {
+      transition(DeviceStatus.FAILED, reason);
+    } else {
+      transition(DeviceStatus.RECONNECTING, reason);
+    }
+    long delay = backoffMillis(attempts);
+    log.info("Device {}/{} reconnects in {} ms (attempt {}): {}", lease.clientId(), lease.deviceId(), delay, attempts, reason);
+    reconnectTimer = vertx.setTimer(delay, id -> open());
+  }
+
+  /** Exponential backoff from 500 ms to 60 s, with full jitter on the upper half. */
+  static long backoffMillis(int attempt) {
+    long ceiling = Math.min(60_000, 500L << Math.min(attempt - 1, 10));
+    return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+  }
+
+  private void transition(DeviceStatus next, String error) {
+    boolean changed = next != status || next == DeviceStatus.QR_READY || error != null && !error.equals(lastError);
+    status = next;
+    lastError = error;
+    if (!changed) {
+      return;
+    }
+    DeviceRepository.status(pool, lease, next, error, phone).onSuccess(written -> {
+      if (!written && !stopping) {
+        log.warn("Device {}/{} status write refused (epoch {} is stale); stopping", lease.clientId(), lease.deviceId(), lease.epoch());
+        vertx.undeploy(deploymentID());
+      }
+    });
+    JsonObject data = new JsonObject().put("status", next.name());
+    if (next == DeviceStatus.QR_READY) {
+      data.put("qr", qr);
+    }
+    if (error != null) {
+      data.put("lastError", error);
+    }
+    Events.publish(vertx, Events.envelope("device_status", lease.clientId(), lease.deviceId(), data));
+  }
+
+  private void onRequest(Message<JsonObject> msg) {
+    String op = msg.body().getString("op", "");
+    switch (op) {
+      case "status" -> msg.reply(state());
+      case "qr" -> {
+        if (status != DeviceStatus.QR_READY || qr == null) {
+          DeviceBus.fail(msg, 409, "DEVICE_NOT_QR_READY", "the device is " + status + ", not waiting for a QR scan");
+        } else {
+          msg.reply(new JsonObject().put("qr", qr).put("expiresAt", Times.iso(qrExpiresAt)));
+        }
+      }
+      case "pairingCode" -> {
+        if (session == null || status == DeviceStatus.CONNECTED) {
+          DeviceBus.fail(msg, 409, "DEVICE_NOT_QR_READY", "pairing codes are for a device that is waiting to be linked");
+          return;
+        }
+        DeviceBus.reply(msg, session.requestPairingCode(msg.body().getString("phoneNumber"))
+            .map(code -> new JsonObject().put("code", code)));
+      }
+      case "reconnect" -> {
+        vertx.cancelTimer(reconnectTimer);
+        attempts = 0;
+        Future<Void> closed = session == null ? Future.succeededFuture() : session.disconnect();
+        session = null;
+        closed.recover(e -> Future.succeededFuture()).onComplete(v -> open());
+        msg.reply(state());
+      }
+      case "logout" -> {
+        stopping = true;
+        vertx.cancelTimer(reconnectTimer);
+        Future<Void> out = session == null ? Future.succeededFuture() : session.logout();
+        DeviceBus.reply(msg, out.recover(e -> {
+          log.warn("Device {}/{} logout failed, removing anyway: {}", lease.clientId(), lease.deviceId(), e.getMessage());
+          return Future.succeededFuture();
+        }).map(v -> {
+          session = null;
+          return new JsonObject().put("loggedOut", true);
+        }));
+      }
+      default -> DeviceBus.fail(msg, 400, "VALIDATION_ERROR", "unknown device operation '" + op + "'");
+    }
+  }
+
+  private JsonObject state() {
+    JsonObject s = new JsonObject().put("status", status.name()).put("phoneNumber", phone).put("lastError", lastError);
+    if (status == DeviceStatus.QR_READY && qr != null) {
+      s.put("qr", qr).put("qrExpiresAt", Times.iso(qrExpiresAt));
+    }
+    return s;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.switchboard.engine;
+
+import dev.switchboard.config.Config;
+import dev.switchboard.engine.simulator.SimulatorEngine;
+import dev.switchboard.simulator.SimulatorOptions;
+import dev.switchboard.simulator.SimulatorServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Picks the engine the configuration names, starting an in-process simulator when asked to. */
+public final class Engines {
+
+  private static final Logger log = LoggerFactory.getLogger(Engines.class);
+
+  private Engines() {
+  }
+
+  public static Future<WhatsAppEngine> create(Vertx vertx, Config config) {
+    if (config.engine().equals("simulator")) {
+      if (config.simUrl() != null) {
+        log.info("Engine: simulator at {}", config.simUrl());
+        return Future.succeededFuture(new SimulatorEngine(vertx, config.simUrl()));
+      }
+      return SimulatorServer.start(vertx, SimulatorOptions.onPort(config.simPort())).map(server -> {
+        log.info("Engine: in-process simulator on port {}", server.port());
+        return (WhatsAppEngine) new SimulatorEngine(vertx, "http://127.0.0.1:" + server.port());
+      });
+    }
+    return Future.succeededFuture(new NotInThisBuildEngine("cobalt",
+        "the Cobalt (real WhatsApp) engine is not in this build yet; start the node with --engine simulator"));
+  }
+
+  /** An engine this build does not have: every session fails at once with a clear reason. */
+  private record NotInThisBuildEngine(String name, String reason) implements WhatsAppEngine {
+
+    @Override
+    public Future<EngineSession> open(SessionSpec spec, CredentialStore credentials, EngineListener listener) {
+      return Future.failedFuture(new EngineException("NOT_SUPPORTED", reason));
+    }
+
+    @Override
+    public Future<Void> close() {
+      return Future.succeededFuture();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.switchboard.event;
+
+import dev.switchboard.http.Times;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The one event envelope of API.md, and where events are published on the (clustered) event bus:
+ * {@code events.<clientId>}, so live feeds on any node can subscribe to one client's events.
+ */
+public final class Events {
+
+  private Events() {
+  }
+
+  public static String address(String clientId) {
+    return "events." + clientId;
+  }
+
+  public static JsonObject envelope(String event, String clientId, String deviceId, JsonObject data) {
+    return new JsonObject()
+        .put("id", "evt_" + UUID.randomUUID().toString().replace("-", ""))
+        .put("event", event)
+        .put("clientId", clientId)
+        .put("deviceId", deviceId)
+        .put("timestamp", Times.iso(Instant.now()))
+        .put("data", data);
+  }
+
+  public static void publish(Vertx vertx, JsonObject envelope) {
+    vertx.eventBus().publish(address(envelope.getString("clientId")), envelope);
+  }
+}

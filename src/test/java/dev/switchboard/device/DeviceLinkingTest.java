@@ -1,0 +1,180 @@
+package dev.switchboard.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.zxing.BinaryBitmap;
+import com.google.zxing.RGBLuminanceSource;
+import com.google.zxing.common.HybridBinarizer;
+import com.google.zxing.qrcode.QRCodeReader;
+import dev.switchboard.Node;
+import dev.switchboard.support.Api;
+import dev.switchboard.support.Sim;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestNode;
+import dev.switchboard.support.Wait;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Linking devices through the real simulator over real sockets: QR, pairing code, refresh, faults, isolation. */
+@ExtendWith(VertxExtension.class)
+class DeviceLinkingTest {
+
+  private static Sim sim;
+  private static Node node;
+  private static Api api;
+  private static String dbUrl;
+
+  @BeforeAll
+  static void start() {
+    sim = new Sim(1_500);
+    dbUrl = TestDatabase.newDatabase();
+    node = TestNode.start(TestNode.config(dbUrl, "--sim-url", sim.url()));
+    api = new Api(node.httpPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    TestNode.stop(node);
+    sim.close();
+  }
+
+  static JsonObject device(Api api, String key, String clientId, String deviceId) {
+    return api.get("/api/clients/" + clientId + "/devices/" + deviceId, key).data();
+  }
+
+  static JsonObject awaitStatus(Api api, String key, String clientId, String deviceId, String status) {
+    return Wait.until(deviceId + " " + status, 20_000, () -> device(api, key, clientId, deviceId),
+        d -> d != null && status.equals(d.getString("status")));
+  }
+
+  /** Registers a device and links it by scanning its QR as {@code phone}. */
+  static void link(Api api, Sim sim, String key, String clientId, String deviceId, String phone) {
+    Api.Response created = api.post("/api/clients/" + clientId + "/devices", key, new JsonObject().put("deviceId", deviceId));
+    assertEquals(201, created.status(), created.toString());
+    JsonObject qr = created.data().getJsonObject("qr");
+    assertNotNull(qr, "the QR is in the 201 when ready within 5 s: " + created);
+    assertEquals(200, sim.pair(qr.getString("qr"), phone).status());
+    awaitStatus(api, key, clientId, deviceId, "CONNECTED");
+  }
+
+  @Test
+  void linkByQrCode() throws Exception {
+    String key = api.clientWithKey("qr1");
+    Api.Response created = api.post("/api/clients/qr1/devices", key, new JsonObject().put("deviceId", "phone-1"));
+    assertEquals(201, created.status(), created.toString());
+    JsonObject d = created.data();
+    assertEquals("QR_READY", d.getString("status"));
+    String payload = d.getJsonObject("qr").getString("qr");
+    assertTrue(d.getJsonObject("qr").getString("image").startsWith("data:image/png;base64,"));
+
+    Api.Response png = api.get("/api/clients/qr1/devices/phone-1/qr?format=png", key);
+    assertEquals(200, png.status());
+    assertEquals("image/png", png.headers().get("content-type"));
+    String current = api.get("/api/clients/qr1/devices/phone-1/qr", key).data().getString("qr");
+    assertEquals(current, decode(png.body().getBytes()), "the PNG encodes the QR payload");
+
+    assertEquals(200, sim.pair(current, "15550001001").status());
+    JsonObject connected = awaitStatus(api, key, "qr1", "phone-1", "CONNECTED");
+    assertEquals("15550001001", connected.getString("phoneNumber"));
+    assertEquals("test-node", connected.getString("node"));
+    assertNotNull(connected.getString("connectedAt"));
+    Api.Response noQr = api.get("/api/clients/qr1/devices/phone-1/qr", key);
+    assertEquals(409, noQr.status());
+    assertEquals("DEVICE_NOT_QR_READY", noQr.errorCode());
+    assertNotNull(payload);
+  }
+
+  @Test
+  void linkByPairingCode() {
+    String key = api.clientWithKey("code1");
+    assertEquals(201, api.post("/api/clients/code1/devices", key, new JsonObject().put("deviceId", "p")).status());
+    assertEquals(400, api.post("/api/clients/code1/devices/p/pairing-code", key, new JsonObject().put("phoneNumber", "12ab")).status());
+    Api.Response code = api.post("/api/clients/code1/devices/p/pairing-code", key, new JsonObject().put("phoneNumber", "+15550002002"));
+    assertEquals(200, code.status(), code.toString());
+    assertTrue(code.data().getString("code").matches("[A-Z0-9]{4}-[A-Z0-9]{4}"), code.toString());
+    assertEquals(200, sim.pairCode(code.data().getString("code"), "15550002002").status());
+    assertEquals("15550002002", awaitStatus(api, key, "code1", "p", "CONNECTED").getString("phoneNumber"));
+  }
+
+  @Test
+  void theQrIsRefreshedAndAnOldOneNoLongerLinks() {
+    String key = api.clientWithKey("fresh1");
+    String first = api.post("/api/clients/fresh1/devices", key, new JsonObject().put("deviceId", "d"))
+        .data().getJsonObject("qr").getString("qr");
+    String second = Wait.until("a new QR", 10_000,
+        () -> api.get("/api/clients/fresh1/devices/d/qr", key).data().getString("qr"), q -> !q.equals(first));
+    assertNotEquals(first, second);
+    assertEquals(404, sim.pair(first, "15550003003").status());
+  }
+
+  @Test
+  void aDroppedConnectionReconnectsAndALogoutEndsInLoggedOut() {
+    String key = api.clientWithKey("fault1");
+    link(api, sim, key, "fault1", "d", "15550004004");
+    assertEquals(200, sim.fault("15550004004", "disconnect").status());
+    awaitStatus(api, key, "fault1", "d", "CONNECTED");
+    Wait.until("a reconnect counted", 10_000, () -> sim.stats().getInteger("connectedSessions"), n -> n >= 1);
+
+    assertEquals(200, sim.fault("15550004004", "logout").status());
+    JsonObject out = awaitStatus(api, key, "fault1", "d", "LOGGED_OUT");
+    assertNotNull(out.getString("lastError"));
+    // Reconnecting a logged-out device starts linking again, with a new QR.
+    assertEquals(202, api.post("/api/clients/fault1/devices/d/reconnect", key, null).status());
+    awaitStatus(api, key, "fault1", "d", "QR_READY");
+  }
+
+  @Test
+  void devicesOfTwoClientsStayIsolatedAndLimitsHold() {
+    String a = api.clientWithKey("iso-a");
+    String b = api.clientWithKey("iso-b");
+    link(api, sim, a, "iso-a", "shared-name", "15550005005");
+    assertEquals(201, api.post("/api/clients/iso-b/devices", b, new JsonObject().put("deviceId", "shared-name")).status());
+    assertEquals(1, api.get("/api/clients/iso-b/devices", b).data().getJsonArray("items").size());
+    assertEquals("QR_READY", device(api, b, "iso-b", "shared-name").getString("status"));
+    assertEquals("CONNECTED", device(api, a, "iso-a", "shared-name").getString("status"));
+    assertEquals(401, api.get("/api/clients/iso-a/devices/shared-name", b).status());
+    assertEquals(401, api.get("/api/clients/iso-a/devices", b).status());
+    assertEquals(404, api.get("/api/clients/iso-b/devices/other", b).status());
+    assertEquals("DEVICE_NOT_FOUND", api.get("/api/clients/iso-b/devices/other", b).errorCode());
+
+    Api.Response dup = api.post("/api/clients/iso-b/devices", b, new JsonObject().put("deviceId", "shared-name"));
+    assertEquals(409, dup.status());
+    assertEquals("DEVICE_EXISTS", dup.errorCode());
+    api.put("/api/clients/iso-b/config", TestNode.MASTER, new JsonObject().put("maxDevices", 1));
+    Api.Response over = api.post("/api/clients/iso-b/devices", b, new JsonObject().put("deviceId", "second"));
+    assertEquals(409, over.status());
+    assertEquals("DEVICE_LIMIT_REACHED", over.errorCode());
+    assertEquals(400, api.post("/api/clients/iso-b/devices", b, new JsonObject().put("deviceId", "bad id!")).status());
+    assertEquals(400, api.post("/api/clients/iso-b/devices", b, new JsonObject().put("deviceId", 42)).status());
+    assertEquals(400, api.get("/api/clients/iso-b/devices/%D7%90", b).status());
+  }
+
+  @Test
+  void deleteLogsTheSessionOutAndRemovesTheDevice() {
+    String key = api.clientWithKey("del1");
+    link(api, sim, key, "del1", "d", "15550006006");
+    assertEquals(200, api.delete("/api/clients/del1/devices/d", key).status());
+    assertEquals(404, api.get("/api/clients/del1/devices/d", key).status());
+    assertEquals("device.removed", api.get("/api/clients/del1/audit", key).data().getJsonArray("items")
+        .getJsonObject(0).getString("action"));
+  }
+
+  private static String decode(byte[] png) throws Exception {
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+    int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+    var source = new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels);
+    return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(source))).getText();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.switchboard.support;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A gateway node in a JVM process of its own, so a test can kill -9 it. */
+public final class NodeProcess {
+
+  private final Process process;
+  private final int port;
+
+  private NodeProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static NodeProcess start(int port, String dbUrl, String simUrl, String nodeName, Path log) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
+        System.getProperty("java.class.path"), "dev.switchboard.Main",
+        "--http-port", String.valueOf(port), "--db-url", dbUrl, "--engine", "simulator", "--sim-url", simUrl,
+        "--master-key", TestNode.MASTER, "--node-name", nodeName, "--allow-private-urls", "true"));
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+          .start();
+      NodeProcess node = new NodeProcess(p, port);
+      node.awaitHealthy(Duration.ofSeconds(90));
+      return node;
+    } catch (Exception e) {
+      throw new IllegalStateException("node process did not start; see " + log, e);
+    }
+  }
+
+  public static int freePort() {
+    try (var s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void awaitHealthy(Duration timeout) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("node process exited with " + process.exitValue());
+      }
+      try {
+        var r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health")).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException notYet) {
+        // Not listening yet.
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("node not healthy within " + timeout);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, nothing. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  /** SIGTERM: the graceful path. */
+  public void terminate() throws InterruptedException {
+    process.destroy();
+    process.waitFor();
+  }
+
+  static String separator() {
+    return File.pathSeparator;
+  }
+}
