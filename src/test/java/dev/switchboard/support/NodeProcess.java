@@ -22,9 +22,14 @@ public final class NodeProcess {
   }
 
   public static NodeProcess start(int port, String dbUrl, String simUrl, String nodeName, Path log) {
+    return start(port, dbUrl, simUrl, nodeName, log, List.of("-Xmx256m", "-XX:+UseSerialGC"));
+  }
+
+  public static NodeProcess start(int port, String dbUrl, String simUrl, String nodeName, Path log, List<String> jvm) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("java.class.path"), "dev.switchboard.Main",
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(jvm);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.Main",
         "--http-port", String.valueOf(port), "--db-url", dbUrl, "--engine", "simulator", "--sim-url", simUrl,
         "--master-key", TestNode.MASTER, "--node-name", nodeName, "--allow-private-urls", "true"));
     try {
@@ -65,6 +70,10 @@ public final class NodeProcess {
       Thread.sleep(200);
     }
     throw new IllegalStateException("node not healthy within " + timeout);
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public int port() {

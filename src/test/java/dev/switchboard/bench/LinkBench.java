@@ -1,0 +1,139 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.support.NodeProcess;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestNode;
+import dev.switchboard.simulator.SimulatorOptions;
+import dev.switchboard.simulator.SimulatorServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Links N simulated devices on one node (a separate JVM) and reports: time to link them all,
+ * time for all to come back CONNECTED after a kill -9 and restart, and the node's heap and RSS per device.
+ * Usage: bench/link-devices.sh N [heap]
+ */
+public final class LinkBench {
+
+  public static void main(String[] args) throws Exception {
+    int n = Integer.parseInt(args[0]);
+    String heap = args.length > 1 ? args[1] : "2g";
+    Vertx vertx = Vertx.vertx();
+    SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
+    String simUrl = "http://127.0.0.1:" + sim.port();
+    String db = TestDatabase.newDatabase();
+    int port = NodeProcess.freePort();
+    Path log = Files.createTempFile("link-bench", ".log");
+    List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC");
+    NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, jvm);
+    HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    String base = "http://127.0.0.1:" + port;
+    call(http, "POST", base + "/api/clients/bench/key", TestNode.MASTER, "{}");
+    call(http, "PUT", base + "/api/clients/bench/config", TestNode.MASTER, "{\"maxDevices\": " + n + "}");
+
+    long t0 = System.nanoTime();
+    Semaphore inFlight = new Semaphore(64);
+    List<Future<?>> jobs = new ArrayList<>();
+    try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < n; i++) {
+        int id = i;
+        inFlight.acquire();
+        jobs.add(exec.submit(() -> {
+          try {
+            JsonObject created = call(http, "POST", base + "/api/clients/bench/devices", TestNode.MASTER,
+                "{\"deviceId\": \"d" + id + "\"}");
+            String qr = created.getJsonObject("data").getJsonObject("qr").getString("qr");
+            call(http, "POST", simUrl + "/sim/pair", null,
+                new JsonObject().put("qr", qr).put("phone", String.valueOf(4_400_000_000L + id)).encode());
+          } finally {
+            inFlight.release();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : jobs) {
+        f.get();
+      }
+    }
+    double linkSeconds = awaitConnected(db, n, t0);
+    long[] mem = memory(node.pid());
+
+    node.kill9();
+    long t1 = System.nanoTime();
+    NodeProcess again = NodeProcess.start(port, db, simUrl, "bench", log, jvm);
+    double resumeSeconds = awaitConnected(db, n, t1);
+    long[] memAfter = memory(again.pid());
+    JsonObject stats = new JsonObject(new String(http.send(HttpRequest.newBuilder(URI.create(simUrl + "/sim/stats")).build(),
+        HttpResponse.BodyHandlers.ofString()).body()));
+    again.terminate();
+    System.out.printf("RESULT devices=%d heapMax=%s link_all_connected_s=%.1f resume_after_kill9_s=%.1f"
+            + " heap_used_mb=%.1f heap_per_device_kb=%.1f rss_mb=%.1f rss_per_device_kb=%.1f"
+            + " heap_used_after_resume_mb=%.1f rss_after_resume_mb=%.1f conflicts=%d%n",
+        n, heap, linkSeconds, resumeSeconds, mem[0] / 1048576.0, mem[0] / 1024.0 / n, mem[1] / 1048576.0,
+        mem[1] / 1024.0 / n, memAfter[0] / 1048576.0, memAfter[1] / 1048576.0, stats.getInteger("conflicts"));
+    vertx.close();
+    System.exit(0);
+  }
+
+  private static double awaitConnected(String dbUrl, int n, long since) throws Exception {
+    var url = dev.switchboard.config.DbUrl.parse(dbUrl);
+    try (var c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+      while (true) {
+        var rs = c.createStatement().executeQuery("SELECT count(*) FROM devices WHERE status = 'CONNECTED' AND owner_node IS NOT NULL"
+            + " AND lease_until > now()");
+        rs.next();
+        if (rs.getInt(1) >= n) {
+          return (System.nanoTime() - since) / 1e9;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  /** {used heap after a full GC, RSS} in bytes, read with jcmd and /proc. */
+  private static long[] memory(long pid) throws Exception {
+    String jcmd = Path.of(ProcessHandle.current().info().command().orElseThrow()).resolveSibling("jcmd").toString();
+    new ProcessBuilder(jcmd, String.valueOf(pid), "GC.run").start().waitFor();
+    Process p = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    var m = java.util.regex.Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(out);
+    long used = 0;
+    while (m.find()) {
+      used += Long.parseLong(m.group(1)) * 1024;
+    }
+    long rss = 0;
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    return new long[] {used, rss};
+  }
+
+  private static JsonObject call(HttpClient http, String method, String url, String key, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.ofString(body))
+        .header("content-type", "application/json").timeout(java.time.Duration.ofSeconds(60));
+    if (key != null) {
+      b.header("x-api-key", key);
+    }
+    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() >= 300) {
+      throw new IllegalStateException(method + " " + url + " -> " + r.statusCode() + " " + r.body());
+    }
+    return new JsonObject(r.body());
+  }
+}
