@@ -110,7 +110,7 @@ public final class LinkBench {
     Process p = new ProcessBuilder(jcmd, String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor();
-    var m = java.util.regex.Pattern.compile("generation\\s+total \\d+K, used (\\d+)K").matcher(out);
+    var m = java.util.regex.Pattern.compile("(?m)^\\s*(?:DefNew|Tenured|def new generation|tenured generation)\\s+total \\d+K, used (\\d+)K").matcher(out);
     long used = 0;
     while (m.find()) {
       used += Long.parseLong(m.group(1)) * 1024;

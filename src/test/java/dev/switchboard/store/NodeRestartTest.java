@@ -23,7 +23,7 @@ class NodeRestartTest {
 
   @Test
   void stateSurvivesARestartOfTheEmbeddedDatabase(@TempDir Path dataDir) {
-    Config config = Config.load(List.of("--http-port", "0", "--data-dir", dataDir.toString(), "--engine", "simulator"),
+    Config config = Config.load(List.of("--http-port", "0", "--data-dir", dataDir.toString(), "--engine", "simulator", "--sim-port", "0"),
         Map.of());
     Node first = TestNode.start(config);
     String masterHash;

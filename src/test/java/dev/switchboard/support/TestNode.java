@@ -18,7 +18,7 @@ public final class TestNode {
 
   public static Config config(String dbUrl, String... extraFlags) {
     List<String> flags = new ArrayList<>(List.of("--http-port", "0", "--master-key", MASTER,
-        "--allow-private-urls", "true", "--engine", "simulator", "--node-name", "test-node"));
+        "--allow-private-urls", "true", "--engine", "simulator", "--sim-port", "0", "--node-name", "test-node"));
     if (dbUrl != null) {
       flags.add("--db-url");
       flags.add(dbUrl);

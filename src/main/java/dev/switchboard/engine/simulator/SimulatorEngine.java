@@ -48,7 +48,9 @@ public final class SimulatorEngine implements WhatsAppEngine {
     this.host = uri.getHost();
     this.port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
     this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(MAX_FRAME_BYTES * 3 / 2));
+        .setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(MAX_FRAME_BYTES * 3 / 2)
+        // One socket per linked device, all to one host: the default cap of 50 would queue the rest.
+        .setMaxConnections(1_000_000));
   }
 
   @Override
