@@ -45,7 +45,7 @@ public final class DeviceApi {
     JsonObject body = Bodies.object(ctx, false);
     Bodies.onlyFields(body, Set.of("deviceId"));
     String deviceId = Ids.require("deviceId", Bodies.string(body, "deviceId", true, 64));
-    Responses.reply(ctx, devices.register(ctx.pathParam("clientId"), deviceId, Auth.principal(ctx), ip(ctx)),
+    Responses.reply(ctx, devices.register(ctx.pathParam("clientId"), deviceId, Auth.principal(ctx), Auth.sourceIp(ctx)),
         Responses::created);
   }
 
@@ -81,11 +81,7 @@ public final class DeviceApi {
 
   private void delete(RoutingContext ctx) {
     String deviceId = ctx.pathParam("deviceId");
-    Responses.reply(ctx, devices.delete(ctx.pathParam("clientId"), deviceId, Auth.principal(ctx), ip(ctx))
+    Responses.reply(ctx, devices.delete(ctx.pathParam("clientId"), deviceId, Auth.principal(ctx), Auth.sourceIp(ctx))
         .map(v -> new JsonObject().put("deviceId", deviceId).put("deleted", true)), Responses::ok);
-  }
-
-  private static String ip(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }
 }

@@ -36,6 +36,12 @@ public final class Auth {
     return null;
   }
 
+  /** The caller's address, for the audit log. */
+  public static String sourceIp(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    return remote == null ? null : remote.hostAddress();
+  }
+
   public Future<Principal> resolve(String credential) {
     if (credential == null || credential.isEmpty()) {
       return Future.failedFuture(ApiException.unauthorized("an API key is required (x-api-key header)"));

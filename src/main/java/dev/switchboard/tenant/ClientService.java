@@ -50,7 +50,7 @@ public final class ClientService {
 
   public Future<ClientRepository.ClientRow> require(String clientId) {
     return ClientRepository.find(pool, clientId).compose(row -> row == null
-        ? Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' does not exist"))
+        ? Future.failedFuture(noSuchClient(clientId))
         : Future.succeededFuture(row));
   }
 
@@ -76,7 +76,7 @@ public final class ClientService {
   public Future<JsonObject> rotateKey(String clientId, int ttlDays, Principal actor, String ip) {
     return pool.withTransaction(tx -> ClientRepository.lock(tx, clientId).compose(exists -> {
       if (!exists) {
-        return Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' does not exist"));
+        return Future.failedFuture(noSuchClient(clientId));
       }
       return keys.replaceKey(tx, clientId, ttlDays)
           .compose(key -> AuditLog.record(tx, clientId, "key.rotated", actor, ip,
@@ -100,7 +100,7 @@ public final class ClientService {
   public Future<JsonObject> updateConfig(String clientId, JsonObject update, Principal actor, String ip) {
     return pool.withTransaction(tx -> ClientRepository.lock(tx, clientId)
         .compose(exists -> exists ? ClientRepository.find(tx, clientId)
-            : Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' does not exist")))
+            : Future.failedFuture(noSuchClient(clientId)))
         .compose(row -> {
           ClientConfig merged = row.config().merge(update, actor.isMaster(), urls);
           return ClientRepository.updateConfig(tx, clientId, merged);
@@ -113,13 +113,17 @@ public final class ClientService {
   public Future<JsonObject> resetConfig(String clientId, Principal actor, String ip) {
     return pool.withTransaction(tx -> ClientRepository.lock(tx, clientId).compose(exists -> {
       if (!exists) {
-        return Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' does not exist"));
+        return Future.failedFuture(noSuchClient(clientId));
       }
       return ClientRepository.find(tx, clientId)
           .compose(row -> ClientRepository.updateConfig(tx, clientId,
               resetBy(row.config(), actor)))
           .compose(v -> AuditLog.record(tx, clientId, "config.reset", actor, ip, null));
     })).compose(v -> config(clientId));
+  }
+
+  private static ApiException noSuchClient(String clientId) {
+    return ApiException.notFound("NOT_FOUND", "client '" + clientId + "' does not exist");
   }
 
   /** A client key may not reset the limits the master key set for it. */

@@ -55,7 +55,7 @@ public final class TenantApi {
     Bodies.onlyFields(body, Set.of("clientId", "name"));
     String clientId = Ids.require("clientId", Bodies.string(body, "clientId", true, 64));
     String name = Bodies.string(body, "name", false, 200);
-    Responses.reply(ctx, clients.create(clientId, name, Auth.principal(ctx), ip(ctx)), Responses::created);
+    Responses.reply(ctx, clients.create(clientId, name, Auth.principal(ctx), Auth.sourceIp(ctx)), Responses::created);
   }
 
   private void list(RoutingContext ctx) {
@@ -68,23 +68,23 @@ public final class TenantApi {
 
   private void delete(RoutingContext ctx) {
     String clientId = ctx.pathParam("clientId");
-    Responses.reply(ctx, clients.delete(clientId, Auth.principal(ctx), ip(ctx))
+    Responses.reply(ctx, clients.delete(clientId, Auth.principal(ctx), Auth.sourceIp(ctx))
         .map(v -> new JsonObject().put("clientId", clientId).put("deleted", true)), Responses::ok);
   }
 
   private void issueKey(RoutingContext ctx) {
-    Responses.reply(ctx, clients.issueKey(ctx.pathParam("clientId"), ttlDays(ctx), Auth.principal(ctx), ip(ctx)),
+    Responses.reply(ctx, clients.issueKey(ctx.pathParam("clientId"), ttlDays(ctx), Auth.principal(ctx), Auth.sourceIp(ctx)),
         Responses::created);
   }
 
   private void rotateKey(RoutingContext ctx) {
-    Responses.reply(ctx, clients.rotateKey(ctx.pathParam("clientId"), ttlDays(ctx), Auth.principal(ctx), ip(ctx)),
+    Responses.reply(ctx, clients.rotateKey(ctx.pathParam("clientId"), ttlDays(ctx), Auth.principal(ctx), Auth.sourceIp(ctx)),
         Responses::created);
   }
 
   private void revokeKey(RoutingContext ctx) {
     String clientId = ctx.pathParam("clientId");
-    Responses.reply(ctx, clients.revokeKey(clientId, Auth.principal(ctx), ip(ctx))
+    Responses.reply(ctx, clients.revokeKey(clientId, Auth.principal(ctx), Auth.sourceIp(ctx))
         .map(v -> new JsonObject().put("clientId", clientId).put("revoked", true)), Responses::ok);
   }
 
@@ -94,12 +94,12 @@ public final class TenantApi {
 
   private void putConfig(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
-    Responses.reply(ctx, clients.updateConfig(ctx.pathParam("clientId"), body, Auth.principal(ctx), ip(ctx)),
+    Responses.reply(ctx, clients.updateConfig(ctx.pathParam("clientId"), body, Auth.principal(ctx), Auth.sourceIp(ctx)),
         Responses::ok);
   }
 
   private void resetConfig(RoutingContext ctx) {
-    Responses.reply(ctx, clients.resetConfig(ctx.pathParam("clientId"), Auth.principal(ctx), ip(ctx)), Responses::ok);
+    Responses.reply(ctx, clients.resetConfig(ctx.pathParam("clientId"), Auth.principal(ctx), Auth.sourceIp(ctx)), Responses::ok);
   }
 
   private void audit(RoutingContext ctx) {
@@ -111,10 +111,5 @@ public final class TenantApi {
     Bodies.onlyFields(body, Set.of("ttlDays"));
     Integer ttl = Bodies.integer(body, "ttlDays", false, 1, 365);
     return ttl == null ? 90 : ttl;
-  }
-
-  private static String ip(RoutingContext ctx) {
-    var remote = ctx.request().remoteAddress();
-    return remote == null ? null : remote.hostAddress();
   }
 }
