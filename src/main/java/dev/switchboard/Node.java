@@ -4,9 +4,11 @@ import dev.switchboard.config.Config;
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.device.DeviceApi;
 import dev.switchboard.device.DeviceManager;
+import dev.switchboard.device.DeviceRuntime;
 import dev.switchboard.device.DeviceService;
 import dev.switchboard.engine.Engines;
 import dev.switchboard.engine.WhatsAppEngine;
+import dev.switchboard.event.Events;
 import dev.switchboard.http.ApiRouter;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
@@ -89,7 +91,7 @@ public final class Node {
         .compose(created -> {
           engine = created;
           ClientService clients = new ClientService(pool, keys, new UrlGuard(config.allowPrivateUrls()));
-          devices = new DeviceManager(vertx, pool, engine, config.nodeName());
+          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, Events.busOnly(vertx)), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), () -> 1);

@@ -1,6 +1,5 @@
 package dev.switchboard.device;
 
-import dev.switchboard.engine.WhatsAppEngine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -23,24 +22,27 @@ public final class DeviceManager {
   private static final Logger log = LoggerFactory.getLogger(DeviceManager.class);
   static final long RENEW_MS = DeviceRepository.LEASE_SECONDS * 1000L / 3;
   static final long RECONCILE_MS = 3_000;
+  static final int RECONCILE_BATCH = 20_000;
 
   private final Vertx vertx;
   private final Pool pool;
-  private final WhatsAppEngine engine;
+  private final DeviceRuntime runtime;
   private final String node;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, Future<Void>> starting = new ConcurrentHashMap<>();
   private long renewTimer = -1;
   private long reconcileTimer = -1;
   private volatile boolean closing;
+  /** The reconcile under way; one at a time, so a device is never claimed twice by this node. */
+  private Future<Void> reconciling;
 
   record Running(DeviceRepository.Lease lease, String deploymentId) {
   }
 
-  public DeviceManager(Vertx vertx, Pool pool, WhatsAppEngine engine, String node) {
+  public DeviceManager(Vertx vertx, DeviceRuntime runtime, String node) {
     this.vertx = vertx;
-    this.pool = pool;
-    this.engine = engine;
+    this.pool = runtime.pool();
+    this.runtime = runtime;
     this.node = node;
   }
 
@@ -74,17 +76,24 @@ public final class DeviceManager {
       return Future.succeededFuture();
     }
     return starting.computeIfAbsent(k, ignored -> DeviceRepository.claim(pool, clientId, deviceId, node)
-        .compose(lease -> {
-          if (lease == null) {
-            return Future.<Void>succeededFuture();
-          }
-          return vertx.deployVerticle(new DeviceVerticle(lease, engine, pool)).map(id -> {
-            running.put(k, new Running(lease, id));
-            log.info("Device {} runs here (epoch {})", k, lease.epoch());
-            return (Void) null;
-          });
-        })
+        .compose(lease -> lease == null ? Future.<Void>succeededFuture() : deploy(lease))
         .onComplete(ar -> starting.remove(k)));
+  }
+
+  private Future<Void> deploy(DeviceRepository.Lease lease) {
+    String k = key(lease.clientId(), lease.deviceId());
+    return vertx.deployVerticle(new DeviceVerticle(lease, runtime)).map(id -> {
+      // Two claims racing on this node (reconcile and an API call) leave two actors: the newer epoch stays.
+      Running mine = new Running(lease, id);
+      Running before = running.put(k, mine);
+      if (before != null && before.lease().epoch() > lease.epoch()) {
+        running.put(k, before);
+        vertx.undeploy(id);
+      } else if (before != null) {
+        vertx.undeploy(before.deploymentId());
+      }
+      return (Void) null;
+    });
   }
 
   /** Stops the device's actor here, keeping its credentials; {@code release} gives up the lease too. */
@@ -97,26 +106,43 @@ public final class DeviceManager {
     return release ? undeployed.compose(v -> DeviceRepository.release(pool, r.lease())) : undeployed;
   }
 
-  /** Claims whatever should be connected and has no live owner. */
+  /** Claims, in batches, whatever should be connected and has no live owner, and runs it here. */
   public Future<Void> reconcile() {
     if (closing) {
       return Future.succeededFuture();
     }
-    return DeviceRepository.claimable(pool, node, 5_000).compose(rows -> {
-      List<Future<Void>> runs = new ArrayList<>();
-      for (String[] row : rows) {
-        if (!running.containsKey(key(row[0], row[1]))) {
-          runs.add(run(row[0], row[1]).recover(e -> {
-            log.warn("Device {}/{} could not start: {}", row[0], row[1], e.getMessage());
+    if (reconciling != null) {
+      return reconciling;
+    }
+    reconciling = DeviceRepository.claimable(pool, node, RECONCILE_BATCH).compose(rows -> {
+      List<String[]> wanted = rows.stream()
+          .filter(row -> !running.containsKey(key(row[0], row[1])) && !starting.containsKey(key(row[0], row[1])))
+          .toList();
+      if (wanted.isEmpty()) {
+        return Future.<Void>succeededFuture();
+      }
+      return DeviceRepository.claimMany(pool, wanted, node).compose(leases -> {
+        List<Future<Void>> deploys = new ArrayList<>();
+        for (DeviceRepository.Lease lease : leases) {
+          deploys.add(deploy(lease).recover(e -> {
+            log.warn("Device {}/{} could not start: {}", lease.clientId(), lease.deviceId(), e.getMessage());
             return Future.succeededFuture();
           }));
         }
-      }
-      return Future.join(runs).<Void>mapEmpty();
+        if (!leases.isEmpty()) {
+          log.info("Claimed {} device(s); {} run here", leases.size(), running.size() + leases.size());
+        }
+        return Future.join(deploys).<Void>mapEmpty();
+      });
     }).recover(e -> {
       log.warn("Reconcile failed: {}", e.getMessage());
-      return Future.succeededFuture();
-    });
+      return Future.<Void>succeededFuture();
+    }).onComplete(ar -> reconciling = null);
+    Future<Void> current = reconciling;
+    if (current.isComplete()) {
+      reconciling = null;
+    }
+    return current;
   }
 
   private void renew() {

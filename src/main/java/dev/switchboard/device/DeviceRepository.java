@@ -32,6 +32,12 @@ public final class DeviceRepository {
       WHERE client_id = $1 AND device_id = $2 AND desired_state = 'CONNECTED'
         AND (owner_node IS NULL OR owner_node = $3 OR lease_until IS NULL OR lease_until < now())
       RETURNING epoch, session_key""";
+  private static final String CLAIM_MANY = """
+      UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, lease_until = now() + make_interval(secs => $4)
+      FROM unnest($1::text[], $2::text[]) AS t(client_id, device_id)
+      WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND d.desired_state = 'CONNECTED'
+        AND (d.owner_node IS NULL OR d.owner_node = $3 OR d.lease_until IS NULL OR d.lease_until < now())
+      RETURNING d.client_id, d.device_id, d.epoch, d.session_key""";
   private static final String CLAIMABLE = """
       SELECT client_id, device_id FROM devices WHERE desired_state = 'CONNECTED'
         AND (owner_node IS NULL OR owner_node = $1 OR lease_until IS NULL OR lease_until < now())
@@ -85,6 +91,18 @@ public final class DeviceRepository {
       }
       Row r = rows.iterator().next();
       return new Lease(clientId, deviceId, r.getString("session_key"), r.getLong("epoch"));
+    });
+  }
+
+  /** {@link #claim} for many devices in one statement; the result holds the ones this node now owns. */
+  public static Future<List<Lease>> claimMany(SqlClient sql, List<String[]> devices, String node) {
+    String[] clients = devices.stream().map(d -> d[0]).toArray(String[]::new);
+    String[] ids = devices.stream().map(d -> d[1]).toArray(String[]::new);
+    return sql.preparedQuery(CLAIM_MANY).execute(Tuple.of(clients, ids, node, LEASE_SECONDS)).map(rows -> {
+      List<Lease> out = new ArrayList<>();
+      rows.forEach(r -> out.add(new Lease(r.getString("client_id"), r.getString("device_id"),
+          r.getString("session_key"), r.getLong("epoch"))));
+      return out;
     });
   }
 

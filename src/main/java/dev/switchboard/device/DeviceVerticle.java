@@ -7,7 +7,7 @@ import dev.switchboard.engine.EngineListener;
 import dev.switchboard.engine.EngineSession;
 import dev.switchboard.engine.SessionSpec;
 import dev.switchboard.engine.WhatsAppEngine;
-import dev.switchboard.event.Events;
+import dev.switchboard.event.EventSink;
 import dev.switchboard.http.Times;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -33,6 +33,7 @@ public final class DeviceVerticle extends VerticleBase {
   private final DeviceRepository.Lease lease;
   private final WhatsAppEngine engine;
   private final Pool pool;
+  private final EventSink events;
 
   private MessageConsumer<JsonObject> consumer;
   private EngineSession session;
@@ -46,10 +47,11 @@ public final class DeviceVerticle extends VerticleBase {
   private boolean stopping;
   private int generation;
 
-  public DeviceVerticle(DeviceRepository.Lease lease, WhatsAppEngine engine, Pool pool) {
+  public DeviceVerticle(DeviceRepository.Lease lease, DeviceRuntime runtime) {
     this.lease = lease;
-    this.engine = engine;
-    this.pool = pool;
+    this.engine = runtime.engine();
+    this.pool = runtime.pool();
+    this.events = runtime.events();
   }
 
   public static String address(String clientId, String deviceId) {
@@ -185,7 +187,7 @@ public final class DeviceVerticle extends VerticleBase {
   }
 
   private void onEvent(EngineEvent event) {
-    Events.publish(vertx, Events.envelope(event.type(), lease.clientId(), lease.deviceId(), event.data()));
+    events.emit(lease.clientId(), lease.deviceId(), event.type(), event.data());
   }
 
   private void scheduleReconnect(String reason) {
@@ -229,7 +231,7 @@ public final class DeviceVerticle extends VerticleBase {
     if (error != null) {
       data.put("lastError", error);
     }
-    Events.publish(vertx, Events.envelope("device_status", lease.clientId(), lease.deviceId(), data));
+    events.emit(lease.clientId(), lease.deviceId(), "device_status", data);
   }
 
   private void onRequest(Message<JsonObject> msg) {

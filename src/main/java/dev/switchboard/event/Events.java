@@ -1,6 +1,7 @@
 package dev.switchboard.event;
 
 import dev.switchboard.http.Times;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -31,5 +32,13 @@ public final class Events {
 
   public static void publish(Vertx vertx, JsonObject envelope) {
     vertx.eventBus().publish(address(envelope.getString("clientId")), envelope);
+  }
+
+  /** A sink that only publishes on the event bus: no switches, nothing kept. */
+  public static EventSink busOnly(Vertx vertx) {
+    return (clientId, deviceId, event, data) -> {
+      publish(vertx, envelope(event, clientId, deviceId, data));
+      return Future.succeededFuture();
+    };
   }
 }

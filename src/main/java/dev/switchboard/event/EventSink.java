@@ -1,0 +1,15 @@
+package dev.switchboard.event;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Where device actors hand their events: one call per event of API.md ({@code message},
+ * {@code receipt}, {@code device_status}, ...). The sink wraps it in the envelope, applies the
+ * client's event switches, makes it durable for webhooks and publishes it to the live feeds.
+ * The future completes once the event is safe (committed), so a caller can acknowledge upstream.
+ */
+public interface EventSink {
+
+  Future<Void> emit(String clientId, String deviceId, String event, JsonObject data);
+}
