@@ -6,6 +6,7 @@ import dev.switchboard.device.DeviceApi;
 import dev.switchboard.device.DeviceManager;
 import dev.switchboard.device.DeviceRuntime;
 import dev.switchboard.device.DeviceService;
+import dev.switchboard.device.SessionApi;
 import dev.switchboard.engine.Engines;
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.Events;
@@ -15,6 +16,10 @@ import dev.switchboard.http.Auth;
 import dev.switchboard.http.HealthApi;
 import dev.switchboard.http.HttpVerticle;
 import dev.switchboard.http.UrlGuard;
+import dev.switchboard.message.MediaFetcher;
+import dev.switchboard.message.MessageApi;
+import dev.switchboard.message.MessageService;
+import dev.switchboard.message.SendScheduler;
 import dev.switchboard.store.Db;
 import dev.switchboard.store.EmbeddedDatabase;
 import dev.switchboard.store.Migrations;
@@ -45,6 +50,8 @@ public final class Node {
   private KeyService keys;
   private WhatsAppEngine engine;
   private DeviceManager devices;
+  private MessageService messages;
+  private SendScheduler scheduler;
   private int httpPort;
   private volatile ApiRoutes apiRoutes;
 
@@ -90,13 +97,19 @@ public final class Node {
         })
         .compose(created -> {
           engine = created;
-          ClientService clients = new ClientService(pool, keys, new UrlGuard(config.allowPrivateUrls()));
-          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, Events.busOnly(vertx)), config.nodeName());
+          UrlGuard urls = new UrlGuard(config.allowPrivateUrls());
+          ClientService clients = new ClientService(pool, keys, urls);
+          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, Events.busOnly(vertx), config.sendRate()), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), () -> 1);
+          long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
+          messages = new MessageService(vertx, pool, deviceService, new MediaFetcher(vertx, urls, (int) mediaMax));
+          scheduler = new SendScheduler(vertx, pool);
+          scheduler.start();
           List<Consumer<ApiRoutes>> modules = List.of(health::register, new TenantApi(clients, keys)::register,
-              new DeviceApi(deviceService)::register);
+              new DeviceApi(deviceService)::register, new SessionApi(vertx, deviceService)::register,
+              new MessageApi(messages, config.dataDir().resolve("uploads"), mediaMax)::register);
           return devices.start().compose(v -> serveHttp(new Auth(keys::resolve), modules));
         })
         .onSuccess(v -> log.info("Switchboard {} node '{}' listening on port {}", Version.version(),
@@ -129,6 +142,10 @@ public final class Node {
     return apiRoutes;
   }
 
+  public MessageService messages() {
+    return messages;
+  }
+
   public DeviceManager devices() {
     return devices;
   }
@@ -151,6 +168,9 @@ public final class Node {
    */
   public void stop() {
     try {
+      if (scheduler != null) {
+        scheduler.stop();
+      }
       if (devices != null) {
         devices.close().await(30, TimeUnit.SECONDS);
       }

@@ -22,7 +22,8 @@ public record Config(
     int clusterPort,
     String nodeName,
     boolean allowPrivateUrls,
-    double sendRate) {
+    double sendRate,
+    int mediaMaxMb) {
 
   public static final Setting HTTP_PORT = Setting.of("SWITCHBOARD_HTTP_PORT", "8080", "API, dashboard, WebSocket");
   public static final Setting MASTER_KEY = Setting.of("SWITCHBOARD_MASTER_KEY", null, "master key (default: generated once, printed once)");
@@ -36,10 +37,11 @@ public record Config(
   public static final Setting CLUSTER_PORT = Setting.of("SWITCHBOARD_CLUSTER_PORT", "5701", "this member's Hazelcast port");
   public static final Setting NODE_NAME = Setting.of("SWITCHBOARD_NODE_NAME", null, "shown in node fields and the dashboard (default: host name + port)");
   public static final Setting ALLOW_PRIVATE_URLS = Setting.of("SWITCHBOARD_ALLOW_PRIVATE_URLS", "false", "allow webhook and media URLs on private/loopback addresses (development and tests only)");
-  public static final Setting SEND_RATE = Setting.of("SWITCHBOARD_SEND_RATE", "1", "messages per second per device (pacing)");
+  public static final Setting SEND_RATE = Setting.of("SWITCHBOARD_SEND_RATE", "1", "messages per second per device (pacing, with jitter); 0 turns pacing off");
+  public static final Setting MEDIA_MAX_MB = Setting.of("SWITCHBOARD_MEDIA_MAX_MB", "16", "largest media upload or fetched media URL, in MiB (1..100)");
 
   public static final List<Setting> SETTINGS = List.of(HTTP_PORT, MASTER_KEY, DATA_DIR, DB_URL, ENGINE, SIM_URL,
-      SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE);
+      SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB);
 
   /** Reads every setting; a flag given on the command line wins over the environment. */
   public static Config load(List<String> args, Map<String, String> env) {
@@ -71,8 +73,12 @@ public record Config(
       throw new ConfigException(MASTER_KEY.env() + " must be at least 16 characters long");
     }
     double sendRate = r.decimal(SEND_RATE);
-    if (!(sendRate > 0 && sendRate <= 1000)) {
-      throw new ConfigException(SEND_RATE.env() + " must be a number above 0 and at most 1000, got " + sendRate);
+    if (!(sendRate >= 0 && sendRate <= 1000)) {
+      throw new ConfigException(SEND_RATE.env() + " must be a number from 0 (no pacing) to 1000, got " + sendRate);
+    }
+    int mediaMaxMb = r.integer(MEDIA_MAX_MB);
+    if (mediaMaxMb < 1 || mediaMaxMb > 100) {
+      throw new ConfigException(MEDIA_MAX_MB.env() + " must be a whole number from 1 to 100, got " + mediaMaxMb);
     }
     String nodeName = r.string(NODE_NAME);
     if (nodeName == null) {
@@ -90,7 +96,8 @@ public record Config(
       }
     }
     return new Config(httpPort, masterKey, Path.of(r.string(DATA_DIR)), dbUrl, engine, simUrl, r.port(SIM_PORT),
-        r.bool(CLUSTER), List.copyOf(members), clusterPort, nodeName, r.bool(ALLOW_PRIVATE_URLS), sendRate);
+        r.bool(CLUSTER), List.copyOf(members), clusterPort, nodeName, r.bool(ALLOW_PRIVATE_URLS), sendRate,
+        mediaMaxMb);
   }
 
   /** {@code --flag value} and {@code --flag=value} pairs of the known settings; anything else is an error. */
@@ -180,6 +187,15 @@ public record Config(
         case "false", "0", "no" -> false;
         default -> throw new ConfigException(s.env() + " must be true or false, got '" + v + "'");
       };
+    }
+
+    int integer(Setting s) {
+      String v = string(s);
+      try {
+        return Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new ConfigException(s.env() + " must be a whole number, got '" + v + "'");
+      }
     }
 
     double decimal(Setting s) {

@@ -61,6 +61,7 @@ public final class DeviceBus {
           case "VALIDATION_ERROR" -> 400;
           case "DEVICE_NOT_CONNECTED", "DEVICE_NOT_QR_READY", "CONFLICT" -> 409;
           case "UNAVAILABLE" -> 503;
+          case "TIMEOUT" -> 504;
           default -> 502;
         };
         fail(msg, status, ee.code(), ee.getMessage());

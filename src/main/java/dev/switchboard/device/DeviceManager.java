@@ -35,6 +35,7 @@ public final class DeviceManager {
   private volatile boolean closing;
   /** The reconcile under way; one at a time, so a device is never claimed twice by this node. */
   private Future<Void> reconciling;
+  private volatile long lastRenewed = System.currentTimeMillis();
 
   record Running(DeviceRepository.Lease lease, String deploymentId) {
   }
@@ -147,23 +148,34 @@ public final class DeviceManager {
 
   private void renew() {
     if (closing || running.isEmpty()) {
+      lastRenewed = System.currentTimeMillis();
       return;
     }
+    long silent = System.currentTimeMillis() - lastRenewed;
+    if (silent > DeviceRepository.LEASE_SECONDS * 1000L - RENEW_MS) {
+      // The leases run out before the next tick and another node may then take these devices: stop them first.
+      log.error("No lease renewal for {} ms; stopping all {} device(s) of this node", silent, running.size());
+      for (String k : List.copyOf(running.keySet())) {
+        String[] parts = k.split("/", 2);
+        stopDevice(parts[0], parts[1], false);
+      }
+    }
+    // Only devices running before the renewal started can be judged by it: one claimed meanwhile is not in its result.
+    Map<String, Running> before = Map.copyOf(running);
+    long started = System.currentTimeMillis();
     DeviceRepository.renew(pool, node).onSuccess(held -> {
+      lastRenewed = started;
       Set<String> still = new HashSet<>();
       for (DeviceRepository.Lease l : held) {
-        Running r = running.get(key(l.clientId(), l.deviceId()));
-        if (r != null && r.lease().epoch() == l.epoch()) {
-          still.add(key(l.clientId(), l.deviceId()));
-        }
+        still.add(key(l.clientId(), l.deviceId()) + "#" + l.epoch());
       }
-      for (Map.Entry<String, Running> e : running.entrySet()) {
-        if (!still.contains(e.getKey())) {
-          log.warn("Lost the lease of device {}; stopping it now", e.getKey());
-          String[] parts = e.getKey().split("/", 2);
+      before.forEach((k, r) -> {
+        if (!still.contains(k + "#" + r.lease().epoch()) && running.get(k) == r) {
+          log.warn("Lost the lease of device {} (epoch {}); stopping it now", k, r.lease().epoch());
+          String[] parts = k.split("/", 2);
           stopDevice(parts[0], parts[1], false);
         }
-      }
+      });
     }).onFailure(e -> log.warn("Lease renewal failed: {}", e.getMessage()));
   }
 

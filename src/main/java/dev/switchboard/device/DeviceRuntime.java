@@ -4,6 +4,9 @@ import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.EventSink;
 import io.vertx.sqlclient.Pool;
 
-/** What every device actor of a node shares: the database, the engine and where events go. */
-public record DeviceRuntime(Pool pool, WhatsAppEngine engine, EventSink events) {
+/**
+ * What every device actor of a node shares: the database, the engine, where events go, and the
+ * send pacing (messages per second per device; 0 = no pacing).
+ */
+public record DeviceRuntime(Pool pool, WhatsAppEngine engine, EventSink events, double sendRate) {
 }

@@ -9,6 +9,8 @@ import dev.switchboard.engine.SessionSpec;
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.EventSink;
 import dev.switchboard.http.Times;
+import dev.switchboard.message.Inbox;
+import dev.switchboard.message.Outbox;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -34,6 +36,9 @@ public final class DeviceVerticle extends VerticleBase {
   private final WhatsAppEngine engine;
   private final Pool pool;
   private final EventSink events;
+  private final double sendRate;
+  private final Inbox inbox;
+  private Outbox outbox;
 
   private MessageConsumer<JsonObject> consumer;
   private EngineSession session;
@@ -52,6 +57,8 @@ public final class DeviceVerticle extends VerticleBase {
     this.engine = runtime.engine();
     this.pool = runtime.pool();
     this.events = runtime.events();
+    this.sendRate = runtime.sendRate();
+    this.inbox = new Inbox(runtime.pool(), lease.clientId(), lease.deviceId());
   }
 
   public static String address(String clientId, String deviceId) {
@@ -60,6 +67,7 @@ public final class DeviceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    outbox = new Outbox(vertx, pool, events, lease.clientId(), lease.deviceId(), lease.epoch(), sendRate);
     consumer = vertx.eventBus().consumer(address(lease.clientId(), lease.deviceId()), this::onRequest);
     // Requests are routed here only once the consumer is registered everywhere.
     return consumer.completion().onSuccess(v -> open());
@@ -68,6 +76,7 @@ public final class DeviceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    outbox.disconnected();
     vertx.cancelTimer(reconnectTimer);
     Future<Void> closed = session == null ? Future.succeededFuture() : session.disconnect().recover(e -> Future.succeededFuture());
     return closed.compose(v -> consumer.unregister());
@@ -89,6 +98,9 @@ public final class DeviceVerticle extends VerticleBase {
       }
       if (ar.succeeded()) {
         session = ar.result();
+        if (status == DeviceStatus.CONNECTED) {
+          outbox.connected(session);
+        }
       } else {
         scheduleReconnect(ar.cause().getMessage());
       }
@@ -171,10 +183,14 @@ public final class DeviceVerticle extends VerticleBase {
     qr = null;
     attempts = 0;
     transition(DeviceStatus.CONNECTED, null);
+    if (session != null) {
+      outbox.connected(session);
+    }
   }
 
   private void onDisconnected(String reason, boolean loggedOut) {
     session = null;
+    outbox.disconnected();
     qr = null;
     if (loggedOut) {
       log.info("Device {}/{} was logged out: {}", lease.clientId(), lease.deviceId(), reason);
@@ -187,7 +203,16 @@ public final class DeviceVerticle extends VerticleBase {
   }
 
   private void onEvent(EngineEvent event) {
-    events.emit(lease.clientId(), lease.deviceId(), event.type(), event.data());
+    inbox.accept(event).onComplete(ar -> {
+      if (ar.failed()) {
+        // Not stored (database trouble): still report it rather than lose it.
+        log.warn("Device {}/{} could not store a {} event: {}", lease.clientId(), lease.deviceId(), event.type(),
+            ar.cause().getMessage());
+        events.emit(lease.clientId(), lease.deviceId(), event.type(), event.data());
+      } else if (ar.result() != null) {
+        events.emit(lease.clientId(), lease.deviceId(), event.type(), ar.result());
+      }
+    });
   }
 
   private void scheduleReconnect(String reason) {
@@ -238,6 +263,7 @@ public final class DeviceVerticle extends VerticleBase {
     String op = msg.body().getString("op", "");
     switch (op) {
       case "status" -> msg.reply(state());
+      case "drain" -> outbox.wake();
       case "qr" -> {
         if (status != DeviceStatus.QR_READY || qr == null) {
           DeviceBus.fail(msg, 409, "DEVICE_NOT_QR_READY", "the device is " + status + ", not waiting for a QR scan");
@@ -273,7 +299,15 @@ public final class DeviceVerticle extends VerticleBase {
           return new JsonObject().put("loggedOut", true);
         }));
       }
-      default -> DeviceBus.fail(msg, 400, "VALIDATION_ERROR", "unknown device operation '" + op + "'");
+      default -> {
+        if (!SessionOps.handles(op)) {
+          DeviceBus.fail(msg, 400, "VALIDATION_ERROR", "unknown device operation '" + op + "'");
+        } else if (session == null || status != DeviceStatus.CONNECTED) {
+          DeviceBus.fail(msg, 409, "DEVICE_NOT_CONNECTED", "the device is " + status + "; it must be CONNECTED for this");
+        } else {
+          DeviceBus.reply(msg, SessionOps.invoke(session, op, msg.body()));
+        }
+      }
     }
   }
 

@@ -25,7 +25,16 @@ public final class ApiRouter {
     OpenApi openApi = new OpenApi(Version.version());
     ApiRoutes routes = new ApiRoutes(router, auth, openApi);
 
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(JSON_LIMIT));
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_LIMIT);
+    // Uploads read their own (larger, multipart) body after authentication; see MessageApi.
+    router.route("/api/*").handler(ctx -> {
+      if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST && ctx.request().path().endsWith("/media")) {
+        ctx.request().pause();
+        ctx.next();
+      } else {
+        json.handle(ctx);
+      }
+    });
     router.route().failureHandler(new FailureHandler());
     modules.forEach(m -> m.accept(routes));
 

@@ -40,6 +40,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (error.retryAfterSeconds() != null) {
       response.putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
     }
+    if (!ctx.request().isEnded()) {
+      // The body was not read (too large, or refused before reading): the connection cannot carry another request.
+      response.putHeader("Connection", "close");
+    }
     if (error.status() == 405 && ctx.get("allowed-methods") != null) {
       response.putHeader("Allow", ctx.<String>get("allowed-methods"));
     }

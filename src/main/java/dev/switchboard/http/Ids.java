@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 public final class Ids {
 
   public static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
+  private static final java.util.Set<String> JIDS = java.util.Set.of("chatId", "groupId");
 
   private Ids() {
   }
@@ -24,11 +25,14 @@ public final class Ids {
     return id;
   }
 
-  /** Rejects a request whose path ids break the rule, before any handler sees them. */
+  /**
+   * Rejects a request whose path ids break the rule, before any handler sees them. WhatsApp's own
+   * ids ({@code chatId}, {@code groupId}: JIDs) have their own rules, checked by their handlers.
+   */
   public static Handler<RoutingContext> pathValidator() {
     return ctx -> {
       for (Map.Entry<String, String> p : ctx.pathParams().entrySet()) {
-        if (p.getKey().endsWith("Id") && !valid(p.getValue())) {
+        if (p.getKey().endsWith("Id") && !JIDS.contains(p.getKey()) && !valid(p.getValue())) {
           ctx.fail(ApiException.validation(p.getKey(), p.getKey() + " must match ^[A-Za-z0-9_-]{1,64}$"));
           return;
         }

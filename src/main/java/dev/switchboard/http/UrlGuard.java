@@ -82,7 +82,7 @@ public final class UrlGuard {
     return host.startsWith("[") || host.matches("[0-9.]+") || host.contains(":") || host.matches("0x[0-9a-f.x]+");
   }
 
-  private static ApiException unsafe(String field, String message) {
+  static ApiException unsafe(String field, String message) {
     return new ApiException(422, "UNSAFE_URL", field + ": " + message,
         new io.vertx.core.json.JsonObject().put("field", field), null);
   }

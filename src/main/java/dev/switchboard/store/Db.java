@@ -10,6 +10,12 @@ import io.vertx.sqlclient.PoolOptions;
 /** Creates the node's one reactive connection pool. */
 public final class Db {
 
+  /**
+   * Queries waiting for a connection before new ones are refused. Large enough for a node that
+   * resumes 10,000 devices at once (a few queries each, pipelined); small enough to bound memory.
+   */
+  static final int MAX_WAITING = 100_000;
+
   private Db() {
   }
 
@@ -24,7 +30,7 @@ public final class Db {
         .setReconnectAttempts(2)
         .setReconnectInterval(500);
     PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setShared(true).setName("switchboard-" + db.port() + "-" + db.database())
-        .setConnectionTimeout(5).setMaxWaitQueueSize(5000);
+        .setConnectionTimeout(5).setMaxWaitQueueSize(MAX_WAITING);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 }

@@ -46,6 +46,7 @@ public final class LinkBench {
 
     long t0 = System.nanoTime();
     Semaphore inFlight = new Semaphore(64);
+    java.util.concurrent.atomic.AtomicInteger staleQrs = new java.util.concurrent.atomic.AtomicInteger();
     List<Future<?>> jobs = new ArrayList<>();
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < n; i++) {
@@ -56,8 +57,21 @@ public final class LinkBench {
             JsonObject created = call(http, "POST", base + "/api/clients/bench/devices", TestNode.MASTER,
                 "{\"deviceId\": \"d" + id + "\"}");
             String qr = created.getJsonObject("data").getJsonObject("qr").getString("qr");
-            call(http, "POST", simUrl + "/sim/pair", null,
-                new JsonObject().put("qr", qr).put("phone", String.valueOf(4_400_000_000L + id)).encode());
+            String pair = new JsonObject().put("phone", String.valueOf(4_400_000_000L + id)).encode();
+            for (int attempt = 1; ; attempt++) {
+              try {
+                call(http, "POST", simUrl + "/sim/pair", null, new JsonObject(pair).put("qr", qr).encode());
+                break;
+              } catch (IllegalStateException stale) {
+                // The QR rotated (every 20 s) between the answer and the scan: scan the current one, as a person would.
+                if (attempt == 3) {
+                  throw stale;
+                }
+                qr = call(http, "GET", base + "/api/clients/bench/devices/d" + id + "/qr", TestNode.MASTER, "")
+                    .getJsonObject("data").getString("qr");
+                staleQrs.incrementAndGet();
+              }
+            }
           } finally {
             inFlight.release();
           }
@@ -81,9 +95,10 @@ public final class LinkBench {
     again.terminate();
     System.out.printf("RESULT devices=%d heapMax=%s link_all_connected_s=%.1f resume_after_kill9_s=%.1f"
             + " heap_used_mb=%.1f heap_per_device_kb=%.1f rss_mb=%.1f rss_per_device_kb=%.1f"
-            + " heap_used_after_resume_mb=%.1f rss_after_resume_mb=%.1f conflicts=%d%n",
+            + " heap_used_after_resume_mb=%.1f rss_after_resume_mb=%.1f conflicts=%d rescanned_qrs=%d%n",
         n, heap, linkSeconds, resumeSeconds, mem[0] / 1048576.0, mem[0] / 1024.0 / n, mem[1] / 1048576.0,
-        mem[1] / 1024.0 / n, memAfter[0] / 1048576.0, memAfter[1] / 1048576.0, stats.getInteger("conflicts"));
+        mem[1] / 1024.0 / n, memAfter[0] / 1048576.0, memAfter[1] / 1048576.0, stats.getInteger("conflicts"),
+        staleQrs.get());
     vertx.close();
     System.exit(0);
   }

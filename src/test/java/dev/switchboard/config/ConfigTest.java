@@ -48,7 +48,8 @@ class ConfigTest {
     List<Map<String, String>> bad = List.of(
         Map.of("SWITCHBOARD_HTTP_PORT", "eighty"), Map.of("SWITCHBOARD_HTTP_PORT", "70000"),
         Map.of("SWITCHBOARD_ENGINE", "baileys"), Map.of("SWITCHBOARD_CLUSTER", "maybe"),
-        Map.of("SWITCHBOARD_DB_URL", "mysql://x"), Map.of("SWITCHBOARD_SEND_RATE", "0"),
+        Map.of("SWITCHBOARD_DB_URL", "mysql://x"), Map.of("SWITCHBOARD_SEND_RATE", "-1"),
+        Map.of("SWITCHBOARD_MEDIA_MAX_MB", "0"), Map.of("SWITCHBOARD_MEDIA_MAX_MB", "lots"),
         Map.of("SWITCHBOARD_SIM_URL", "ftp://x"), Map.of("SWITCHBOARD_MASTER_KEY", "short"),
         Map.of("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:5701-5710"));
     for (Map<String, String> env : bad) {

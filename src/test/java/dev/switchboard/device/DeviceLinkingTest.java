@@ -12,6 +12,7 @@ import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import dev.switchboard.Node;
 import dev.switchboard.support.Api;
+import dev.switchboard.support.Devices;
 import dev.switchboard.support.Sim;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
@@ -50,25 +51,6 @@ class DeviceLinkingTest {
     sim.close();
   }
 
-  static JsonObject device(Api api, String key, String clientId, String deviceId) {
-    return api.get("/api/clients/" + clientId + "/devices/" + deviceId, key).data();
-  }
-
-  static JsonObject awaitStatus(Api api, String key, String clientId, String deviceId, String status) {
-    return Wait.until(deviceId + " " + status, 20_000, () -> device(api, key, clientId, deviceId),
-        d -> d != null && status.equals(d.getString("status")));
-  }
-
-  /** Registers a device and links it by scanning its QR as {@code phone}. */
-  static void link(Api api, Sim sim, String key, String clientId, String deviceId, String phone) {
-    Api.Response created = api.post("/api/clients/" + clientId + "/devices", key, new JsonObject().put("deviceId", deviceId));
-    assertEquals(201, created.status(), created.toString());
-    JsonObject qr = created.data().getJsonObject("qr");
-    assertNotNull(qr, "the QR is in the 201 when ready within 5 s: " + created);
-    assertEquals(200, sim.pair(qr.getString("qr"), phone).status());
-    awaitStatus(api, key, clientId, deviceId, "CONNECTED");
-  }
-
   @Test
   void linkByQrCode() throws Exception {
     String key = api.clientWithKey("qr1");
@@ -86,7 +68,7 @@ class DeviceLinkingTest {
     assertEquals(current, decode(png.body().getBytes()), "the PNG encodes the QR payload");
 
     assertEquals(200, sim.pair(current, "15550001001").status());
-    JsonObject connected = awaitStatus(api, key, "qr1", "phone-1", "CONNECTED");
+    JsonObject connected = Devices.awaitStatus(api, key, "qr1", "phone-1", "CONNECTED");
     assertEquals("15550001001", connected.getString("phoneNumber"));
     assertEquals("test-node", connected.getString("node"));
     assertNotNull(connected.getString("connectedAt"));
@@ -105,7 +87,7 @@ class DeviceLinkingTest {
     assertEquals(200, code.status(), code.toString());
     assertTrue(code.data().getString("code").matches("[A-Z0-9]{4}-[A-Z0-9]{4}"), code.toString());
     assertEquals(200, sim.pairCode(code.data().getString("code"), "15550002002").status());
-    assertEquals("15550002002", awaitStatus(api, key, "code1", "p", "CONNECTED").getString("phoneNumber"));
+    assertEquals("15550002002", Devices.awaitStatus(api, key, "code1", "p", "CONNECTED").getString("phoneNumber"));
   }
 
   @Test
@@ -122,28 +104,28 @@ class DeviceLinkingTest {
   @Test
   void aDroppedConnectionReconnectsAndALogoutEndsInLoggedOut() {
     String key = api.clientWithKey("fault1");
-    link(api, sim, key, "fault1", "d", "15550004004");
+    Devices.link(api, sim, key, "fault1", "d", "15550004004");
     assertEquals(200, sim.fault("15550004004", "disconnect").status());
-    awaitStatus(api, key, "fault1", "d", "CONNECTED");
+    Devices.awaitStatus(api, key, "fault1", "d", "CONNECTED");
     Wait.until("a reconnect counted", 10_000, () -> sim.stats().getInteger("connectedSessions"), n -> n >= 1);
 
     assertEquals(200, sim.fault("15550004004", "logout").status());
-    JsonObject out = awaitStatus(api, key, "fault1", "d", "LOGGED_OUT");
+    JsonObject out = Devices.awaitStatus(api, key, "fault1", "d", "LOGGED_OUT");
     assertNotNull(out.getString("lastError"));
     // Reconnecting a logged-out device starts linking again, with a new QR.
     assertEquals(202, api.post("/api/clients/fault1/devices/d/reconnect", key, null).status());
-    awaitStatus(api, key, "fault1", "d", "QR_READY");
+    Devices.awaitStatus(api, key, "fault1", "d", "QR_READY");
   }
 
   @Test
   void devicesOfTwoClientsStayIsolatedAndLimitsHold() {
     String a = api.clientWithKey("iso-a");
     String b = api.clientWithKey("iso-b");
-    link(api, sim, a, "iso-a", "shared-name", "15550005005");
+    Devices.link(api, sim, a, "iso-a", "shared-name", "15550005005");
     assertEquals(201, api.post("/api/clients/iso-b/devices", b, new JsonObject().put("deviceId", "shared-name")).status());
     assertEquals(1, api.get("/api/clients/iso-b/devices", b).data().getJsonArray("items").size());
-    assertEquals("QR_READY", device(api, b, "iso-b", "shared-name").getString("status"));
-    assertEquals("CONNECTED", device(api, a, "iso-a", "shared-name").getString("status"));
+    assertEquals("QR_READY", Devices.get(api, b, "iso-b", "shared-name").getString("status"));
+    assertEquals("CONNECTED", Devices.get(api, a, "iso-a", "shared-name").getString("status"));
     assertEquals(401, api.get("/api/clients/iso-a/devices/shared-name", b).status());
     assertEquals(401, api.get("/api/clients/iso-a/devices", b).status());
     assertEquals(404, api.get("/api/clients/iso-b/devices/other", b).status());
@@ -164,7 +146,7 @@ class DeviceLinkingTest {
   @Test
   void deleteLogsTheSessionOutAndRemovesTheDevice() {
     String key = api.clientWithKey("del1");
-    link(api, sim, key, "del1", "d", "15550006006");
+    Devices.link(api, sim, key, "del1", "d", "15550006006");
     assertEquals(200, api.delete("/api/clients/del1/devices/d", key).status());
     assertEquals(404, api.get("/api/clients/del1/devices/d", key).status());
     assertEquals("device.removed", api.get("/api/clients/del1/audit", key).data().getJsonArray("items")

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.Node;
 import dev.switchboard.support.Api;
+import dev.switchboard.support.Devices;
 import dev.switchboard.support.NodeProcess;
 import dev.switchboard.support.Sim;
 import dev.switchboard.support.TestDatabase;
@@ -25,15 +26,15 @@ class DeviceRestartTest {
       String key;
       try (Api api = new Api(first.httpPort())) {
         key = api.clientWithKey("rs");
-        DeviceLinkingTest.link(api, sim, key, "rs", "a", "15550007001");
-        DeviceLinkingTest.link(api, sim, key, "rs", "b", "15550007002");
+        Devices.link(api, sim, key, "rs", "a", "15550007001");
+        Devices.link(api, sim, key, "rs", "b", "15550007002");
       } finally {
         TestNode.stop(first);
       }
       Node second = TestNode.start(TestNode.config(db, "--sim-url", sim.url()));
       try (Api api = new Api(second.httpPort())) {
-        DeviceLinkingTest.awaitStatus(api, key, "rs", "a", "CONNECTED");
-        DeviceLinkingTest.awaitStatus(api, key, "rs", "b", "CONNECTED");
+        Devices.awaitStatus(api, key, "rs", "a", "CONNECTED");
+        Devices.awaitStatus(api, key, "rs", "b", "CONNECTED");
         assertEquals(0, sim.stats().getInteger("conflicts"));
       } finally {
         TestNode.stop(second);
@@ -52,14 +53,14 @@ class DeviceRestartTest {
       try (Api api = new Api(port)) {
         key = api.clientWithKey("k9");
         for (int i = 0; i < 3; i++) {
-          DeviceLinkingTest.link(api, sim, key, "k9", "d" + i, "1555000810" + i);
+          Devices.link(api, sim, key, "k9", "d" + i, "1555000810" + i);
         }
       }
       node.kill9();
       NodeProcess again = NodeProcess.start(port, db, sim.url(), "killed", log);
       try (Api api = new Api(port)) {
         for (int i = 0; i < 3; i++) {
-          DeviceLinkingTest.awaitStatus(api, key, "k9", "d" + i, "CONNECTED");
+          Devices.awaitStatus(api, key, "k9", "d" + i, "CONNECTED");
         }
         assertEquals(0, sim.stats().getInteger("conflicts"), "no session ran twice at once");
       } finally {

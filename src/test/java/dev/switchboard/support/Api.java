@@ -48,12 +48,18 @@ public final class Api implements AutoCloseable {
   }
 
   public Response call(HttpMethod method, String path, String key, Buffer body, MultiMap headers) {
+    MultiMap all = MultiMap.caseInsensitiveMultiMap().addAll(headers);
+    if (body != null && !all.contains("content-type")) {
+      all.set("content-type", "application/json");
+    }
+    return callRaw(method, path, key, body, all);
+  }
+
+  /** A request with exactly these headers (plus the key). */
+  public Response callRaw(HttpMethod method, String path, String key, Buffer body, MultiMap headers) {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(path).setHeaders(headers);
     if (key != null) {
       options.putHeader("x-api-key", key);
-    }
-    if (body != null) {
-      options.putHeader("content-type", "application/json");
     }
     try {
       return http.request(options)

@@ -39,6 +39,34 @@ public final class Sim implements AutoCloseable {
     return control.post("/sim/faults", null, new JsonObject().put("phone", phone).put("kind", kind));
   }
 
+  /** Person {@code phone} sends a message ({@code to}, {@code type} and the type's fields); the message id. */
+  public String send(String phone, JsonObject message) {
+    Api.Response r = control.post("/sim/phones/" + phone + "/messages", null, message);
+    if (r.status() != 200) {
+      throw new IllegalStateException("the simulator refused the message: " + r);
+    }
+    return r.json().getString("messageId");
+  }
+
+  /** What {@code phone} has received, oldest first. */
+  public io.vertx.core.json.JsonArray received(String phone) {
+    return new io.vertx.core.json.JsonArray(control.get("/sim/phones/" + phone + "/messages", null).body());
+  }
+
+  public Api.Response receipt(String phone, String messageId, String status) {
+    return control.post("/sim/phones/" + phone + "/receipts", null,
+        new JsonObject().put("messageId", messageId).put("status", status));
+  }
+
+  /** Any other control call: {@code POST path} with a JSON body. */
+  public Api.Response post(String path, JsonObject body) {
+    return control.post(path, null, body);
+  }
+
+  public Api.Response get(String path) {
+    return control.get(path, null);
+  }
+
   public JsonObject stats() {
     return control.get("/sim/stats", null).json();
   }

@@ -178,7 +178,7 @@ final class SimulatorSession implements EngineSession {
       Promise<JsonObject> promise = Promise.promise();
       long timer = vertx.setTimer(SimulatorEngine.TIMEOUT_MS, t -> {
         if (pending.remove(id) != null) {
-          promise.fail(new EngineException("ENGINE_ERROR", "the simulator did not answer " + op + " in time"));
+          promise.fail(new EngineException("TIMEOUT", "the simulator did not answer " + op + " in time"));
         }
       });
       pending.put(id, new Pending(op, promise, timer));

@@ -1,0 +1,172 @@
+package dev.switchboard.device;
+
+import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.POST;
+
+import dev.switchboard.http.Access;
+import dev.switchboard.http.ApiException;
+import dev.switchboard.http.ApiRoutes;
+import dev.switchboard.http.Bodies;
+import dev.switchboard.http.Phones;
+import dev.switchboard.http.Responses;
+import dev.switchboard.message.ChatIds;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Routes of API.md answered by the device's live session (contacts, on-WhatsApp checks, presence,
+ * groups): validated here, then asked of the device actor wherever it runs.
+ */
+public final class SessionApi {
+
+  static final int MAX_PARTICIPANTS = 256;
+  private static final Set<String> PRESENCE = Set.of("composing", "recording", "paused", "available", "unavailable");
+  private static final Pattern INVITE = Pattern.compile("(?:https?://chat\\.whatsapp\\.com/)?([A-Za-z0-9]{6,64})");
+
+  private final Vertx vertx;
+  private final DeviceService devices;
+
+  public SessionApi(Vertx vertx, DeviceService devices) {
+    this.vertx = vertx;
+    this.devices = devices;
+  }
+
+  public void register(ApiRoutes routes) {
+    String device = "/api/clients/:clientId/devices/:deviceId";
+    String group = device + "/groups/:groupId";
+    routes.add(GET, device + "/contacts", Access.CLIENT, "contacts", "The device's contacts", this::contacts);
+    routes.add(GET, device + "/on-whatsapp/:phone", Access.CLIENT, "contacts", "Is this number on WhatsApp?", this::onWhatsApp);
+    routes.add(POST, device + "/presence", Access.CLIENT, "contacts", "Show typing, recording, online...", this::presence);
+    routes.add(GET, device + "/groups", Access.CLIENT, "groups", "The groups the device is in", this::groups);
+    routes.add(POST, device + "/groups", Access.CLIENT, "groups", "Create a group", this::createGroup);
+    routes.add(POST, device + "/groups/join", Access.CLIENT, "groups", "Join a group by invite code or link", this::join);
+    routes.add(GET, group, Access.CLIENT, "groups", "A group's metadata, participants and admins", this::metadata);
+    routes.add(POST, group + "/participants", Access.CLIENT, "groups", "Add, remove, promote or demote participants",
+        this::participants);
+    routes.add(POST, group + "/leave", Access.CLIENT, "groups", "Leave a group", this::leave);
+    routes.add(GET, group + "/invite", Access.CLIENT, "groups", "A group's invite code and link", this::invite);
+  }
+
+  /** Asks the device actor, after checking that the device exists (404 rather than 503 for a wrong id). */
+  private Future<JsonObject> ask(RoutingContext ctx, JsonObject request) {
+    String clientId = ctx.pathParam("clientId");
+    String deviceId = ctx.pathParam("deviceId");
+    return devices.get(clientId, deviceId).compose(d -> DeviceBus.request(vertx, clientId, deviceId, request));
+  }
+
+  private void contacts(RoutingContext ctx) {
+    Responses.reply(ctx, ask(ctx, op("contacts")).map(r -> r.put("nextCursor", null)), Responses::ok);
+  }
+
+  private void onWhatsApp(RoutingContext ctx) {
+    String phone = Phones.digits("phone", ctx.pathParam("phone"));
+    Responses.reply(ctx, ask(ctx, op("onWhatsApp").put("phone", phone)), Responses::ok);
+  }
+
+  private void presence(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, false);
+    Bodies.onlyFields(body, Set.of("chatId", "state"));
+    String state = Bodies.string(body, "state", true, 16);
+    if (!PRESENCE.contains(state)) {
+      throw ApiException.validation("state", "state must be one of " + String.join(", ", PRESENCE));
+    }
+    String chat = Bodies.string(body, "chatId", false, 128);
+    JsonObject request = op("presence").put("state", state).put("chatId", chat == null ? null : ChatIds.jid("chatId", chat));
+    Responses.reply(ctx, ask(ctx, request), Responses::accepted);
+  }
+
+  private void groups(RoutingContext ctx) {
+    Responses.reply(ctx, ask(ctx, op("groups")).map(r -> r.put("nextCursor", null)), Responses::ok);
+  }
+
+  private void createGroup(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, false);
+    Bodies.onlyFields(body, Set.of("subject", "participants"));
+    String subject = Bodies.string(body, "subject", true, 100);
+    JsonArray participants = phones(body, "participants", true);
+    Responses.reply(ctx, ask(ctx, op("createGroup").put("subject", subject).put("participants", participants)),
+        Responses::created);
+  }
+
+  private void metadata(RoutingContext ctx) {
+    Responses.reply(ctx, ask(ctx, op("groupMetadata").put("groupId", groupId(ctx))), Responses::ok);
+  }
+
+  private void participants(RoutingContext ctx) {
+    String groupId = groupId(ctx);
+    JsonObject body = Bodies.object(ctx, false);
+    Bodies.onlyFields(body, Set.of("add", "remove", "promote", "demote"));
+    if (body.isEmpty()) {
+      throw ApiException.validation("add", "give at least one of add, remove, promote, demote");
+    }
+    // One change per action, in a fixed order; the results of all are returned together.
+    Future<JsonArray> all = Future.succeededFuture(new JsonArray());
+    for (String action : new String[] {"add", "remove", "promote", "demote"}) {
+      JsonArray phones = phones(body, action, false);
+      if (phones != null) {
+        JsonObject request = op("participants").put("groupId", groupId).put("action", action).put("participants", phones);
+        all = all.compose(acc -> ask(ctx, request).map(r -> {
+          r.getJsonArray("items").forEach(i -> acc.add(((JsonObject) i).put("action", action)));
+          return acc;
+        }));
+      }
+    }
+    Responses.reply(ctx, all.map(items -> new JsonObject().put("items", items)), Responses::ok);
+  }
+
+  private void leave(RoutingContext ctx) {
+    Responses.reply(ctx, ask(ctx, op("leaveGroup").put("groupId", groupId(ctx))), Responses::accepted);
+  }
+
+  private void invite(RoutingContext ctx) {
+    Responses.reply(ctx, ask(ctx, op("inviteCode").put("groupId", groupId(ctx)))
+        .map(r -> r.put("url", "https://chat.whatsapp.com/" + r.getString("code"))), Responses::ok);
+  }
+
+  private void join(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, false);
+    Bodies.onlyFields(body, Set.of("invite"));
+    Matcher m = INVITE.matcher(Bodies.string(body, "invite", true, 128).trim());
+    if (!m.matches()) {
+      throw ApiException.validation("invite", "invite must be an invite code or a https://chat.whatsapp.com/... link");
+    }
+    Responses.reply(ctx, ask(ctx, op("joinGroup").put("code", m.group(1))), Responses::ok);
+  }
+
+  private static String groupId(RoutingContext ctx) {
+    return ChatIds.group("groupId", ctx.pathParam("groupId"));
+  }
+
+  /** A list of phone numbers (or user JIDs) as JIDs. */
+  private static JsonArray phones(JsonObject body, String field, boolean required) {
+    JsonArray given = Bodies.array(body, field, required);
+    if (given == null) {
+      return null;
+    }
+    if (given.isEmpty() || given.size() > MAX_PARTICIPANTS) {
+      throw ApiException.validation(field, field + " must list 1 to " + MAX_PARTICIPANTS + " phone numbers");
+    }
+    JsonArray jids = new JsonArray();
+    for (Object o : given) {
+      if (!(o instanceof String s)) {
+        throw ApiException.validation(field, field + " holds phone numbers (strings)");
+      }
+      String jid = ChatIds.jid(field, s);
+      if (ChatIds.isGroup(jid)) {
+        throw ApiException.validation(field, field + " holds people, not groups");
+      }
+      jids.add(jid);
+    }
+    return jids;
+  }
+
+  private static JsonObject op(String name) {
+    return new JsonObject().put("op", name);
+  }
+}

@@ -1,0 +1,257 @@
+package dev.switchboard.message;
+
+import dev.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SQL of the messages table: the durable outbox, receipts, inbound messages, history and chats. */
+public final class MessageRepository {
+
+  /** One outbound message to store. */
+  public record Draft(String clientId, String deviceId, String messageId, String chatId, String type, JsonObject content,
+      String status, OffsetDateTime sendAt) {
+  }
+
+  /** A message the device actor has taken from its outbox to send. */
+  public record Claimed(long id, String messageId, String chatId, String type, JsonObject content) {
+  }
+
+  private static final String COLUMNS = """
+      id, message_id, direction, chat_id, sender, type, content, status, error, send_at, created_at, sent_at,
+      delivered_at, read_at""";
+  // Rows for a device that does not exist or is logged out are left out: RETURNING tells the caller.
+  private static final String INSERT = """
+      INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status, send_at)
+      SELECT t.c, t.d, t.m, 'outbound', t.chat, t.type, t.content::jsonb, t.status, t.send_at
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+        WITH ORDINALITY AS t(c, d, m, chat, type, content, status, send_at, n)
+      JOIN devices dv ON dv.client_id = t.c AND dv.device_id = t.d AND dv.desired_state = 'CONNECTED'
+      ORDER BY t.n
+      RETURNING message_id""";
+  private static final String FIND = "SELECT " + COLUMNS + " " + """
+      FROM messages WHERE client_id = $1 AND device_id = $2 AND message_id = $3""";
+  private static final String CANCEL = """
+      UPDATE messages SET status = 'CANCELLED'
+      WHERE client_id = $1 AND device_id = $2 AND message_id = $3 AND status IN ('SCHEDULED', 'QUEUED')
+      RETURNING message_id""";
+  private static final String SCHEDULED = "SELECT device_id, " + COLUMNS + " " + """
+      FROM messages WHERE client_id = $1 AND status = 'SCHEDULED' AND ($2::bigint IS NULL OR id > $2)
+      ORDER BY id LIMIT $3""";
+  private static final String HISTORY = "SELECT " + COLUMNS + " " + """
+      FROM messages WHERE client_id = $1 AND device_id = $2 AND chat_id = $3 AND ($4::bigint IS NULL OR id < $4)
+      ORDER BY id DESC LIMIT $5""";
+  private static final String CHATS = """
+      SELECT chat_id, max(id) AS last_id, max(created_at) AS last_at,
+        count(*) FILTER (WHERE direction = 'inbound' AND read_at IS NULL) AS unread
+      FROM messages WHERE client_id = $1 AND device_id = $2 AND status <> 'CANCELLED'
+      GROUP BY chat_id HAVING ($3::bigint IS NULL OR max(id) < $3)
+      ORDER BY last_id DESC LIMIT $4""";
+  private static final String UNREAD = """
+      SELECT message_id FROM messages
+      WHERE client_id = $1 AND device_id = $2 AND chat_id = $3 AND direction = 'inbound' AND read_at IS NULL
+      ORDER BY id LIMIT $4""";
+  private static final String MARK_READ = """
+      UPDATE messages SET read_at = now()
+      WHERE client_id = $1 AND device_id = $2 AND direction = 'inbound' AND message_id = ANY($3::text[])""";
+  // Fenced: only the device's current owner takes rows from its outbox.
+  private static final String CLAIM = """
+      UPDATE messages SET status = 'SENDING' WHERE id IN (
+        SELECT id FROM messages WHERE client_id = $1 AND device_id = $2 AND status IN ('QUEUED', 'SENDING')
+        ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+      AND EXISTS (SELECT 1 FROM devices WHERE client_id = $1 AND device_id = $2 AND epoch = $4)
+      RETURNING id, message_id, chat_id, type, content""";
+  private static final String MARK_SENT = """
+      UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SENT' ELSE status END,
+        sent_at = COALESCE(sent_at, now()), error = NULL
+      WHERE id = ANY($1::bigint[])""";
+  private static final String MARK_FAILED = """
+      UPDATE messages SET status = 'FAILED', error = $2 WHERE id = $1 AND status = 'SENDING'""";
+  // Receipts only move a message forward: SENT < DELIVERED < READ.
+  private static final String RECEIPT = """
+      UPDATE messages SET status = $4,
+        sent_at = COALESCE(sent_at, now()),
+        delivered_at = COALESCE(delivered_at, now()),
+        read_at = CASE WHEN $4 = 'READ' THEN COALESCE(read_at, now()) ELSE read_at END
+      WHERE client_id = $1 AND device_id = $2 AND message_id = $3 AND direction = 'outbound'
+        AND (status IN ('SENDING', 'SENT') OR status = 'DELIVERED' AND $4 = 'READ')
+      RETURNING chat_id""";
+  private static final String INSERT_INBOUND = """
+      INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, sender, type, content, status, created_at)
+      VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, 'RECEIVED', COALESCE($8, now()))
+      ON CONFLICT (client_id, device_id, message_id) DO NOTHING RETURNING id""";
+  private static final String PROMOTE = """
+      UPDATE messages SET status = 'QUEUED' WHERE id IN (
+        SELECT id FROM messages WHERE status = 'SCHEDULED' AND send_at <= now() ORDER BY send_at LIMIT $1
+        FOR UPDATE SKIP LOCKED)
+      RETURNING client_id, device_id""";
+  private static final String WAITING = """
+      SELECT DISTINCT client_id, device_id FROM messages
+      WHERE status IN ('QUEUED', 'SENDING') AND created_at < now() - make_interval(secs => $1) LIMIT $2""";
+
+  private MessageRepository() {
+  }
+
+  /** Stores outbound messages in one statement; the result holds the message ids that were stored. */
+  public static Future<List<String>> insert(SqlClient sql, List<Draft> drafts) {
+    int n = drafts.size();
+    String[] c = new String[n];
+    String[] d = new String[n];
+    String[] m = new String[n];
+    String[] chat = new String[n];
+    String[] type = new String[n];
+    String[] content = new String[n];
+    String[] status = new String[n];
+    OffsetDateTime[] sendAt = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Draft x = drafts.get(i);
+      c[i] = x.clientId();
+      d[i] = x.deviceId();
+      m[i] = x.messageId();
+      chat[i] = x.chatId();
+      type[i] = x.type();
+      content[i] = x.content().encode();
+      status[i] = x.status();
+      sendAt[i] = x.sendAt();
+    }
+    return sql.preparedQuery(INSERT).execute(Tuple.of(c, d, m, chat, type, content, status).addArrayOfOffsetDateTime(sendAt))
+        .map(rows -> {
+          List<String> ids = new ArrayList<>(rows.size());
+          rows.forEach(r -> ids.add(r.getString(0)));
+          return ids;
+        });
+  }
+
+  public static Future<JsonObject> find(SqlClient sql, String clientId, String deviceId, String messageId) {
+    return sql.preparedQuery(FIND).execute(Tuple.of(clientId, deviceId, messageId))
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  /** True when the message was SCHEDULED or QUEUED and is now CANCELLED. */
+  public static Future<Boolean> cancel(SqlClient sql, String clientId, String deviceId, String messageId) {
+    return sql.preparedQuery(CANCEL).execute(Tuple.of(clientId, deviceId, messageId)).map(r -> r.size() == 1);
+  }
+
+  /** Items of the client's scheduled messages, oldest first, {@code limit + 1} at most (see Page). */
+  public static Future<JsonArray> scheduled(SqlClient sql, String clientId, Long afterId, int limit) {
+    return sql.preparedQuery(SCHEDULED).execute(Tuple.of(clientId, afterId, limit + 1)).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(r -> items.add(toJson(r).put("deviceId", r.getString("device_id"))));
+      return items;
+    });
+  }
+
+  public static Future<JsonArray> history(SqlClient sql, String clientId, String deviceId, String chatId, Long beforeId,
+      int limit) {
+    return sql.preparedQuery(HISTORY).execute(Tuple.of(clientId, deviceId, chatId, beforeId, limit + 1)).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(r -> items.add(toJson(r)));
+      return items;
+    });
+  }
+
+  public static Future<JsonArray> chats(SqlClient sql, String clientId, String deviceId, Long beforeId, int limit) {
+    return sql.preparedQuery(CHATS).execute(Tuple.of(clientId, deviceId, beforeId, limit + 1)).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(r -> items.add(new JsonObject()
+          .put("chatId", r.getString("chat_id"))
+          .put("name", null)
+          .put("isGroup", ChatIds.isGroup(r.getString("chat_id")))
+          .put("unreadCount", r.getLong("unread"))
+          .put("lastMessageAt", Times.iso(r.getOffsetDateTime("last_at")))
+          .put("cursor", r.getLong("last_id"))));
+      return items;
+    });
+  }
+
+  public static Future<List<String>> unread(SqlClient sql, String clientId, String deviceId, String chatId, int limit) {
+    return sql.preparedQuery(UNREAD).execute(Tuple.of(clientId, deviceId, chatId, limit)).map(rows -> {
+      List<String> ids = new ArrayList<>();
+      rows.forEach(r -> ids.add(r.getString(0)));
+      return ids;
+    });
+  }
+
+  public static Future<Void> markRead(SqlClient sql, String clientId, String deviceId, List<String> messageIds) {
+    return sql.preparedQuery(MARK_READ).execute(Tuple.of(clientId, deviceId, messageIds.toArray(String[]::new))).mapEmpty();
+  }
+
+  /** Takes up to {@code limit} messages of the outbox, oldest first; none when {@code epoch} is no longer the device's. */
+  public static Future<List<Claimed>> claim(SqlClient sql, String clientId, String deviceId, long epoch, int limit) {
+    return sql.preparedQuery(CLAIM).execute(Tuple.of(clientId, deviceId, limit, epoch)).map(rows -> {
+      List<Claimed> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(new Claimed(r.getLong("id"), r.getString("message_id"), r.getString("chat_id"),
+          r.getString("type"), (JsonObject) r.getValue("content"))));
+      out.sort((a, b) -> Long.compare(a.id(), b.id()));
+      return out;
+    });
+  }
+
+  public static Future<Void> markSent(SqlClient sql, List<Long> ids) {
+    return sql.preparedQuery(MARK_SENT).execute(Tuple.of(ids.toArray(Long[]::new))).mapEmpty();
+  }
+
+  public static Future<Void> markFailed(SqlClient sql, long id, String error) {
+    return sql.preparedQuery(MARK_FAILED).execute(Tuple.of(id, error)).mapEmpty();
+  }
+
+  /** Moves an outbound message to DELIVERED or READ; the chat id when it moved, else null. */
+  public static Future<String> receipt(SqlClient sql, String clientId, String deviceId, String messageId, String status) {
+    return sql.preparedQuery(RECEIPT).execute(Tuple.of(clientId, deviceId, messageId, status))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  /** Stores an inbound message; false when it was stored before (a redelivery). */
+  public static Future<Boolean> insertInbound(SqlClient sql, String clientId, String deviceId, String messageId,
+      String chatId, String sender, String type, JsonObject content, OffsetDateTime at) {
+    return sql.preparedQuery(INSERT_INBOUND)
+        .execute(Tuple.from(new Object[] {clientId, deviceId, messageId, chatId, sender, type, content, at}))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /** Queues the scheduled messages that are due; the result lists their devices, {client, device} pairs. */
+  public static Future<List<String[]>> promoteDue(SqlClient sql, int limit) {
+    return sql.preparedQuery(PROMOTE).execute(Tuple.of(limit)).map(MessageRepository::pairs);
+  }
+
+  /** Devices with messages waiting longer than {@code seconds} (a wake-up that got lost). */
+  public static Future<List<String[]>> waiting(SqlClient sql, int seconds, int limit) {
+    return sql.preparedQuery(WAITING).execute(Tuple.of(seconds, limit)).map(MessageRepository::pairs);
+  }
+
+  private static List<String[]> pairs(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<String[]> out = new ArrayList<>();
+    rows.forEach(r -> out.add(new String[] {r.getString("client_id"), r.getString("device_id")}));
+    return out;
+  }
+
+  static JsonObject toJson(Row r) {
+    String status = r.getString("status");
+    return new JsonObject()
+        .put("messageId", r.getString("message_id"))
+        .put("direction", r.getString("direction"))
+        .put("chatId", r.getString("chat_id"))
+        .put("from", r.getString("sender"))
+        .put("type", r.getString("type"))
+        .put("status", "SENDING".equals(status) ? "QUEUED" : status)
+        .put("error", r.getString("error"))
+        .put("content", r.getValue("content"))
+        .put("sendAt", Times.iso(r.getOffsetDateTime("send_at")))
+        .put("createdAt", Times.iso(r.getOffsetDateTime("created_at")))
+        .put("sentAt", Times.iso(r.getOffsetDateTime("sent_at")))
+        .put("deliveredAt", Times.iso(r.getOffsetDateTime("delivered_at")))
+        .put("readAt", Times.iso(r.getOffsetDateTime("read_at")))
+        .put("cursor", r.getLong("id"));
+  }
+
+  static OffsetDateTime utc(java.time.Instant t) {
+    return t == null ? null : t.atOffset(ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,226 @@
+package dev.switchboard.message;
+
+import dev.switchboard.device.DeviceBus;
+import dev.switchboard.device.DeviceService;
+import dev.switchboard.device.DeviceVerticle;
+import dev.switchboard.http.ApiException;
+import dev.switchboard.http.Page;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sends, their state, history and media. A send is answered 202 only once its rows are committed;
+ * the device actor that owns the device (on any node) is then woken to drain its outbox.
+ */
+public final class MessageService {
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final DeviceService devices;
+  private final MessageWriter writer;
+  private final MediaFetcher fetcher;
+
+  public MessageService(Vertx vertx, Pool pool, DeviceService devices, MediaFetcher fetcher) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.devices = devices;
+    this.fetcher = fetcher;
+    this.writer = new MessageWriter(pool);
+  }
+
+  /** A send's answer: 202 and the data of API.md (one message, or {@code messages} for several recipients). */
+  public Future<Idempotency.Answer> send(String clientId, String deviceId, String type, JsonObject body, String idempotencyKey) {
+    SendRequest request = SendRequest.parse(type, body, Instant.now());
+    if (idempotencyKey == null) {
+      return accept(clientId, deviceId, request, null, null);
+    }
+    byte[] hash = Idempotency.hash(deviceId, type, body.encode());
+    return Idempotency.replay(pool, clientId, idempotencyKey, hash).compose(first -> first != null
+        ? Future.succeededFuture(first)
+        : accept(clientId, deviceId, request, idempotencyKey, hash));
+  }
+
+  /** Sends a text the gateway itself decided on (auto-reply, call policy), through the same durable outbox. */
+  public Future<String> sendText(String clientId, String deviceId, String chatJid, String text) {
+    SendRequest request = new SendRequest(List.of(chatJid), "text", new JsonObject().put("text", text), null, null, null);
+    return accept(clientId, deviceId, request, null, null).map(a -> a.data().getString("messageId"));
+  }
+
+  private Future<Idempotency.Answer> accept(String clientId, String deviceId, SendRequest request, String key, byte[] hash) {
+    return media(clientId, deviceId, request).compose(content -> {
+      List<MessageRepository.Draft> drafts = new ArrayList<>();
+      JsonArray answers = new JsonArray();
+      String status = request.scheduled() ? "SCHEDULED" : "QUEUED";
+      for (String to : request.to()) {
+        String id = ChatIds.newMessageId();
+        drafts.add(new MessageRepository.Draft(clientId, deviceId, id, to, request.type(), content, status,
+            MessageRepository.utc(request.sendAt())));
+        JsonObject answer = new JsonObject().put("messageId", id).put("status", status).put("to", to);
+        if (request.scheduled()) {
+          answer.put("sendAt", request.sendAt().toString());
+        }
+        answers.add(answer);
+      }
+      JsonObject data = answers.size() == 1 ? answers.getJsonObject(0) : new JsonObject().put("messages", answers);
+      Idempotency.Answer answer = new Idempotency.Answer(202, data);
+      Future<Set<String>> stored = key == null ? writer.write(drafts) : pool.withTransaction(tx ->
+          Idempotency.record(tx, clientId, key, hash, answer).compose(mine -> mine
+              ? MessageRepository.insert(tx, drafts).compose(ids -> ids.isEmpty()
+                  ? Future.failedFuture(new NotStored()) : Future.succeededFuture(Set.copyOf(ids)))
+              : Future.failedFuture(new KeyTaken())));
+      return stored
+          .recover(e -> e instanceof NotStored ? Future.succeededFuture(Set.of()) : Future.failedFuture(e))
+          .compose(ids -> {
+            if (ids.isEmpty()) {
+              return notStored(clientId, deviceId);
+            }
+            if (!request.scheduled()) {
+              wake(vertx, clientId, deviceId);
+            }
+            return Future.succeededFuture(answer);
+          })
+          // A request with the same key committed first: answer as it was answered.
+          .recover(e -> e instanceof KeyTaken ? Idempotency.replay(pool, clientId, key, hash) : Future.failedFuture(e));
+    });
+  }
+
+  /** Why nothing was stored: the device does not exist, or it is logged out. */
+  private Future<Idempotency.Answer> notStored(String clientId, String deviceId) {
+    return devices.get(clientId, deviceId).compose(device -> Future.failedFuture(ApiException.conflict(
+        "DEVICE_NOT_CONNECTED", "device '" + deviceId + "' is " + device.getString("status")
+            + " and will not connect again; link it again before sending")));
+  }
+
+  /** The content to store: media fetched or checked and referenced by {@code mediaId}. */
+  private Future<JsonObject> media(String clientId, String deviceId, SendRequest request) {
+    if (!request.hasMedia()) {
+      return Future.succeededFuture(request.content());
+    }
+    if (request.mediaId() != null) {
+      return MediaRepository.info(pool, clientId, deviceId, request.mediaId()).compose(m -> m == null
+          ? Future.failedFuture(ApiException.validation("mediaId", "no media '" + request.mediaId() + "' on device '" + deviceId + "'"))
+          : Future.succeededFuture(request.content().copy().put("mediaId", m.mediaId())));
+    }
+    return devices.get(clientId, deviceId)
+        .compose(device -> fetcher.fetch(request.mediaUrl()))
+        .compose(f -> MediaRepository.insert(pool, clientId, deviceId, f.mimeType(), f.fileName(), f.data()))
+        .map(m -> request.content().copy().put("mediaId", m.mediaId()));
+  }
+
+  /** Tells the device's actor, wherever it runs, that its outbox has work; a lost wake-up is caught by {@link SendScheduler}. */
+  static void wake(Vertx vertx, String clientId, String deviceId) {
+    vertx.eventBus().send(DeviceVerticle.address(clientId, deviceId), new JsonObject().put("op", "drain"));
+  }
+
+  public Future<JsonObject> get(String clientId, String deviceId, String messageId) {
+    return devices.get(clientId, deviceId)
+        .compose(d -> MessageRepository.find(pool, clientId, deviceId, messageId))
+        .compose(m -> m == null ? Future.failedFuture(messageNotFound(messageId)) : Future.succeededFuture(withoutCursor(m)));
+  }
+
+  public Future<JsonObject> cancel(String clientId, String deviceId, String messageId) {
+    return devices.get(clientId, deviceId)
+        .compose(d -> MessageRepository.cancel(pool, clientId, deviceId, messageId))
+        .compose(cancelled -> MessageRepository.find(pool, clientId, deviceId, messageId).compose(m -> {
+          if (m == null || !"outbound".equals(m.getString("direction"))) {
+            return Future.failedFuture(messageNotFound(messageId));
+          }
+          if (!cancelled) {
+            return Future.failedFuture(ApiException.conflict("CONFLICT",
+                "message '" + messageId + "' is " + m.getString("status") + " and can no longer be cancelled"));
+          }
+          return Future.succeededFuture(withoutCursor(m));
+        }));
+  }
+
+  public Future<JsonObject> scheduled(String clientId, Page page) {
+    return MessageRepository.scheduled(pool, clientId, cursor(page), page.limit()).map(items -> paged(page, items));
+  }
+
+  public Future<JsonObject> history(String clientId, String deviceId, String chatId, Page page) {
+    return devices.get(clientId, deviceId)
+        .compose(d -> MessageRepository.history(pool, clientId, deviceId, chatId, cursor(page), page.limit()))
+        .map(items -> paged(page, items));
+  }
+
+  public Future<JsonObject> chats(String clientId, String deviceId, Page page) {
+    return devices.get(clientId, deviceId)
+        .compose(d -> MessageRepository.chats(pool, clientId, deviceId, cursor(page), page.limit()))
+        .map(items -> paged(page, items));
+  }
+
+  /** Sends read receipts for the chat's unread inbound messages and records them as read. */
+  public Future<JsonObject> read(String clientId, String deviceId, String chatId) {
+    return devices.get(clientId, deviceId)
+        .compose(d -> MessageRepository.unread(pool, clientId, deviceId, chatId, 1_000))
+        .compose(ids -> ids.isEmpty() ? Future.succeededFuture(0) : DeviceBus.request(vertx, clientId, deviceId,
+                new JsonObject().put("op", "markRead").put("chatId", chatId).put("messageIds", new JsonArray(ids)))
+            .compose(r -> MessageRepository.markRead(pool, clientId, deviceId, ids)).map(ids.size()))
+        .map(n -> new JsonObject().put("chatId", chatId).put("read", n));
+  }
+
+  public Future<MediaRepository.Media> upload(String clientId, String deviceId, String mimeType, String fileName, Buffer data) {
+    return devices.get(clientId, deviceId).compose(d -> MediaRepository.insert(pool, clientId, deviceId, mimeType, fileName, data));
+  }
+
+  public Future<MediaRepository.Media> download(String clientId, String deviceId, String mediaId) {
+    return devices.get(clientId, deviceId)
+        .compose(d -> MediaRepository.load(pool, clientId, deviceId, mediaId))
+        .compose(m -> m == null
+            ? Future.failedFuture(ApiException.notFound("NOT_FOUND", "no media '" + mediaId + "' on device '" + deviceId + "'"))
+            : Future.succeededFuture(m));
+  }
+
+  static ApiException messageNotFound(String messageId) {
+    return ApiException.notFound("MESSAGE_NOT_FOUND", "message '" + messageId + "' does not exist on this device");
+  }
+
+  private static Long cursor(Page page) {
+    if (page.after() == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(page.after());
+    } catch (NumberFormatException e) {
+      throw ApiException.validation("cursor", "cursor is not one this API returned");
+    }
+  }
+
+  private static JsonObject paged(Page page, JsonArray items) {
+    JsonObject result = page.result(items, o -> String.valueOf(o.getLong("cursor")));
+    items.forEach(o -> ((JsonObject) o).remove("cursor"));
+    return result;
+  }
+
+  private static JsonObject withoutCursor(JsonObject m) {
+    m.remove("cursor");
+    return m;
+  }
+
+  static String base64(Buffer data) {
+    return Base64.getEncoder().encodeToString(data.getBytes());
+  }
+
+  /** The device does not exist or is logged out: nothing was stored. */
+  private static final class NotStored extends RuntimeException {
+    NotStored() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** Another request with the same Idempotency-Key committed first. */
+  private static final class KeyTaken extends RuntimeException {
+    KeyTaken() {
+      super(null, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.switchboard.message;
+
+import dev.switchboard.engine.EngineException;
+import dev.switchboard.engine.EngineSession;
+import dev.switchboard.engine.OutboundMessage;
+import dev.switchboard.event.EventSink;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device's outbox, drained by its actor while the session is connected: messages go out in
+ * the order they were accepted, paced ({@code SWITCHBOARD_SEND_RATE} per second with jitter) or,
+ * with pacing off, pipelined in batches. Each outcome is recorded (SENT or FAILED) and reported as
+ * a {@code message_sent} event. Rows taken but not sent when the session drops stay taken and go
+ * out, with the same message id, on the next drain.
+ */
+public final class Outbox {
+
+  private static final Logger log = LoggerFactory.getLogger(Outbox.class);
+  static final int UNPACED_BATCH = 200;
+  static final long RETRY_MS = 1_000;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final EventSink events;
+  private final String clientId;
+  private final String deviceId;
+  private final long epoch;
+  private final double rate;
+  private EngineSession session;
+  private boolean draining;
+  private boolean again;
+
+  private record Outcome(MessageRepository.Claimed message, String error, boolean retry) {
+  }
+
+  public Outbox(Vertx vertx, Pool pool, EventSink events, String clientId, String deviceId, long epoch, double rate) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.events = events;
+    this.clientId = clientId;
+    this.deviceId = deviceId;
+    this.epoch = epoch;
+    this.rate = rate;
+  }
+
+  /** The session is connected: drain what waits. */
+  public void connected(EngineSession connected) {
+    session = connected;
+    wake();
+  }
+
+  /** The session is gone: stop after the message in flight. */
+  public void disconnected() {
+    session = null;
+  }
+
+  /** New work may be waiting. */
+  public void wake() {
+    if (session == null) {
+      return;
+    }
+    if (draining) {
+      again = true;
+      return;
+    }
+    drain();
+  }
+
+  private void drain() {
+    EngineSession current = session;
+    draining = true;
+    again = false;
+    MessageRepository.claim(pool, clientId, deviceId, epoch, rate == 0 ? UNPACED_BATCH : Math.max(1, (int) Math.ceil(rate)))
+        .compose(batch -> batch.isEmpty() ? Future.succeededFuture(false) : send(current, batch))
+        .onComplete(ar -> {
+          draining = false;
+          if (ar.failed()) {
+            log.warn("Outbox of {}/{} failed: {}; retrying", clientId, deviceId, ar.cause().getMessage());
+            vertx.setTimer(RETRY_MS, id -> wake());
+          } else if (ar.result() || again) {
+            wake();
+          } else {
+            // A send to retry (connection lost or no answer in time): again in a moment, same message id.
+            vertx.setTimer(RETRY_MS, id -> wake());
+          }
+        });
+  }
+
+  /** Sends a batch; true when all of it was handled (so more may follow), false when the session went away. */
+  private Future<Boolean> send(EngineSession current, List<MessageRepository.Claimed> batch) {
+    if (rate == 0) {
+      List<Future<Outcome>> sends = new ArrayList<>();
+      for (MessageRepository.Claimed m : batch) {
+        sends.add(sendOne(current, m));
+      }
+      return Future.join(sends).transform(ar -> record(sends.stream().map(Future::result).toList()));
+    }
+    Future<Boolean> chain = Future.succeededFuture(true);
+    for (MessageRepository.Claimed m : batch) {
+      chain = chain.compose(more -> !more || session != current ? Future.succeededFuture(false)
+          : sendOne(current, m).compose(o -> record(List.of(o))).compose(ok -> ok ? pause().map(true) : Future.succeededFuture(false)));
+    }
+    return chain;
+  }
+
+  private Future<Outcome> sendOne(EngineSession current, MessageRepository.Claimed m) {
+    return content(m)
+        .compose(content -> current.send(new OutboundMessage(m.messageId(), m.chatId(), m.type(), content)))
+        .map(v -> new Outcome(m, null, false))
+        .otherwise(e -> new Outcome(m, String.valueOf(e.getMessage()), session != current || EngineException.retryable(e)));
+  }
+
+  /** The stored content, with the media bytes when it names a mediaId. */
+  private Future<JsonObject> content(MessageRepository.Claimed m) {
+    String mediaId = m.content().getString("mediaId");
+    if (mediaId == null) {
+      return Future.succeededFuture(m.content());
+    }
+    return MediaRepository.load(pool, clientId, deviceId, mediaId).compose(media -> media == null
+        ? Future.failedFuture("media " + mediaId + " no longer exists")
+        : Future.succeededFuture(m.content().copy().put("media", MessageService.base64(media.data()))
+            .put("mimeType", media.mimeType()).put("fileName", media.fileName())));
+  }
+
+  /** Writes the outcomes; false when one of them has to wait for the next connection. */
+  private Future<Boolean> record(List<Outcome> outcomes) {
+    List<Long> sent = new ArrayList<>();
+    List<Future<Void>> writes = new ArrayList<>();
+    boolean complete = true;
+    for (Outcome o : outcomes) {
+      if (o.retry()) {
+        complete = false;
+      } else if (o.error() == null) {
+        sent.add(o.message().id());
+      } else {
+        log.info("Message {} of {}/{} failed: {}", o.message().messageId(), clientId, deviceId, o.error());
+        writes.add(MessageRepository.markFailed(pool, o.message().id(), o.error()));
+      }
+    }
+    if (!sent.isEmpty()) {
+      writes.add(MessageRepository.markSent(pool, sent));
+    }
+    boolean all = complete;
+    return Future.all(writes).map(v -> {
+      for (Outcome o : outcomes) {
+        if (!o.retry()) {
+          JsonObject data = new JsonObject().put("messageId", o.message().messageId()).put("chatId", o.message().chatId())
+              .put("type", o.message().type()).put("status", o.error() == null ? "SENT" : "FAILED");
+          if (o.error() != null) {
+            data.put("error", o.error());
+          }
+          events.emit(clientId, deviceId, "message_sent", data);
+        }
+      }
+      return all;
+    });
+  }
+
+  private Future<Void> pause() {
+    long base = (long) (1000 / rate);
+    long delay = Math.max(1, base * 3 / 4 + ThreadLocalRandom.current().nextLong(base / 2 + 1));
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(delay, id -> p.tryComplete());
+    return p.future();
+  }
+}

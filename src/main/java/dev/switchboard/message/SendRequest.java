@@ -1,0 +1,231 @@
+package dev.switchboard.message;
+
+import dev.switchboard.http.ApiException;
+import dev.switchboard.http.Bodies;
+import dev.switchboard.http.Phones;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A validated send of API.md, Messages: its recipients (JIDs), type, the content to store (the
+ * type's fields, mentions as JIDs), where its media comes from, and when to send it.
+ */
+public record SendRequest(List<String> to, String type, JsonObject content, String mediaUrl, String mediaId,
+    Instant sendAt) {
+
+  public static final int MAX_RECIPIENTS = 100;
+  public static final int MAX_TEXT = 4096;
+  static final int MAX_CAPTION = 1024;
+  static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(366);
+
+  private static final Set<String> COMMON = Set.of("to", "replyTo", "mentions", "sendAt");
+  private static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "file", "sticker");
+  private static final Map<String, Set<String>> FIELDS = Map.of(
+      "text", Set.of("text"),
+      "image", Set.of("url", "mediaId", "caption"),
+      "video", Set.of("url", "mediaId", "caption"),
+      "audio", Set.of("url", "mediaId", "voice"),
+      "file", Set.of("url", "mediaId", "fileName", "caption"),
+      "sticker", Set.of("url", "mediaId"),
+      "location", Set.of("latitude", "longitude", "name", "address"),
+      "contact", Set.of("contacts"),
+      "poll", Set.of("question", "options", "multiple"),
+      "react", Set.of("messageId", "emoji"));
+
+  public static Set<String> types() {
+    return FIELDS.keySet();
+  }
+
+  public boolean scheduled() {
+    return sendAt != null;
+  }
+
+  public boolean hasMedia() {
+    return MEDIA_TYPES.contains(type);
+  }
+
+  /** Checks every field of a {@code type} send; a 400 names the first bad one. */
+  public static SendRequest parse(String type, JsonObject body, Instant now) {
+    Set<String> own = FIELDS.get(type);
+    if (own == null) {
+      throw ApiException.notFound("NOT_FOUND", "no message type '" + type + "'; types: " + String.join(", ", types()));
+    }
+    Set<String> allowed = new HashSet<>(COMMON);
+    allowed.addAll(own);
+    Bodies.onlyFields(body, allowed);
+    List<String> to = recipients(body);
+    JsonObject content = new JsonObject();
+    String url = null;
+    String mediaId = null;
+    switch (type) {
+      case "text" -> content.put("text", Bodies.string(body, "text", true, MAX_TEXT));
+      case "location" -> {
+        content.put("latitude", number(body, "latitude", -90, 90));
+        content.put("longitude", number(body, "longitude", -180, 180));
+        putIfSet(content, "name", Bodies.string(body, "name", false, 256));
+        putIfSet(content, "address", Bodies.string(body, "address", false, 512));
+      }
+      case "contact" -> content.put("contacts", contacts(body));
+      case "poll" -> poll(body, content);
+      case "react" -> {
+        content.put("messageId", Bodies.string(body, "messageId", true, 128));
+        Object emoji = body.getValue("emoji");
+        if (!(emoji instanceof String e)) {
+          throw ApiException.validation("emoji", "emoji is required (a string; empty removes the reaction)");
+        }
+        if (e.codePointCount(0, e.length()) > 16) {
+          throw ApiException.validation("emoji", "emoji must be one emoji (at most 16 code points)");
+        }
+        content.put("emoji", e);
+      }
+      default -> {
+        url = Bodies.string(body, "url", false, 2048);
+        mediaId = Bodies.string(body, "mediaId", false, 64);
+        if ((url == null) == (mediaId == null)) {
+          throw ApiException.validation("url", "give exactly one of url and mediaId");
+        }
+        if (!"sticker".equals(type) && !"audio".equals(type)) {
+          putIfSet(content, "caption", Bodies.string(body, "caption", false, MAX_CAPTION));
+        }
+        if ("file".equals(type)) {
+          content.put("fileName", fileName(Bodies.string(body, "fileName", true, 255)));
+        }
+        if ("audio".equals(type)) {
+          Boolean voice = Bodies.bool(body, "voice", false);
+          content.put("voice", voice != null && voice);
+        }
+      }
+    }
+    putIfSet(content, "replyTo", Bodies.string(body, "replyTo", false, 128));
+    JsonArray mentions = Bodies.array(body, "mentions", false);
+    if (mentions != null) {
+      if (mentions.size() > 256) {
+        throw ApiException.validation("mentions", "at most 256 mentions");
+      }
+      JsonArray jids = new JsonArray();
+      for (Object m : mentions) {
+        if (!(m instanceof String phone)) {
+          throw ApiException.validation("mentions", "mentions are phone numbers (strings)");
+        }
+        jids.add(Phones.digits("mentions", phone) + ChatIds.USER);
+      }
+      content.put("mentions", jids);
+    }
+    return new SendRequest(to, type, content, url, mediaId, sendAt(body, now));
+  }
+
+  private static List<String> recipients(JsonObject body) {
+    Object raw = body.getValue("to");
+    if (raw == null) {
+      throw ApiException.validation("to", "to is required: a phone number, a JID, or an array of them");
+    }
+    List<Object> given = raw instanceof JsonArray a ? a.getList() : List.of(raw);
+    if (given.isEmpty() || given.size() > MAX_RECIPIENTS) {
+      throw ApiException.validation("to", "to must name 1 to " + MAX_RECIPIENTS + " recipients");
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (Object o : given) {
+      if (!(o instanceof String s)) {
+        throw ApiException.validation("to", "each recipient is a string: a phone number or a JID");
+      }
+      out.add(ChatIds.jid("to", s));
+    }
+    return new ArrayList<>(out);
+  }
+
+  private static Instant sendAt(JsonObject body, Instant now) {
+    String raw = Bodies.string(body, "sendAt", false, 64);
+    if (raw == null) {
+      return null;
+    }
+    Instant at;
+    try {
+      at = Instant.parse(raw);
+    } catch (DateTimeParseException e) {
+      try {
+        at = java.time.OffsetDateTime.parse(raw).toInstant();
+      } catch (DateTimeParseException e2) {
+        throw ApiException.validation("sendAt", "sendAt must be an ISO-8601 time such as 2026-11-21T12:00:00Z");
+      }
+    }
+    if (at.isAfter(now.plus(MAX_SCHEDULE_AHEAD))) {
+      throw ApiException.validation("sendAt", "sendAt must be within a year from now");
+    }
+    // A time that has passed means "now".
+    return at.isAfter(now) ? at : null;
+  }
+
+  private static double number(JsonObject body, String field, double min, double max) {
+    Object v = body.getValue(field);
+    if (v == null) {
+      throw ApiException.validation(field, field + " is required");
+    }
+    if (!(v instanceof Number n) || Double.isNaN(n.doubleValue())) {
+      throw ApiException.validation(field, field + " must be a number");
+    }
+    double d = n.doubleValue();
+    if (d < min || d > max) {
+      throw ApiException.validation(field, field + " must be between " + (int) min + " and " + (int) max);
+    }
+    return d;
+  }
+
+  private static JsonArray contacts(JsonObject body) {
+    JsonArray given = Bodies.array(body, "contacts", true);
+    if (given.isEmpty() || given.size() > 20) {
+      throw ApiException.validation("contacts", "contacts must hold 1 to 20 entries");
+    }
+    JsonArray out = new JsonArray();
+    for (Object o : given) {
+      if (!(o instanceof JsonObject c)) {
+        throw ApiException.validation("contacts", "each contact is {\"name\", \"phone\"}");
+      }
+      Bodies.onlyFields(c, Set.of("name", "phone"));
+      out.add(new JsonObject().put("name", Bodies.string(c, "name", true, 256))
+          .put("phone", Phones.digits("contacts.phone", Bodies.string(c, "phone", true, 20))));
+    }
+    return out;
+  }
+
+  private static void poll(JsonObject body, JsonObject content) {
+    content.put("question", Bodies.string(body, "question", true, 255));
+    JsonArray options = Bodies.array(body, "options", true);
+    if (options.size() < 2 || options.size() > 12) {
+      throw ApiException.validation("options", "a poll has 2 to 12 options");
+    }
+    Set<String> seen = new HashSet<>();
+    for (Object o : options) {
+      if (!(o instanceof String s) || s.isBlank() || s.codePointCount(0, s.length()) > 100) {
+        throw ApiException.validation("options", "each option is a non-empty string of at most 100 characters");
+      }
+      if (!seen.add(s)) {
+        throw ApiException.validation("options", "options must differ: '" + s + "' appears twice");
+      }
+    }
+    content.put("options", options.copy());
+    Boolean multiple = Bodies.bool(body, "multiple", false);
+    content.put("multiple", multiple != null && multiple);
+  }
+
+  private static String fileName(String name) {
+    if (name.contains("/") || name.contains("\\") || name.equals(".") || name.equals("..")) {
+      throw ApiException.validation("fileName", "fileName must be a plain file name, without a path");
+    }
+    return name;
+  }
+
+  private static void putIfSet(JsonObject o, String field, String value) {
+    if (value != null) {
+      o.put(field, value);
+    }
+  }
+}

@@ -1,0 +1,405 @@
+package dev.switchboard.message;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.Node;
+import dev.switchboard.support.Api;
+import dev.switchboard.support.Devices;
+import dev.switchboard.support.Sim;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestNode;
+import dev.switchboard.support.Wait;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Sends of every type through a real node and the real simulator, and what comes back. */
+class MessagingTest {
+
+  static final String CLIENT = "msg";
+  static final String PHONE = "15551110000";
+  static final String BOB = "15552220000";
+  static final String BASE = "/api/clients/" + CLIENT + "/devices/d";
+
+  private static Sim sim;
+  private static Node node;
+  private static Api api;
+  private static String key;
+
+  @BeforeAll
+  static void start() {
+    sim = new Sim(20_000);
+    node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url(), "--send-rate", "0"));
+    api = new Api(node.httpPort());
+    key = api.clientWithKey(CLIENT);
+    Devices.link(api, sim, key, CLIENT, "d", PHONE);
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    TestNode.stop(node);
+    sim.close();
+  }
+
+  static Api.Response send(String type, JsonObject body) {
+    return api.post(BASE + "/messages/" + type, key, body);
+  }
+
+  /** The message {@code bob} received with this id, once it arrived. */
+  static JsonObject arrived(String phone, String messageId) {
+    return Wait.until("message " + messageId + " at " + phone, 10_000, () -> find(sim.received(phone), messageId),
+        m -> m != null);
+  }
+
+  static JsonObject find(JsonArray items, String messageId) {
+    for (Object o : items) {
+      if (messageId.equals(((JsonObject) o).getString("messageId"))) {
+        return (JsonObject) o;
+      }
+    }
+    return null;
+  }
+
+  static JsonObject status(String messageId, String status) {
+    return Wait.until(messageId + " " + status, 10_000, () -> api.get(BASE + "/messages/" + messageId, key).data(),
+        m -> status.equals(m.getString("status")));
+  }
+
+  @Test
+  void everyTypeArrivesWithItsFields() {
+    String hebrewArabicEmoji = "שלום עולם · مرحبا بالعالم · 👋🏽👨‍👩‍👧‍👦 ✓";
+    Api.Response text = send("text", new JsonObject().put("to", "+" + BOB).put("text", hebrewArabicEmoji));
+    assertEquals(202, text.status(), text.toString());
+    assertEquals("QUEUED", text.data().getString("status"));
+    assertEquals(BOB + "@s.whatsapp.net", text.data().getString("to"));
+    String textId = text.data().getString("messageId");
+    JsonObject got = arrived(BOB, textId);
+    assertArrayEquals(hebrewArabicEmoji.getBytes(StandardCharsets.UTF_8), got.getString("text").getBytes(StandardCharsets.UTF_8));
+    assertEquals("SENT", status(textId, "SENT").getString("status"));
+
+    byte[] png = Base64.getDecoder().decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
+    String mediaId = upload("pixel.png", "image/png", png).getString("mediaId");
+
+    JsonObject image = arrived(BOB, send("image", new JsonObject().put("to", BOB).put("mediaId", mediaId).put("caption", "a pixel"))
+        .data().getString("messageId"));
+    assertEquals("image", image.getString("type"));
+    assertEquals("a pixel", image.getString("text"));
+
+    String replyId = send("text", new JsonObject().put("to", BOB).put("text", "see above").put("replyTo", textId)
+        .put("mentions", new JsonArray().add(BOB))).data().getString("messageId");
+    JsonObject reply = arrived(BOB, replyId);
+    assertEquals(textId, reply.getString("replyTo"), reply.toString());
+
+    JsonObject location = arrived(BOB, send("location", new JsonObject().put("to", BOB).put("latitude", 32.0853)
+        .put("longitude", 34.7818).put("name", "תל אביב")).data().getString("messageId"));
+    assertEquals("location", location.getString("type"));
+
+    JsonObject contact = arrived(BOB, send("contact", new JsonObject().put("to", BOB)
+        .put("contacts", new JsonArray().add(new JsonObject().put("name", "Ann").put("phone", "+15553330000"))))
+        .data().getString("messageId"));
+    assertEquals("contact", contact.getString("type"));
+
+    JsonObject poll = arrived(BOB, send("poll", new JsonObject().put("to", BOB).put("question", "Lunch?")
+        .put("options", new JsonArray().add("pizza").add("falafel"))).data().getString("messageId"));
+    assertEquals("poll", poll.getString("type"));
+
+    for (String type : List.of("video", "audio", "file", "sticker")) {
+      JsonObject body = new JsonObject().put("to", BOB).put("mediaId", mediaId);
+      if (type.equals("file")) {
+        body.put("fileName", "report.pdf");
+      }
+      Api.Response r = send(type, body);
+      assertEquals(202, r.status(), type + ": " + r);
+      assertEquals(type, arrived(BOB, r.data().getString("messageId")).getString("type"));
+    }
+    Api.Response react = send("react", new JsonObject().put("to", BOB).put("messageId", textId).put("emoji", "👍"));
+    assertEquals(202, react.status(), react.toString());
+    status(react.data().getString("messageId"), "SENT");
+  }
+
+  @Test
+  void severalRecipientsGetOneMessageEach() {
+    Api.Response r = send("text", new JsonObject().put("to", new JsonArray().add(BOB).add("15552220001")).put("text", "hi all"));
+    assertEquals(202, r.status(), r.toString());
+    JsonArray messages = r.data().getJsonArray("messages");
+    assertEquals(2, messages.size());
+    arrived(BOB, messages.getJsonObject(0).getString("messageId"));
+    arrived("15552220001", messages.getJsonObject(1).getString("messageId"));
+  }
+
+  @Test
+  void receiptsMoveTheStatus() {
+    String id = send("text", new JsonObject().put("to", "15552220002").put("text", "read me")).data().getString("messageId");
+    arrived("15552220002", id);
+    assertEquals(200, sim.receipt("15552220002", id, "DELIVERED").status());
+    assertNotNull(status(id, "DELIVERED").getString("deliveredAt"));
+    assertEquals(200, sim.receipt("15552220002", id, "READ").status());
+    JsonObject read = status(id, "READ");
+    assertNotNull(read.getString("readAt"));
+    assertNotNull(read.getString("sentAt"));
+  }
+
+  @Test
+  void idempotencyKeyReturnsTheFirstAnswerAndRefusesAnotherBody() {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "order-42");
+    JsonObject body = new JsonObject().put("to", "15552220003").put("text", "once");
+    Api.Response first = api.call(HttpMethod.POST, BASE + "/messages/text", key, body.toBuffer(), headers);
+    Api.Response again = api.call(HttpMethod.POST, BASE + "/messages/text", key, body.toBuffer(), headers);
+    assertEquals(202, first.status(), first.toString());
+    assertEquals(202, again.status());
+    assertEquals(first.data(), again.data());
+    Api.Response other = api.call(HttpMethod.POST, BASE + "/messages/text", key,
+        new JsonObject().put("to", "15552220003").put("text", "twice").toBuffer(), headers);
+    assertEquals(409, other.status());
+    assertEquals("IDEMPOTENCY_CONFLICT", other.errorCode());
+    status(first.data().getString("messageId"), "SENT");
+    Wait.until("one message only", 5_000, () -> sim.received("15552220003").size(), n -> n >= 1);
+    assertEquals(1, sim.received("15552220003").size());
+    // Another key sends again.
+    headers.set("Idempotency-Key", "order-43");
+    Api.Response fresh = api.call(HttpMethod.POST, BASE + "/messages/text", key, body.toBuffer(), headers);
+    assertTrue(!fresh.data().getString("messageId").equals(first.data().getString("messageId")));
+  }
+
+  @Test
+  void scheduledMessagesWaitCanBeCancelledAndGoOutWhenDue() {
+    String later = Instant.now().plusSeconds(3600).toString();
+    Api.Response held = send("text", new JsonObject().put("to", "15552220004").put("text", "later").put("sendAt", later));
+    assertEquals(202, held.status(), held.toString());
+    assertEquals("SCHEDULED", held.data().getString("status"));
+    String heldId = held.data().getString("messageId");
+    JsonArray scheduled = api.get("/api/clients/" + CLIENT + "/scheduled", key).data().getJsonArray("items");
+    assertNotNull(find(scheduled, heldId));
+    Api.Response cancelled = api.delete(BASE + "/messages/" + heldId, key);
+    assertEquals(200, cancelled.status(), cancelled.toString());
+    assertEquals("CANCELLED", cancelled.data().getString("status"));
+    assertNull(find(api.get("/api/clients/" + CLIENT + "/scheduled", key).data().getJsonArray("items"), heldId));
+
+    String soon = Instant.now().plusSeconds(2).toString();
+    String soonId = send("text", new JsonObject().put("to", "15552220004").put("text", "soon").put("sendAt", soon))
+        .data().getString("messageId");
+    assertEquals("SCHEDULED", api.get(BASE + "/messages/" + soonId, key).data().getString("status"));
+    arrived("15552220004", soonId);
+    Api.Response tooLate = api.delete(BASE + "/messages/" + soonId, key);
+    assertEquals(409, tooLate.status());
+    assertEquals(1, sim.received("15552220004").size(), "the cancelled one never went out");
+  }
+
+  @Test
+  void inboundMessagesAreKeptInHistoryAndChats() {
+    String carol = "15552220005";
+    String sentId = send("text", new JsonObject().put("to", carol).put("text", "hello carol")).data().getString("messageId");
+    arrived(carol, sentId);
+    String inId = sim.send(carol, new JsonObject().put("to", PHONE).put("type", "text").put("text", "hi! 🌍"));
+    String imageId = sim.send(carol, new JsonObject().put("to", PHONE).put("type", "image").put("caption", "look"));
+    JsonArray history = Wait.until("history", 10_000,
+        () -> api.get(BASE + "/chats/" + carol + "/messages", key).data().getJsonArray("items"), h -> h.size() == 3);
+    assertEquals(imageId, history.getJsonObject(0).getString("messageId"), "newest first");
+    assertEquals(inId, history.getJsonObject(1).getString("messageId"));
+    assertEquals("inbound", history.getJsonObject(1).getString("direction"));
+    assertEquals("hi! 🌍", history.getJsonObject(1).getJsonObject("content").getString("text"));
+    assertEquals("outbound", history.getJsonObject(2).getString("direction"));
+
+    String mediaId = history.getJsonObject(0).getJsonObject("content").getString("mediaId");
+    assertNotNull(mediaId, history.getJsonObject(0).toString());
+    Api.Response media = api.get(BASE + "/media/" + mediaId, key);
+    assertEquals(200, media.status());
+    assertEquals("image/png", media.headers().get("content-type"));
+    assertTrue(media.body().length() > 0);
+
+    Api.Response page = api.get(BASE + "/chats/" + carol + "/messages?limit=2", key);
+    assertEquals(2, page.data().getJsonArray("items").size());
+    String cursor = page.data().getString("nextCursor");
+    assertEquals(sentId, api.get(BASE + "/chats/" + carol + "/messages?limit=2&cursor=" + cursor, key).data()
+        .getJsonArray("items").getJsonObject(0).getString("messageId"));
+
+    JsonObject chat = null;
+    for (Object o : api.get(BASE + "/chats", key).data().getJsonArray("items")) {
+      if (((JsonObject) o).getString("chatId").equals(carol + "@s.whatsapp.net")) {
+        chat = (JsonObject) o;
+      }
+    }
+    assertNotNull(chat);
+    assertEquals(2, chat.getInteger("unreadCount"));
+    Api.Response read = api.post(BASE + "/chats/" + carol + "@s.whatsapp.net/read", key, null);
+    assertEquals(202, read.status(), read.toString());
+    assertEquals(2, read.data().getInteger("read"));
+    Wait.until("read receipts at carol", 10_000,
+        () -> sim.get("/sim/phones/" + carol + "/receipts").body().toString(), s -> s.contains(inId) && s.contains("READ"));
+  }
+
+  @Test
+  void twoClientsDevicesTalkToEachOther() {
+    String otherKey = api.clientWithKey("msg-other");
+    Devices.link(api, sim, otherKey, "msg-other", "o", "15554440000");
+    String id = send("text", new JsonObject().put("to", "15554440000").put("text", "hello other client")).data().getString("messageId");
+    JsonArray theirs = Wait.until("the other device's history", 10_000,
+        () -> api.get("/api/clients/msg-other/devices/o/chats/" + PHONE + "/messages", otherKey).data().getJsonArray("items"),
+        h -> h.size() == 1);
+    assertEquals(id, theirs.getJsonObject(0).getString("messageId"));
+    assertEquals("hello other client", theirs.getJsonObject(0).getJsonObject("content").getString("text"));
+    // and never visible to the sender's client key on the other client's paths
+    assertEquals(401, api.get("/api/clients/msg-other/devices/o/chats/" + PHONE + "/messages", key).status());
+  }
+
+  @Test
+  void contactsPresenceAndOnWhatsApp() {
+    assertEquals(true, api.get(BASE + "/on-whatsapp/" + BOB, key).data().getBoolean("exists"));
+    assertEquals(false, api.get(BASE + "/on-whatsapp/9995550000", key).data().getBoolean("exists"));
+    assertEquals(202, api.post(BASE + "/presence", key, new JsonObject().put("state", "composing").put("chatId", BOB)).status());
+    assertEquals(400, api.post(BASE + "/presence", key, new JsonObject().put("state", "dancing")).status());
+    Api.Response contacts = api.get(BASE + "/contacts", key);
+    assertEquals(200, contacts.status(), contacts.toString());
+    assertNotNull(contacts.data().getJsonArray("items"));
+  }
+
+  @Test
+  void groupFlows() {
+    Api.Response created = api.post(BASE + "/groups", key,
+        new JsonObject().put("subject", "Team 🚀").put("participants", new JsonArray().add("15556660001").add("15556660002")));
+    assertEquals(201, created.status(), created.toString());
+    String groupId = created.data().getString("groupId");
+    assertTrue(groupId.endsWith("@g.us"));
+    assertTrue(api.get(BASE + "/groups", key).data().getJsonArray("items").encode().contains(groupId));
+    JsonObject meta = api.get(BASE + "/groups/" + groupId, key).data();
+    assertEquals("Team 🚀", meta.getString("subject"));
+    assertEquals(3, meta.getJsonArray("participants").size());
+
+    Api.Response changed = api.post(BASE + "/groups/" + groupId + "/participants", key,
+        new JsonObject().put("add", new JsonArray().add("15556660003")).put("promote", new JsonArray().add("15556660001")));
+    assertEquals(200, changed.status(), changed.toString());
+    assertEquals(2, changed.data().getJsonArray("items").size());
+    assertEquals(4, api.get(BASE + "/groups/" + groupId, key).data().getJsonArray("participants").size());
+
+    String msg = send("text", new JsonObject().put("to", groupId).put("text", "hello team")).data().getString("messageId");
+    arrived("15556660003", msg);
+
+    JsonObject invite = api.get(BASE + "/groups/" + groupId + "/invite", key).data();
+    assertTrue(invite.getString("url").startsWith("https://chat.whatsapp.com/"));
+    assertEquals(202, api.post(BASE + "/groups/" + groupId + "/leave", key, null).status());
+
+    // A group made by a person, joined by link.
+    String theirs = sim.post("/sim/groups", new JsonObject().put("owner", "15556660009").put("subject", "Theirs")
+        .put("participants", new JsonArray().add("15556660008"))).json().getString("groupId");
+    assertNotNull(theirs);
+    assertEquals(400, api.post(BASE + "/groups/not-a-group/participants", key, new JsonObject().put("add", new JsonArray().add(BOB))).status());
+  }
+
+  @Test
+  void badInputGetsItsFourHundred() {
+    expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", "12ab").put("text", "x")));
+    expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", BOB)));
+    expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", BOB).put("text", 42)));
+    expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", BOB).put("text", "x".repeat(4097))));
+    expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", BOB).put("text", "x").put("colour", "red")));
+    expect(400, "VALIDATION_ERROR", send("poll", new JsonObject().put("to", BOB).put("question", "?").put("options", new JsonArray().add("one"))));
+    expect(400, "VALIDATION_ERROR", send("location", new JsonObject().put("to", BOB).put("latitude", 91).put("longitude", 0)));
+    expect(400, "VALIDATION_ERROR", send("image", new JsonObject().put("to", BOB)));
+    expect(400, "VALIDATION_ERROR", send("image", new JsonObject().put("to", BOB).put("mediaId", "med_nope")));
+    expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", BOB).put("text", "x").put("sendAt", "tomorrow")));
+    expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", new JsonArray()).put("text", "x")));
+    expect(404, "NOT_FOUND", send("telegram", new JsonObject().put("to", BOB).put("text", "x")));
+    expect(404, "DEVICE_NOT_FOUND", api.post("/api/clients/" + CLIENT + "/devices/ghost/messages/text", key,
+        new JsonObject().put("to", BOB).put("text", "x")));
+    expect(404, "MESSAGE_NOT_FOUND", api.get(BASE + "/messages/3EB0000000000000000000", key));
+    expect(422, "UNSAFE_URL", send("image", new JsonObject().put("to", BOB).put("url", "ftp://example.com/a.png")));
+    expect(413, "PAYLOAD_TOO_LARGE", api.post(BASE + "/messages/text", key,
+        new JsonObject().put("to", BOB).put("text", "x".repeat(1_100_000))));
+  }
+
+  @Test
+  void aUrlIsFetchedByTheGatewayAndAPrivateOneIsRefusedWithoutTheSwitch() throws Exception {
+    byte[] bytes = "%PDF-1.4 a tiny file".getBytes(StandardCharsets.UTF_8);
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      var server = vertx.createHttpServer().requestHandler(req -> {
+        if (req.path().equals("/redirect")) {
+          req.response().setStatusCode(302).putHeader("location", "/doc.pdf").end();
+        } else if (req.path().equals("/big")) {
+          req.response().putHeader("content-type", "application/octet-stream").end(Buffer.buffer(new byte[17 * 1024 * 1024]));
+        } else {
+          req.response().putHeader("content-type", "application/pdf").end(Buffer.buffer(bytes));
+        }
+      }).listen(0).await(10, java.util.concurrent.TimeUnit.SECONDS);
+      String url = "http://127.0.0.1:" + server.actualPort();
+      Api.Response r = send("file", new JsonObject().put("to", "15552220006").put("url", url + "/redirect").put("fileName", "doc.pdf"));
+      assertEquals(202, r.status(), r.toString());
+      arrived("15552220006", r.data().getString("messageId"));
+      Api.Response big = send("file", new JsonObject().put("to", BOB).put("url", url + "/big").put("fileName", "big.bin"));
+      expect(413, "PAYLOAD_TOO_LARGE", big);
+
+      // A node without --allow-private-urls refuses loopback, by literal address and by a name that resolves to it.
+      Node strict = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url(),
+          "--allow-private-urls", "false", "--node-name", "strict"));
+      try (Api strictApi = new Api(strict.httpPort())) {
+        String k = strictApi.clientWithKey("strict");
+        Devices.link(strictApi, sim, k, "strict", "d", "15551119999");
+        for (String bad : List.of(url + "/doc.pdf", "http://localhost:" + server.actualPort() + "/doc.pdf",
+            "http://169.254.169.254/latest/meta-data", "http://[::1]/x")) {
+          Api.Response refused = strictApi.post("/api/clients/strict/devices/d/messages/image", k,
+              new JsonObject().put("to", BOB).put("url", bad));
+          expect(422, "UNSAFE_URL", refused);
+        }
+      } finally {
+        TestNode.stop(strict);
+      }
+    } finally {
+      vertx.close();
+    }
+  }
+
+  @Test
+  void uploadsAreLimitedAndChecked() {
+    Api.Response big = api.callRaw(HttpMethod.POST, BASE + "/media", key, multipart("big.bin", "application/octet-stream",
+        new byte[17 * 1024 * 1024]), multipartHeaders());
+    expect(413, "PAYLOAD_TOO_LARGE", big);
+    Api.Response none = api.callRaw(HttpMethod.POST, BASE + "/media", key, Buffer.buffer("{}"),
+        MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
+    expect(400, "VALIDATION_ERROR", none);
+    expect(404, "DEVICE_NOT_FOUND", api.callRaw(HttpMethod.POST, "/api/clients/" + CLIENT + "/devices/ghost/media", key,
+        multipart("a.txt", "text/plain", new byte[] {1}), multipartHeaders()));
+    expect(401, "UNAUTHORIZED", api.callRaw(HttpMethod.POST, BASE + "/media", null,
+        multipart("a.txt", "text/plain", new byte[] {1}), multipartHeaders()));
+  }
+
+  private static final String BOUNDARY = "----switchboard-test-boundary";
+
+  static Buffer multipart(String name, String mime, byte[] bytes) {
+    return Buffer.buffer()
+        .appendString("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
+            + "\"\r\nContent-Type: " + mime + "\r\n\r\n")
+        .appendBytes(bytes)
+        .appendString("\r\n--" + BOUNDARY + "--\r\n");
+  }
+
+  static MultiMap multipartHeaders() {
+    return MultiMap.caseInsensitiveMultiMap().add("content-type", "multipart/form-data; boundary=" + BOUNDARY);
+  }
+
+  static JsonObject upload(String name, String mime, byte[] bytes) {
+    Api.Response r = api.callRaw(HttpMethod.POST, BASE + "/media", key, multipart(name, mime, bytes), multipartHeaders());
+    assertEquals(201, r.status(), r.toString());
+    assertEquals(bytes.length, r.data().getInteger("size"));
+    assertEquals(mime, r.data().getString("mimeType"));
+    return r.data();
+  }
+
+  static void expect(int status, String code, Api.Response r) {
+    assertEquals(status, r.status(), r.toString());
+    assertEquals(code, r.errorCode(), r.toString());
+  }
+}
