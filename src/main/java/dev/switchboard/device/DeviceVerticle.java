@@ -31,6 +31,7 @@ public final class DeviceVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(DeviceVerticle.class);
   static final int MAX_ATTEMPTS_BEFORE_FAILED = 8;
+  static final long STATUS_RETRY_MS = 1_000;
 
   private final DeviceRepository.Lease lease;
   private final WhatsAppEngine engine;
@@ -51,6 +52,7 @@ public final class DeviceVerticle extends VerticleBase {
   private long reconnectTimer = -1;
   private boolean stopping;
   private int generation;
+  private int statusVersion;
 
   public DeviceVerticle(DeviceRepository.Lease lease, DeviceRuntime runtime) {
     this.lease = lease;
@@ -243,12 +245,7 @@ public final class DeviceVerticle extends VerticleBase {
     if (!changed) {
       return;
     }
-    DeviceRepository.status(pool, lease, next, error, phone).onSuccess(written -> {
-      if (!written && !stopping) {
-        log.warn("Device {}/{} status write refused (epoch {} is stale); stopping", lease.clientId(), lease.deviceId(), lease.epoch());
-        vertx.undeploy(deploymentID());
-      }
-    });
+    writeStatus(++statusVersion);
     JsonObject data = new JsonObject().put("status", next.name());
     if (next == DeviceStatus.QR_READY) {
       data.put("qr", qr);
@@ -257,6 +254,23 @@ public final class DeviceVerticle extends VerticleBase {
       data.put("lastError", error);
     }
     events.emit(lease.clientId(), lease.deviceId(), "device_status", data);
+  }
+
+  /** Records the current state; a failed write (database busy or down) is retried until a newer state replaces it. */
+  private void writeStatus(int version) {
+    DeviceRepository.status(pool, lease, status, lastError, phone).onComplete(ar -> {
+      if (ar.succeeded() && !ar.result() && !stopping) {
+        log.warn("Device {}/{} status write refused (epoch {} is stale); stopping", lease.clientId(), lease.deviceId(), lease.epoch());
+        vertx.undeploy(deploymentID());
+      } else if (ar.failed() && !stopping) {
+        log.debug("Device {}/{} status write failed, retrying: {}", lease.clientId(), lease.deviceId(), ar.cause().getMessage());
+        vertx.setTimer(STATUS_RETRY_MS, id -> {
+          if (version == statusVersion) {
+            writeStatus(version);
+          }
+        });
+      }
+    });
   }
 
   private void onRequest(Message<JsonObject> msg) {

@@ -26,12 +26,19 @@ public final class NodeProcess {
   }
 
   public static NodeProcess start(int port, String dbUrl, String simUrl, String nodeName, Path log, List<String> jvm) {
+    return start(port, dbUrl, simUrl, nodeName, log, jvm, List.of());
+  }
+
+  /** {@code flags} are more of the node's command-line flags, e.g. {@code --send-rate 5}. */
+  public static NodeProcess start(int port, String dbUrl, String simUrl, String nodeName, Path log, List<String> jvm,
+      List<String> flags) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java));
     cmd.addAll(jvm);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.Main",
         "--http-port", String.valueOf(port), "--db-url", dbUrl, "--engine", "simulator", "--sim-url", simUrl,
         "--master-key", TestNode.MASTER, "--node-name", nodeName, "--allow-private-urls", "true"));
+    cmd.addAll(flags);
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .start();

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Durable sends per second on one node (100 devices, pacing off), p50/p99 of the 202, delivered rate,
+# beside a bare Vert.x server doing nothing (the ceiling).
+# Usage: bench/sends.sh [devices=100] [seconds=15] [concurrency=64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/classpath.sh
+exec "$java_bin" -Xmx1g -cp "$bench_cp" dev.switchboard.bench.SendBench "$@" 2>&1 | grep -v DEBUG

@@ -1,0 +1,183 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.simulator.SimulatorOptions;
+import dev.switchboard.simulator.SimulatorServer;
+import dev.switchboard.support.Api;
+import dev.switchboard.support.NodeProcess;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Durable sends per second on one node (a separate JVM, simulator engine, pacing off, 100 linked
+ * devices): the rate of 202s, p50/p99 of the 202, and the rate at which the simulator received
+ * them; then the same load against a bare Vert.x server that does nothing (the ceiling), and the
+ * ratio. Usage: bench/sends.sh [devices] [seconds] [concurrency]
+ */
+public final class SendBench {
+
+  public static void main(String[] args) throws Exception {
+    int devices = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+    int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    Vertx vertx = Vertx.vertx();
+    SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
+    String simUrl = "http://127.0.0.1:" + sim.port();
+    String db = TestDatabase.newDatabase();
+    Path log = Files.createTempFile("send-bench", ".log");
+    List<String> jvm = List.of("-Xmx1g", "-XX:+UseSerialGC");
+
+    int port = NodeProcess.freePort();
+    NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, jvm, List.of("--send-rate", "0"));
+    String key;
+    try (Api api = new Api(port); Api control = new Api(sim.port())) {
+      key = api.clientWithKey("bench");
+      api.put("/api/clients/bench/config", TestNode.MASTER, new JsonObject().put("maxDevices", devices));
+      for (int i = 0; i < devices; i++) {
+        JsonObject created = api.post("/api/clients/bench/devices", key, new JsonObject().put("deviceId", "d" + i)).data();
+        control.post("/sim/pair", null, new JsonObject().put("qr", created.getJsonObject("qr").getString("qr"))
+            .put("phone", String.valueOf(4_410_000_000L + i)));
+      }
+      for (int i = 0; i < devices; i++) {
+        while (!"CONNECTED".equals(api.get("/api/clients/bench/devices/d" + i, key).data().getString("status"))) {
+          Thread.sleep(50);
+        }
+      }
+    }
+    long routedBefore = routed(vertx, sim.port());
+    Load gateway = load(vertx, port, key, devices, seconds, concurrency);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    long total = gateway.ok;
+    while (routed(vertx, sim.port()) - routedBefore < total && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    double deliveredSeconds = (System.nanoTime() - gateway.startNanos) / 1e9;
+    long delivered = routed(vertx, sim.port()) - routedBefore;
+    node.terminate();
+
+    int barePort = NodeProcess.freePort();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process bare = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        BareServer.class.getName(), String.valueOf(barePort)).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Thread.sleep(1500);
+    Load ceiling = load(vertx, barePort, key, devices, seconds, concurrency);
+    bare.destroyForcibly().waitFor();
+
+    System.out.printf("RESULT devices=%d seconds=%d concurrency=%d accepted=%d errors=%d accepted_per_s=%.0f"
+            + " p50_ms=%.2f p99_ms=%.2f delivered=%d delivered_per_s=%.0f bare_per_s=%.0f bare_p50_ms=%.2f bare_p99_ms=%.2f"
+            + " ratio_to_bare=%.2f%n",
+        devices, seconds, concurrency, gateway.ok, gateway.errors, gateway.rate(), gateway.percentile(50), gateway.percentile(99),
+        delivered, delivered / deliveredSeconds, ceiling.rate(), ceiling.percentile(50), ceiling.percentile(99),
+        gateway.rate() / ceiling.rate());
+    vertx.close();
+    System.exit(0);
+  }
+
+  /** What one load run measured: 202s, errors, and the latency of each 202 in microseconds. */
+  static final class Load {
+    long ok;
+    long errors;
+    long startNanos;
+    double elapsedSeconds;
+    long[] micros = new long[1 << 22];
+    int count;
+
+    double rate() {
+      return ok / elapsedSeconds;
+    }
+
+    double percentile(double p) {
+      long[] sorted = Arrays.copyOf(micros, count);
+      Arrays.sort(sorted);
+      return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1000.0;
+    }
+  }
+
+  /** {@code concurrency} requests in flight for {@code seconds}, after a 3 s warm-up that is not counted. */
+  static Load load(Vertx vertx, int port, String key, int devices, int seconds, int concurrency) throws Exception {
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
+    warm(http, key, devices, 3);
+    Load load = new Load();
+    AtomicLong seq = new AtomicLong();
+    load.startNanos = System.nanoTime();
+    long end = load.startNanos + TimeUnit.SECONDS.toNanos(seconds);
+    Promise<Void> done = Promise.promise();
+    AtomicLong running = new AtomicLong(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      vertx.runOnContext(v -> loop(http, key, devices, seq, end, load, running, done));
+    }
+    done.future().await(seconds + 60L, TimeUnit.SECONDS);
+    load.elapsedSeconds = (System.nanoTime() - load.startNanos) / 1e9;
+    http.close();
+    return load;
+  }
+
+  private static void loop(HttpClient http, String key, int devices, AtomicLong seq, long end, Load load, AtomicLong running,
+      Promise<Void> done) {
+    if (System.nanoTime() >= end) {
+      if (running.decrementAndGet() == 0) {
+        done.tryComplete();
+      }
+      return;
+    }
+    long n = seq.incrementAndGet();
+    long t0 = System.nanoTime();
+    send(http, key, devices, n).onComplete(ar -> {
+      synchronized (load) {
+        if (ar.succeeded() && ar.result() == 202) {
+          load.ok++;
+          if (load.count < load.micros.length) {
+            load.micros[load.count++] = (System.nanoTime() - t0) / 1000;
+          }
+        } else {
+          load.errors++;
+        }
+      }
+      loop(http, key, devices, seq, end, load, running, done);
+    });
+  }
+
+  private static void warm(HttpClient http, String key, int devices, int seconds) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long n = 0;
+    while (System.nanoTime() < end) {
+      Future<?>[] batch = new Future<?>[32];
+      for (int i = 0; i < batch.length; i++) {
+        batch[i] = send(http, key, devices, --n);
+      }
+      Future.join(Arrays.asList(batch)).await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Future<Integer> send(HttpClient http, String key, int devices, long n) {
+    long k = Math.abs(n);
+    Buffer body = new JsonObject().put("to", String.valueOf(4_420_000_000L + k % 1000)).put("text", "bench message " + n).toBuffer();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setURI("/api/clients/bench/devices/d" + (k % devices) + "/messages/text")
+        .putHeader("x-api-key", key).putHeader("content-type", "application/json");
+    return http.request(options).compose(req -> req.send(body)).compose(resp -> resp.body().map(b -> resp.statusCode()));
+  }
+
+  private static long routed(Vertx vertx, int simPort) throws Exception {
+    try (Api control = new Api(simPort)) {
+      return control.get("/sim/stats", null).json().getLong("messagesRouted");
+    }
+  }
+}
