@@ -4,11 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,7 @@ public final class DeviceManager {
   static final long RENEW_MS = DeviceRepository.LEASE_SECONDS * 1000L / 3;
   static final long RECONCILE_MS = 3_000;
   static final int RECONCILE_BATCH = 20_000;
+  static final String RECONCILE_ADDRESS = "switchboard.reconcile";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -36,6 +39,7 @@ public final class DeviceManager {
   /** The reconcile under way; one at a time, so a device is never claimed twice by this node. */
   private Future<Void> reconciling;
   private volatile long lastRenewed = System.currentTimeMillis();
+  private volatile Supplier<Collection<String>> liveNodes = () -> null;
 
   record Running(DeviceRepository.Lease lease, String deploymentId) {
   }
@@ -51,8 +55,24 @@ public final class DeviceManager {
     return node;
   }
 
+  /** Where the live members come from (the cluster); without it, only expired leases change hands. */
+  public void membership(Supplier<Collection<String>> liveNodes) {
+    this.liveNodes = liveNodes;
+  }
+
+  private DeviceRepository.Membership live() {
+    Collection<String> nodes = liveNodes.get();
+    return nodes == null ? DeviceRepository.Membership.unknown() : DeviceRepository.Membership.of(nodes);
+  }
+
+  /** Asks every node (this one included) to reconcile now rather than at its next tick. */
+  public void reconcileEverywhere() {
+    vertx.eventBus().publish(RECONCILE_ADDRESS, node);
+  }
+
   /** Brings up the devices that should be connected, then keeps leases and placement in shape. */
   public Future<Void> start() {
+    vertx.eventBus().consumer(RECONCILE_ADDRESS, msg -> reconcile());
     renewTimer = vertx.setPeriodic(RENEW_MS, id -> renew());
     reconcileTimer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
     return reconcile();
@@ -70,13 +90,26 @@ public final class DeviceManager {
     return running.size();
   }
 
+  /**
+   * Brings a device up where it belongs: here when this node is its first-ranked live node (or
+   * membership is unknown), else on that node, which is asked to reconcile now.
+   */
+  public Future<Void> place(String clientId, String deviceId) {
+    Collection<String> nodes = liveNodes.get();
+    if (nodes == null || node.equals(Placement.owner(clientId, deviceId, nodes))) {
+      return run(clientId, deviceId);
+    }
+    reconcileEverywhere();
+    return Future.succeededFuture();
+  }
+
   /** Claims and runs one device here; a no-op when it already runs here or another live node owns it. */
   public Future<Void> run(String clientId, String deviceId) {
     String k = key(clientId, deviceId);
     if (closing || running.containsKey(k)) {
       return Future.succeededFuture();
     }
-    return starting.computeIfAbsent(k, ignored -> DeviceRepository.claim(pool, clientId, deviceId, node)
+    return starting.computeIfAbsent(k, ignored -> DeviceRepository.claim(pool, clientId, deviceId, node, live())
         .compose(lease -> lease == null ? Future.<Void>succeededFuture() : deploy(lease))
         .onComplete(ar -> starting.remove(k)));
   }
@@ -97,14 +130,10 @@ public final class DeviceManager {
     });
   }
 
-  /** Stops the device's actor here, keeping its credentials; {@code release} gives up the lease too. */
-  public Future<Void> stopDevice(String clientId, String deviceId, boolean release) {
+  /** Stops the device's actor here, keeping its credentials and its lease (which lapses unless renewed). */
+  public Future<Void> stopDevice(String clientId, String deviceId) {
     Running r = running.remove(key(clientId, deviceId));
-    if (r == null) {
-      return Future.succeededFuture();
-    }
-    Future<Void> undeployed = vertx.undeploy(r.deploymentId()).recover(e -> Future.succeededFuture());
-    return release ? undeployed.compose(v -> DeviceRepository.release(pool, r.lease())) : undeployed;
+    return r == null ? Future.succeededFuture() : vertx.undeploy(r.deploymentId()).recover(e -> Future.succeededFuture());
   }
 
   /** Claims, in batches, whatever should be connected and has no live owner, and runs it here. */
@@ -115,14 +144,18 @@ public final class DeviceManager {
     if (reconciling != null) {
       return reconciling;
     }
-    reconciling = DeviceRepository.claimable(pool, node, RECONCILE_BATCH).compose(rows -> {
+    DeviceRepository.Membership live = live();
+    List<String> members = live.nodes() == null ? null : List.of(live.nodes());
+    reconciling = DeviceRepository.claimable(pool, node, live, RECONCILE_BATCH).compose(rows -> {
+      // Ours already (a restart or a handoff), or ownerless and this node ranks first for it.
       List<String[]> wanted = rows.stream()
           .filter(row -> !running.containsKey(key(row[0], row[1])) && !starting.containsKey(key(row[0], row[1])))
+          .filter(row -> members == null || node.equals(row[2]) || node.equals(Placement.owner(row[0], row[1], members)))
           .toList();
       if (wanted.isEmpty()) {
         return Future.<Void>succeededFuture();
       }
-      return DeviceRepository.claimMany(pool, wanted, node).compose(leases -> {
+      return DeviceRepository.claimMany(pool, wanted, node, live).compose(leases -> {
         List<Future<Void>> deploys = new ArrayList<>();
         for (DeviceRepository.Lease lease : leases) {
           deploys.add(deploy(lease).recover(e -> {
@@ -157,7 +190,7 @@ public final class DeviceManager {
       log.error("No lease renewal for {} ms; stopping all {} device(s) of this node", silent, running.size());
       for (String k : List.copyOf(running.keySet())) {
         String[] parts = k.split("/", 2);
-        stopDevice(parts[0], parts[1], false);
+        stopDevice(parts[0], parts[1]);
       }
     }
     // Only devices running before the renewal started can be judged by it: one claimed meanwhile is not in its result.
@@ -173,22 +206,49 @@ public final class DeviceManager {
         if (!still.contains(k + "#" + r.lease().epoch()) && running.get(k) == r) {
           log.warn("Lost the lease of device {} (epoch {}); stopping it now", k, r.lease().epoch());
           String[] parts = k.split("/", 2);
-          stopDevice(parts[0], parts[1], false);
+          stopDevice(parts[0], parts[1]);
         }
       });
     }).onFailure(e -> log.warn("Lease renewal failed: {}", e.getMessage()));
   }
 
-  /** Graceful shutdown: stop claiming, stop every actor (credentials stay), release the leases. */
+  /**
+   * Graceful shutdown: stop claiming, stop every actor (credentials stay) and hand each device to
+   * its next-ranked live node, which takes it at once; alone, just release the leases.
+   */
   public Future<Void> close() {
     closing = true;
     vertx.cancelTimer(renewTimer);
     vertx.cancelTimer(reconcileTimer);
+    Collection<String> nodes = liveNodes.get();
+    List<String> others = nodes == null ? List.of() : nodes.stream().filter(n -> !n.equals(node)).toList();
     List<Future<Void>> stops = new ArrayList<>();
     for (String k : List.copyOf(running.keySet())) {
       String[] parts = k.split("/", 2);
-      stops.add(stopDevice(parts[0], parts[1], true).recover(e -> Future.succeededFuture()));
+      stops.add(handOff(parts[0], parts[1], others.isEmpty() ? null : Placement.owner(parts[0], parts[1], others))
+          .recover(e -> Future.succeededFuture()));
     }
-    return Future.join(stops).<Void>mapEmpty().onComplete(ar -> log.info("Stopped {} device(s)", stops.size()));
+    return Future.join(stops).<Void>mapEmpty().onComplete(ar -> {
+      if (!others.isEmpty()) {
+        reconcileEverywhere();
+      }
+      log.info("Stopped {} device(s){}", stops.size(), others.isEmpty() ? "" : ", handed over to " + others);
+    });
+  }
+
+  /** Stops a device here and gives it to {@code target} (null: release it to whoever claims it). */
+  public Future<Void> handOff(String clientId, String deviceId, String target) {
+    Running r = running.remove(key(clientId, deviceId));
+    if (r == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> undeployed = vertx.undeploy(r.deploymentId()).recover(e -> Future.succeededFuture());
+    return target == null ? undeployed.compose(v -> DeviceRepository.release(pool, r.lease()))
+        : undeployed.compose(v -> DeviceRepository.handOff(pool, r.lease(), target)).mapEmpty();
+  }
+
+  /** The devices running here, {client, device} pairs. */
+  public List<String[]> runningDevices() {
+    return running.keySet().stream().map(k -> k.split("/", 2)).toList();
   }
 }

@@ -28,20 +28,17 @@ public final class DeviceRepository {
   private static final String COUNT = "SELECT count(*) AS n FROM devices WHERE client_id = $1";
   private static final String DELETE = "DELETE FROM devices WHERE client_id = $1 AND device_id = $2";
   private static final String CLAIM = """
-      UPDATE devices SET owner_node = $3, epoch = epoch + 1, lease_until = now() + make_interval(secs => $4)
-      WHERE client_id = $1 AND device_id = $2 AND desired_state = 'CONNECTED'
-        AND (owner_node IS NULL OR owner_node = $3 OR lease_until IS NULL OR lease_until < now())
-      RETURNING epoch, session_key""";
+      UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, lease_until = now() + make_interval(secs => $4)
+      WHERE client_id = $1 AND device_id = $2 AND""" + " " + takeable("$3", "$5", "$6") + " RETURNING epoch, session_key";
   private static final String CLAIM_MANY = """
       UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, lease_until = now() + make_interval(secs => $4)
       FROM unnest($1::text[], $2::text[]) AS t(client_id, device_id)
-      WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND d.desired_state = 'CONNECTED'
-        AND (d.owner_node IS NULL OR d.owner_node = $3 OR d.lease_until IS NULL OR d.lease_until < now())
-      RETURNING d.client_id, d.device_id, d.epoch, d.session_key""";
-  private static final String CLAIMABLE = """
-      SELECT client_id, device_id FROM devices WHERE desired_state = 'CONNECTED'
-        AND (owner_node IS NULL OR owner_node = $1 OR lease_until IS NULL OR lease_until < now())
-      ORDER BY created_at LIMIT $2""";
+      WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND""" + " " + takeable("$3", "$5", "$6")
+      + " RETURNING d.client_id, d.device_id, d.epoch, d.session_key";
+  private static final String CLAIMABLE = "SELECT client_id, device_id, owner_node FROM devices d WHERE "
+      + takeable("$1", "$2", "$3") + " ORDER BY created_at LIMIT $4";
+  private static final String HANDOFF = """
+      UPDATE devices SET owner_node = $4, lease_until = now() WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
   private static final String RENEW = """
       UPDATE devices SET lease_until = now() + make_interval(secs => $2) WHERE owner_node = $1
       RETURNING client_id, device_id, epoch""";
@@ -59,7 +56,34 @@ public final class DeviceRepository {
   private DeviceRepository() {
   }
 
+  /**
+   * Who may take device {@code d}: nobody owns it, {@code me} owns it (a restart, or a handoff to
+   * us), its owner is not a live member ({@code live}, null when membership is unknown), or its
+   * lease ran out more than {@code grace} seconds ago (a live owner that stopped renewing).
+   */
+  private static String takeable(String me, String live, String grace) {
+    return "d.desired_state = 'CONNECTED' AND (d.owner_node IS NULL OR d.owner_node = " + me
+        + " OR (" + live + "::text[] IS NOT NULL AND NOT (d.owner_node = ANY(" + live + "::text[])))"
+        + " OR d.lease_until IS NULL OR d.lease_until < now() - make_interval(secs => " + grace + "))";
+  }
+
   public record Lease(String clientId, String deviceId, String sessionKey, long epoch) {
+  }
+
+  /**
+   * The live nodes as this node sees them ({@code nodes} null when it cannot know, e.g. not
+   * clustered: then only expired leases change hands) and how long past its lease a live owner
+   * keeps its devices.
+   */
+  public record Membership(String[] nodes, int graceSeconds) {
+
+    public static Membership unknown() {
+      return new Membership(null, 0);
+    }
+
+    public static Membership of(java.util.Collection<String> live) {
+      return new Membership(live.toArray(String[]::new), LEASE_SECONDS);
+    }
   }
 
   public static Future<Boolean> insert(SqlClient sql, String clientId, String deviceId, String sessionKey) {
@@ -84,8 +108,9 @@ public final class DeviceRepository {
   }
 
   /** Takes the device's lease for {@code node} with a new epoch, or null when another live owner holds it. */
-  public static Future<Lease> claim(SqlClient sql, String clientId, String deviceId, String node) {
-    return sql.preparedQuery(CLAIM).execute(Tuple.of(clientId, deviceId, node, LEASE_SECONDS)).map(rows -> {
+  public static Future<Lease> claim(SqlClient sql, String clientId, String deviceId, String node, Membership live) {
+    return sql.preparedQuery(CLAIM).execute(Tuple.of(clientId, deviceId, node, LEASE_SECONDS, live.nodes(), live.graceSeconds()))
+        .map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
@@ -95,10 +120,11 @@ public final class DeviceRepository {
   }
 
   /** {@link #claim} for many devices in one statement; the result holds the ones this node now owns. */
-  public static Future<List<Lease>> claimMany(SqlClient sql, List<String[]> devices, String node) {
+  public static Future<List<Lease>> claimMany(SqlClient sql, List<String[]> devices, String node, Membership live) {
     String[] clients = devices.stream().map(d -> d[0]).toArray(String[]::new);
     String[] ids = devices.stream().map(d -> d[1]).toArray(String[]::new);
-    return sql.preparedQuery(CLAIM_MANY).execute(Tuple.of(clients, ids, node, LEASE_SECONDS)).map(rows -> {
+    return sql.preparedQuery(CLAIM_MANY).execute(Tuple.of(clients, ids, node, LEASE_SECONDS, live.nodes(), live.graceSeconds()))
+        .map(rows -> {
       List<Lease> out = new ArrayList<>();
       rows.forEach(r -> out.add(new Lease(r.getString("client_id"), r.getString("device_id"),
           r.getString("session_key"), r.getLong("epoch"))));
@@ -106,12 +132,19 @@ public final class DeviceRepository {
     });
   }
 
-  public static Future<List<String[]>> claimable(SqlClient sql, String node, int limit) {
-    return sql.preparedQuery(CLAIMABLE).execute(Tuple.of(node, limit)).map(rows -> {
+  /** Devices {@code node} may take now: {client, device, owner} rows. */
+  public static Future<List<String[]>> claimable(SqlClient sql, String node, Membership live, int limit) {
+    return sql.preparedQuery(CLAIMABLE).execute(Tuple.of(node, live.nodes(), live.graceSeconds(), limit)).map(rows -> {
       List<String[]> out = new ArrayList<>();
-      rows.forEach(r -> out.add(new String[] {r.getString("client_id"), r.getString("device_id")}));
+      rows.forEach(r -> out.add(new String[] {r.getString("client_id"), r.getString("device_id"), r.getString("owner_node")}));
       return out;
     });
+  }
+
+  /** Gives a device this node runs to {@code target}: it takes it at once (its lease is over, and it is the owner). */
+  public static Future<Boolean> handOff(SqlClient sql, Lease lease, String target) {
+    return sql.preparedQuery(HANDOFF).execute(Tuple.of(lease.clientId(), lease.deviceId(), lease.epoch(), target))
+        .map(r -> r.rowCount() == 1);
   }
 
   /** Extends every lease {@code node} holds; the result says which it still holds and at which epoch. */

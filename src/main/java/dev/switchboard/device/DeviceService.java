@@ -48,7 +48,7 @@ public final class DeviceService {
             .compose(inserted -> inserted
                 ? AuditLog.record(tx, clientId, "device.added", actor, ip, new JsonObject().put("deviceId", deviceId))
                 : Future.failedFuture(ApiException.conflict("DEVICE_EXISTS", "device '" + deviceId + "' already exists")))))
-        .compose(v -> manager.run(clientId, deviceId))
+        .compose(v -> manager.place(clientId, deviceId))
         .compose(v -> waitForQr(clientId, deviceId))
         .onSuccess(d -> log.info("Device {}/{} registered", clientId, deviceId));
   }
@@ -126,7 +126,7 @@ public final class DeviceService {
         .compose(d -> DeviceRepository.desired(pool, clientId, deviceId, "CONNECTED"))
         .compose(v -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "reconnect"))
             .recover(e -> e instanceof ApiException api && api.status() == 503
-                ? manager.run(clientId, deviceId).map(new JsonObject().put("status", "CONNECTING"))
+                ? manager.place(clientId, deviceId).map(new JsonObject().put("status", "CONNECTING"))
                 : Future.failedFuture(e)));
   }
 
@@ -140,7 +140,7 @@ public final class DeviceService {
               log.warn("Device {}/{} could not be logged out before removal: {}", clientId, deviceId, e.getMessage());
               return Future.succeededFuture();
             }))
-        .compose(v -> manager.stopDevice(clientId, deviceId, false))
+        .compose(v -> manager.stopDevice(clientId, deviceId))
         .compose(v -> pool.withTransaction(tx -> DeviceRepository.delete(tx, clientId, deviceId)
             .compose(deleted -> AuditLog.record(tx, clientId, "device.removed", actor, ip,
                 new JsonObject().put("deviceId", deviceId)))))
