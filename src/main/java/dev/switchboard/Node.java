@@ -6,6 +6,7 @@ import dev.switchboard.device.DeviceApi;
 import dev.switchboard.device.DeviceManager;
 import dev.switchboard.device.DeviceRuntime;
 import dev.switchboard.device.DeviceService;
+import dev.switchboard.device.Rebalancer;
 import dev.switchboard.device.SessionApi;
 import dev.switchboard.engine.Engines;
 import dev.switchboard.engine.WhatsAppEngine;
@@ -108,7 +109,7 @@ public final class Node {
           scheduler = new SendScheduler(vertx, pool);
           scheduler.start();
           List<Consumer<ApiRoutes>> modules = List.of(health::register, new TenantApi(clients, keys)::register,
-              new DeviceApi(deviceService)::register, new SessionApi(vertx, deviceService)::register,
+              new DeviceApi(deviceService, new Rebalancer(vertx, pool, devices))::register, new SessionApi(vertx, deviceService)::register,
               new MessageApi(messages, config.dataDir().resolve("uploads"), mediaMax)::register);
           return devices.start().compose(v -> serveHttp(new Auth(keys::resolve), modules));
         })

@@ -20,9 +20,11 @@ import java.util.Set;
 public final class DeviceApi {
 
   private final DeviceService devices;
+  private final Rebalancer rebalancer;
 
-  public DeviceApi(DeviceService devices) {
+  public DeviceApi(DeviceService devices, Rebalancer rebalancer) {
     this.devices = devices;
+    this.rebalancer = rebalancer;
   }
 
   public void register(ApiRoutes routes) {
@@ -35,6 +37,8 @@ public final class DeviceApi {
     routes.add(POST, one + "/pairing-code", Access.CLIENT, "devices", "Link by pairing code instead of QR", this::pairingCode);
     routes.add(POST, one + "/reconnect", Access.CLIENT, "devices", "Reconnect the device's session", this::reconnect);
     routes.add(DELETE, one, Access.CLIENT, "devices", "Log the session out and remove the device", this::delete);
+    routes.add(POST, "/api/admin/rebalance", Access.MASTER, "operations",
+        "Move devices toward an even spread over the live nodes, at a bounded rate", this::rebalance);
   }
 
   private void list(RoutingContext ctx) {
@@ -77,6 +81,15 @@ public final class DeviceApi {
 
   private void reconnect(RoutingContext ctx) {
     Responses.reply(ctx, devices.reconnect(ctx.pathParam("clientId"), ctx.pathParam("deviceId")), Responses::accepted);
+  }
+
+  private void rebalance(RoutingContext ctx) {
+    JsonObject body = Bodies.object(ctx, true);
+    Bodies.onlyFields(body, Set.of("maxMoves", "perSecond"));
+    Integer maxMoves = Bodies.integer(body, "maxMoves", false, 1, 10_000);
+    Integer perSecond = Bodies.integer(body, "perSecond", false, 1, 100);
+    Responses.reply(ctx, rebalancer.rebalance(maxMoves == null ? 1_000 : maxMoves, perSecond == null ? 5 : perSecond),
+        Responses::accepted);
   }
 
   private void delete(RoutingContext ctx) {

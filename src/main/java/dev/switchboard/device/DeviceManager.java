@@ -65,6 +65,16 @@ public final class DeviceManager {
     return nodes == null ? DeviceRepository.Membership.unknown() : DeviceRepository.Membership.of(nodes);
   }
 
+  /** The event-bus address of a node's device manager. */
+  static String address(String node) {
+    return "switchboard.node." + node;
+  }
+
+  /** The live members as seen now, or null when not clustered. */
+  public Collection<String> liveNodes() {
+    return liveNodes.get();
+  }
+
   /** Asks every node (this one included) to reconcile now rather than at its next tick. */
   public void reconcileEverywhere() {
     vertx.eventBus().publish(RECONCILE_ADDRESS, node);
@@ -73,6 +83,16 @@ public final class DeviceManager {
   /** Brings up the devices that should be connected, then keeps leases and placement in shape. */
   public Future<Void> start() {
     vertx.eventBus().consumer(RECONCILE_ADDRESS, msg -> reconcile());
+    // Rebalancing asks the owner of a device to hand it to another node.
+    vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(address(node), msg -> {
+      var b = msg.body();
+      handOff(b.getString("clientId"), b.getString("deviceId"), b.getString("to"))
+          .onSuccess(v -> {
+            vertx.eventBus().publish(RECONCILE_ADDRESS, node);
+            msg.reply(b);
+          })
+          .onFailure(e -> msg.fail(500, String.valueOf(e.getMessage())));
+    });
     renewTimer = vertx.setPeriodic(RENEW_MS, id -> renew());
     reconcileTimer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
     return reconcile();
