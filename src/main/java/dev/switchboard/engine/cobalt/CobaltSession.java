@@ -146,7 +146,7 @@ final class CobaltSession implements EngineSession {
       if (err != null) {
         ctx.runOnContext(v -> {
           if (!ended) {
-            end("cannot reach WhatsApp: " + SessionErrorHandler.describe(err), false);
+            end("cannot reach WhatsApp: " + SessionErrorHandler.network(err), false);
           }
         });
       }

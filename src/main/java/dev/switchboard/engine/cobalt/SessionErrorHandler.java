@@ -89,6 +89,27 @@ final class SessionErrorHandler implements ErrorHandler {
     return message;
   }
 
+  /** Why a socket could not be opened, in words an operator can act on. */
+  static String network(Throwable e) {
+    Throwable root = unwrap(e);
+    while (root.getCause() != null && root.getCause() != root) {
+      if (root instanceof java.net.UnknownHostException || root instanceof java.nio.channels.UnresolvedAddressException) {
+        break;
+      }
+      root = root.getCause();
+    }
+    if (root instanceof java.net.UnknownHostException || root instanceof java.nio.channels.UnresolvedAddressException) {
+      return "web.whatsapp.com cannot be resolved (no network or no DNS)";
+    }
+    if (root instanceof java.net.http.HttpConnectTimeoutException || root instanceof java.net.SocketTimeoutException) {
+      return "connecting to web.whatsapp.com timed out";
+    }
+    if (root instanceof java.net.ConnectException || root instanceof java.nio.channels.UnresolvedAddressException) {
+      return "web.whatsapp.com refused or did not take the connection (" + describe(e) + ")";
+    }
+    return describe(e);
+  }
+
   /** A failed call as the port's exception. */
   static EngineException toEngine(String op, Throwable e, long timeoutMs) {
     Throwable t = unwrap(e);
