@@ -16,7 +16,6 @@ import it.auties.whatsapp.model.jid.JidServer;
 import it.auties.whatsapp.model.message.model.ChatMessageKeyBuilder;
 import it.auties.whatsapp.model.message.model.MessageStatus;
 import it.auties.whatsapp.model.node.Node;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -206,11 +205,5 @@ final class CobaltCalls {
         .completeOnTimeout(null, FIRE_AND_FORGET_MS, TimeUnit.MILLISECONDS)
         .exceptionallyCompose(e -> e instanceof TimeoutException ? CompletableFuture.completedFuture(null)
             : CompletableFuture.failedFuture(e));
-  }
-
-  static List<String> strings(JsonArray a) {
-    List<String> out = new ArrayList<>();
-    a.forEach(o -> out.add(String.valueOf(o)));
-    return out;
   }
 }

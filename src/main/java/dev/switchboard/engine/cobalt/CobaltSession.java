@@ -65,6 +65,9 @@ final class CobaltSession implements EngineSession {
   static final long FLUSH_TIMEOUT_MS = 5_000;
   static final long CLOSE_TIMEOUT_MS = 5_000;
   static final long MAX_INBOUND_MEDIA_BYTES = 16L * 1024 * 1024;
+  /** Messages kept in Cobalt's memory for replies, reactions and read receipts; older ones are dropped. */
+  static final long MESSAGE_MEMORY_SECONDS = 24 * 3600;
+  static final long TRIM_EVERY_MS = 10 * 60_000;
   static final String DEVICE_NAME = "Switchboard";
 
   private final CobaltEngine engine;
@@ -86,7 +89,9 @@ final class CobaltSession implements EngineSession {
   private long connectTimer = -1;
   private long qrTimer = -1;
   private long watchdogTimer = -1;
+  private long trimTimer = -1;
   private long downSince;
+  private boolean paired;
 
   /** Builds the Cobalt instance from the stored bytes; runs on the executor (decoding is CPU work). */
   CobaltSession(CobaltEngine engine, Context ctx, SessionSpec spec, byte[] stored, CredentialStore credentials,
@@ -131,6 +136,7 @@ final class CobaltSession implements EngineSession {
   /** Starts connecting; on the session's context. */
   void start() {
     watchdogTimer = vertx.setPeriodic(WATCHDOG_MS, id -> watchdog());
+    trimTimer = vertx.setPeriodic(TRIM_EVERY_MS, id -> trimMessages());
     connect();
   }
 
@@ -166,7 +172,7 @@ final class CobaltSession implements EngineSession {
 
   /** Cobalt shows one QR per connection; a new connection of the same (unlinked) instance shows a new one. */
   private void refreshQr() {
-    if (ended || loggedIn) {
+    if (ended || loggedIn || paired) {
       return;
     }
     LOG.debug("Device {}: QR expired unscanned, reconnecting for a new one", name);
@@ -204,6 +210,22 @@ final class CobaltSession implements EngineSession {
           }
         })
         .onFailure(e -> end("credentials could not be stored: " + SessionErrorHandler.describe(e), false));
+  }
+
+  /** The phone scanned the QR: no refresh may cut the login that follows. */
+  private void onPaired() {
+    paired = true;
+    vertx.cancelTimer(qrTimer);
+  }
+
+  /** Cobalt keeps every message of the session in memory; a day is enough for replies and reactions. */
+  private void trimMessages() {
+    if (ended) {
+      return;
+    }
+    long cutoff = System.currentTimeMillis() / 1000 - MESSAGE_MEMORY_SECONDS;
+    CompletableFuture.runAsync(() -> wa.store().chats().forEach(chat ->
+        chat.removeMessage(m -> m.timestampSeconds().orElse(Long.MAX_VALUE) < cutoff)), executor);
   }
 
   private void watchdog() {
@@ -258,6 +280,7 @@ final class CobaltSession implements EngineSession {
     vertx.cancelTimer(connectTimer);
     vertx.cancelTimer(qrTimer);
     vertx.cancelTimer(watchdogTimer);
+    vertx.cancelTimer(trimTimer);
   }
 
   /** Flush (unless the session is dead) and close the socket, each bounded; never fails. */
@@ -465,6 +488,9 @@ final class CobaltSession implements EngineSession {
       String failure = NodeEvents.failureReason(node);
       if (failure != null) {
         lastFailure = failure;
+      }
+      if (node.hasDescription("iq") && node.hasNode("pair-success")) {
+        ctx.runOnContext(v -> onPaired());
       }
       if (ended) {
         return;
