@@ -23,6 +23,8 @@ import it.auties.whatsapp.controller.KeysSpec;
 import it.auties.whatsapp.controller.Store;
 import it.auties.whatsapp.controller.StoreSpec;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.UnknownHostException;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,8 @@ import org.junit.jupiter.api.Test;
 /** The Cobalt engine's session lifecycle when WhatsApp cannot be reached: bounded, reported, never silent. */
 class CobaltSessionOfflineTest {
 
+  private static final Path COBALT_HOME = Path.of(System.getProperty("user.home"), ".cobalt");
+  private static final boolean COBALT_HOME_EXISTED = Files.exists(COBALT_HOME);
   private static Vertx vertx;
   private static CobaltEngine engine;
 
@@ -120,6 +124,9 @@ class CobaltSessionOfflineTest {
 
     await(session.logout());
     assertNull(store.credentials(), "logout forgets the credentials even when WhatsApp could not be told");
+    if (!COBALT_HOME_EXISTED) {
+      assertFalse(Files.exists(COBALT_HOME), "Cobalt wrote nothing under the home directory");
+    }
   }
 
   @Test
