@@ -32,13 +32,23 @@ public final class CobaltEngine implements WhatsAppEngine {
   private static final Logger LOG = LoggerFactory.getLogger(CobaltEngine.class);
 
   private final Vertx vertx;
+  private final CobaltOptions options;
   private final ExecutorService executor = Executors.newThreadPerTaskExecutor(
       Thread.ofVirtual().name("cobalt-", 0).factory());
   private final Set<CobaltSession> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   public CobaltEngine(Vertx vertx) {
+    this(vertx, CobaltOptions.defaults());
+  }
+
+  public CobaltEngine(Vertx vertx, CobaltOptions options) {
     this.vertx = vertx;
+    this.options = options;
+  }
+
+  CobaltOptions options() {
+    return options;
   }
 
   @Override

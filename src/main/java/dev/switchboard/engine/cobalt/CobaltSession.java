@@ -13,16 +13,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import it.auties.whatsapp.api.DisconnectReason;
-import it.auties.whatsapp.api.Listener;
 import it.auties.whatsapp.api.TextPreviewSetting;
 import it.auties.whatsapp.api.WebHistorySetting;
 import it.auties.whatsapp.api.Whatsapp;
-import it.auties.whatsapp.model.call.Call;
-import it.auties.whatsapp.model.info.ChatMessageInfo;
-import it.auties.whatsapp.model.info.MessageInfo;
-import it.auties.whatsapp.model.jid.Jid;
-import it.auties.whatsapp.model.node.Node;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -40,9 +33,9 @@ import org.slf4j.LoggerFactory;
  * {@code DISCONNECTED}, a socket the server closes is not always reported at all, and a failed
  * reconnect is only an error-handler call. So this session supervises the connection itself:
  * <ul>
- *   <li>a connect attempt must show a QR or log in within {@link #CONNECT_TIMEOUT_MS};</li>
- *   <li>an unscanned QR is refreshed by reconnecting the same instance every {@link #QR_TTL_MS};</li>
- *   <li>a watchdog polls the socket; down for longer than {@link #RECONNECT_GRACE_MS} (Cobalt's
+ *   <li>a connect attempt must show a QR or log in within the connect timeout (30 s);</li>
+ *   <li>an unscanned QR is refreshed by reconnecting the same instance when it expires (60 s);</li>
+ *   <li>a watchdog polls the socket; down for longer than the reconnect grace (20 s; Cobalt's
  *       internal reconnect, e.g. after pairing, takes a second or two) ends the session;</li>
  *   <li>the error handler ends it on login, stream, cryptography and reconnect failures.</li>
  * </ul>
@@ -56,10 +49,7 @@ final class CobaltSession implements EngineSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(CobaltSession.class);
 
-  static final long CONNECT_TIMEOUT_MS = 30_000;
-  static final long QR_TTL_MS = 60_000;
   static final long WATCHDOG_MS = 5_000;
-  static final long RECONNECT_GRACE_MS = 20_000;
   static final long SEND_TIMEOUT_MS = 90_000;
   static final long QUERY_TIMEOUT_MS = 30_000;
   static final long FLUSH_TIMEOUT_MS = 5_000;
@@ -81,6 +71,7 @@ final class CobaltSession implements EngineSession {
   private final Whatsapp wa;
   private final CobaltCalls calls;
   private final String name;
+  private final CobaltOptions options;
 
   private volatile boolean ended;
   private volatile boolean loggedIn;
@@ -104,9 +95,10 @@ final class CobaltSession implements EngineSession {
     this.credentials = credentials;
     this.listener = listener;
     this.name = spec.clientId() + "/" + spec.deviceId();
+    this.options = engine.options();
     this.serializer = new CredentialSerializer(sessionUuid(spec.sessionKey()), stored, credentials, ctx, executor,
         new SerializerEvents());
-    this.wa = Whatsapp.webBuilder()
+    var builder = Whatsapp.webBuilder()
         .serializer(serializer)
         .newConnection(serializer.uuid())
         .name(DEVICE_NAME)
@@ -114,9 +106,12 @@ final class CobaltSession implements EngineSession {
         .automaticPresenceUpdates(false)
         .automaticMessageReceipts(false)
         .historySetting(WebHistorySetting.discard(false))
-        .errorHandler(new SessionErrorHandler(name, this::onFatalError, failure -> lastFailure = failure))
-        .unregistered(qr -> ctx.runOnContext(v -> onQr(qr)));
-    this.wa.addListener(new Events());
+        .errorHandler(new SessionErrorHandler(name, this::onFatalError, failure -> lastFailure = failure));
+    if (options.proxy() != null) {
+      builder.proxy(options.proxy());
+    }
+    this.wa = builder.unregistered(qr -> ctx.runOnContext(v -> onQr(qr)));
+    this.wa.addListener(new CobaltListener(name, new ListenerSink()));
     this.calls = new CobaltCalls(wa);
   }
 
@@ -143,9 +138,10 @@ final class CobaltSession implements EngineSession {
   private void connect() {
     connecting = true;
     vertx.cancelTimer(connectTimer);
-    connectTimer = vertx.setTimer(CONNECT_TIMEOUT_MS, id -> {
+    long timeout = options.connectTimeout().toMillis();
+    connectTimer = vertx.setTimer(timeout, id -> {
       if (connecting && !ended) {
-        end("WhatsApp did not answer within " + CONNECT_TIMEOUT_MS / 1000 + " s" + detail(), false);
+        end("WhatsApp did not answer within " + timeout / 1000 + " s" + detail(), false);
       }
     });
     CompletableFuture.supplyAsync(wa::connect, executor).thenCompose(f -> f).whenComplete((ok, err) -> {
@@ -166,8 +162,8 @@ final class CobaltSession implements EngineSession {
     connecting = false;
     vertx.cancelTimer(connectTimer);
     vertx.cancelTimer(qrTimer);
-    qrTimer = vertx.setTimer(QR_TTL_MS, id -> refreshQr());
-    listener.onQr(qr, Instant.now().plusMillis(QR_TTL_MS));
+    qrTimer = vertx.setTimer(options.qrLifetime().toMillis(), id -> refreshQr());
+    listener.onQr(qr, Instant.now().plus(options.qrLifetime()));
   }
 
   /** Cobalt shows one QR per connection; a new connection of the same (unlinked) instance shows a new one. */
@@ -241,7 +237,7 @@ final class CobaltSession implements EngineSession {
         downSince = 0;
       } else if (downSince == 0) {
         downSince = now;
-      } else if (now - downSince >= RECONNECT_GRACE_MS) {
+      } else if (now - downSince >= options.reconnectGrace().toMillis()) {
         end("connection to WhatsApp lost" + detail(), false);
       }
     }));
@@ -439,10 +435,6 @@ final class CobaltSession implements EngineSession {
     });
   }
 
-  private Jid self() {
-    return wa.store().jid().orElse(null);
-  }
-
   static void bounded(CompletableFuture<?> f, long ms) {
     try {
       f.get(ms, TimeUnit.MILLISECONDS);
@@ -461,64 +453,39 @@ final class CobaltSession implements EngineSession {
     }
   }
 
-  /** Cobalt's listener; each callback runs on a virtual thread of its own, in no particular order. */
-  private final class Events implements Listener {
+  /** What {@link CobaltListener} reports, brought onto the session's context. */
+  private final class ListenerSink implements CobaltListener.Sink {
 
     @Override
-    public void onLoggedIn(Whatsapp api) {
-      String phone = api.store().jid().map(Jid::user).orElse(null);
+    public boolean ended() {
+      return ended;
+    }
+
+    @Override
+    public void loggedIn(String phone) {
       ctx.runOnContext(v -> {
         if (ended) {
           // A late login of an instance this session already gave up: close it, or two would fight.
           CompletableFuture.runAsync(() -> bounded(wa.disconnect(), CLOSE_TIMEOUT_MS), executor);
         } else {
-          CobaltSession.this.onLoggedIn(phone);
+          onLoggedIn(phone);
         }
       });
     }
 
     @Override
-    public void onDisconnected(Whatsapp api, DisconnectReason reason) {
-      // Always DISCONNECTED in 0.0.10, and not called at all for some closes: the watchdog decides.
-      LOG.debug("Device {}: Cobalt reports the socket closed", name);
+    public void paired() {
+      ctx.runOnContext(v -> onPaired());
     }
 
     @Override
-    public void onNodeReceived(Whatsapp api, Node node) {
-      String failure = NodeEvents.failureReason(node);
-      if (failure != null) {
-        lastFailure = failure;
-      }
-      if (node.hasDescription("iq") && node.hasNode("pair-success")) {
-        ctx.runOnContext(v -> onPaired());
-      }
-      if (ended) {
-        return;
-      }
-      try {
-        NodeEvents.of(node, self()).forEach(CobaltSession.this::emit);
-      } catch (RuntimeException e) {
-        LOG.debug("Device {}: unreadable {} stanza: {}", name, node.description(), e.toString());
-      }
+    public void failure(String reason) {
+      lastFailure = reason;
     }
 
     @Override
-    public void onNewMessage(Whatsapp api, MessageInfo<?> info) {
-      if (ended || !(info instanceof ChatMessageInfo chat)) {
-        return;
-      }
-      InboundMapper.message(chat).ifPresent(event -> {
-        if ("message".equals(event.type())) {
-          InboundMapper.media(chat).ifPresent(media -> InboundMedia.attach(api, chat, media, event.data(),
-              MAX_INBOUND_MEDIA_BYTES, SEND_TIMEOUT_MS));
-        }
-        emit(event);
-      });
-    }
-
-    @Override
-    public void onCall(Whatsapp api, Call call) {
-      emit(InboundMapper.call(call));
+    public void event(EngineEvent event) {
+      emit(event);
     }
   }
 

@@ -138,7 +138,7 @@ class CobaltSessionOfflineTest {
   }
 
   private static RecordingListener.Disconnect awaitDisconnect(RecordingListener listener) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + CobaltSession.CONNECT_TIMEOUT_MS + 15_000;
+    long deadline = System.currentTimeMillis() + CobaltOptions.defaults().connectTimeout().toMillis() + 15_000;
     while (listener.disconnects.isEmpty()) {
       assertTrue(System.currentTimeMillis() < deadline, "the session reported its failure in time");
       Thread.sleep(50);
