@@ -16,6 +16,7 @@ import it.auties.whatsapp.model.jid.JidServer;
 import it.auties.whatsapp.model.message.model.ChatMessageKeyBuilder;
 import it.auties.whatsapp.model.message.model.MessageStatus;
 import it.auties.whatsapp.model.node.Node;
+import it.auties.whatsapp.model.privacy.PrivacySettingType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,6 +62,10 @@ final class CobaltCalls {
 
   CompletableFuture<Void> markRead(String chatId, List<String> messageIds) {
     Jid chat = CobaltJids.parse(chatId);
+    if (wa.store().findPrivacySetting(PrivacySettingType.READ_RECEIPTS) == null) {
+      // Cobalt picks "read" or "read-self" from this setting, which arrives shortly after login.
+      throw new EngineException("UNAVAILABLE", "the account's privacy settings have not arrived yet; try again in a few seconds");
+    }
     for (String id : messageIds) {
       ChatMessageInfo info = find(chat, id).orElseGet(() -> new ChatMessageInfoBuilder()
           .key(new ChatMessageKeyBuilder().id(id).chatJid(chat).fromMe(false).senderJid(chat).build())
