@@ -127,8 +127,7 @@ public final class CredentialSerializer implements ControllerSerializer {
         return CompletableFuture.completedFuture(null);
       }
       if (running == null) {
-        running = startWrite();
-        return running;
+        return startWrite();
       }
       if (next == null) {
         next = new CompletableFuture<>();
@@ -142,34 +141,43 @@ public final class CredentialSerializer implements ControllerSerializer {
     deleted = true;
   }
 
+  /** Starts one write of the newest state; called with the lock held. */
   private CompletableFuture<Void> startWrite() {
-    CompletableFuture<Void> write = CompletableFuture.supplyAsync(this::encode, executor).thenCompose(this::save);
-    write.whenComplete((ok, err) -> {
-      CompletableFuture<Void> waiting;
-      synchronized (lock) {
-        waiting = next;
-        next = null;
-        running = waiting == null || fenced || deleted ? null : startWrite();
-      }
-      if (waiting != null) {
-        if (running == null) {
-          if (fenced) {
-            waiting.completeExceptionally(new IllegalStateException("credential writes are fenced: the device's lease moved"));
-          } else {
-            waiting.complete(null);
-          }
-        } else {
-          running.whenComplete((v, e) -> {
-            if (e != null) {
-              waiting.completeExceptionally(e);
-            } else {
-              waiting.complete(null);
-            }
-          });
-        }
-      }
-    });
+    CompletableFuture<Void> write = new CompletableFuture<>();
+    running = write;
+    CompletableFuture.supplyAsync(this::encode, executor).thenCompose(this::save)
+        .whenComplete((ok, err) -> finish(write, err));
     return write;
+  }
+
+  /** One write ended: start the one requested meanwhile, if any, then tell the waiters. */
+  private void finish(CompletableFuture<Void> write, Throwable err) {
+    CompletableFuture<Void> waiting;
+    CompletableFuture<Void> again = null;
+    synchronized (lock) {
+      running = null;
+      waiting = next;
+      next = null;
+      if (waiting != null && !fenced && !deleted) {
+        again = startWrite();
+      }
+    }
+    settle(write, err);
+    if (waiting != null) {
+      if (again != null) {
+        again.whenComplete((v, e) -> settle(waiting, e));
+      } else {
+        settle(waiting, fenced ? new IllegalStateException("credential writes are fenced: the device's lease moved") : null);
+      }
+    }
+  }
+
+  private static void settle(CompletableFuture<Void> f, Throwable err) {
+    if (err == null) {
+      f.complete(null);
+    } else {
+      f.completeExceptionally(err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err);
+    }
   }
 
   /** The packed newest state, or null when there is nothing (new) to write. */

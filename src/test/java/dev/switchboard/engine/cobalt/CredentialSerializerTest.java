@@ -235,6 +235,27 @@ class CredentialSerializerTest {
   }
 
   @Test
+  void concurrentWritesCoalesceAndTheNewestStateLandsLast() throws Exception {
+    UUID id = UUID.randomUUID();
+    FencedStore store = new FencedStore(newDevice(id));
+    CredentialSerializer serializer = serializer(id, null, store, new RecordingEvents());
+    StoreKeysPair pair = serializer.newStoreKeysPair(id, null, null, ClientType.WEB);
+    java.util.List<CompletableFuture<Void>> flushes = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      pair.store().setName("state " + i);
+      flushes.add(i % 2 == 0 ? serializer.flush() : CompletableFuture.supplyAsync(serializer::flush, executor).thenCompose(f -> f));
+    }
+    CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    join(serializer.flush());
+    assertEquals("state 39", StoreSpec.decode(CredentialFormat.unpack(await(store.load())).store()).name());
+    assertTrue(store.saves.get() < 40, "writes were coalesced: " + store.saves.get());
+    // Nothing changed: the write is skipped and completes at once, again and again.
+    for (int i = 0; i < 20; i++) {
+      join(serializer.flush());
+    }
+  }
+
+  @Test
   void foreignBytesAreRefusedWithAClearMessage() {
     UUID id = UUID.randomUUID();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
