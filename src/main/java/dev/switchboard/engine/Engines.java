@@ -1,6 +1,7 @@
 package dev.switchboard.engine;
 
 import dev.switchboard.config.Config;
+import dev.switchboard.engine.cobalt.CobaltEngine;
 import dev.switchboard.engine.simulator.SimulatorEngine;
 import dev.switchboard.simulator.SimulatorOptions;
 import dev.switchboard.simulator.SimulatorServer;
@@ -28,21 +29,7 @@ public final class Engines {
         return (WhatsAppEngine) new SimulatorEngine(vertx, "http://127.0.0.1:" + server.port());
       });
     }
-    return Future.succeededFuture(new NotInThisBuildEngine("cobalt",
-        "the Cobalt (real WhatsApp) engine is not in this build yet; start the node with --engine simulator"));
-  }
-
-  /** An engine this build does not have: every session fails at once with a clear reason. */
-  private record NotInThisBuildEngine(String name, String reason) implements WhatsAppEngine {
-
-    @Override
-    public Future<EngineSession> open(SessionSpec spec, CredentialStore credentials, EngineListener listener) {
-      return Future.failedFuture(new EngineException("NOT_SUPPORTED", reason));
-    }
-
-    @Override
-    public Future<Void> close() {
-      return Future.succeededFuture();
-    }
+    log.info("Engine: Cobalt (real WhatsApp)");
+    return Future.succeededFuture(new CobaltEngine(vertx));
   }
 }

@@ -1,0 +1,5 @@
+package com.aspose.words;
+
+/** Stub, see package-info. */
+public abstract class SaveOptions {
+}
