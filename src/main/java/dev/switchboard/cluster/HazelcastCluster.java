@@ -39,7 +39,11 @@ final class HazelcastCluster implements Cluster {
     this.nodeName = nodeName;
   }
 
-  /** Wraps a joined member; fails when another live member already uses this node name. */
+  /**
+   * Wraps a joined member; fails when another live member already uses this node name. Creating a
+   * distributed map's proxy can wait on other members, so the rate-limit map is created here, on a
+   * worker thread, before any request needs it.
+   */
   static Future<Cluster> joined(Vertx vertx, HazelcastClusterManager manager, String nodeName) {
     HazelcastCluster cluster = new HazelcastCluster(vertx, manager.getHazelcastInstance(), nodeName);
     long sameName = cluster.members().stream()
@@ -52,7 +56,7 @@ final class HazelcastCluster implements Cluster {
     cluster.hazelcast.getCluster().addMembershipListener(cluster.new Listener());
     log.info("Joined the cluster as '{}' ({}): {} member(s) {}", nodeName, cluster.nodeId(), cluster.size(),
         cluster.liveNodeNames());
-    return Future.succeededFuture(cluster);
+    return vertx.executeBlocking(() -> cluster.hazelcast.getMap(Buckets.MAP)).map(cluster);
   }
 
   HazelcastInstance hazelcast() {
