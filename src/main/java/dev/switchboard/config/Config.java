@@ -136,7 +136,7 @@ public record Config(
   public static String help() {
     StringBuilder sb = new StringBuilder("""
         Usage: switchboard [options]                     start a gateway node
-               switchboard simulator --port P            run the simulated WhatsApp network alone
+               switchboard simulator --port P [--host H] run the simulated WhatsApp network alone
                switchboard postgres --port P --data DIR  run the embedded PostgreSQL alone
 
         Every option is also an environment variable; the option wins.
