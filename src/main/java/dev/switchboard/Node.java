@@ -1,5 +1,8 @@
 package dev.switchboard;
 
+import dev.switchboard.cluster.AdminApi;
+import dev.switchboard.cluster.Cluster;
+import dev.switchboard.cluster.RateLimits;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.device.DeviceApi;
@@ -45,6 +48,7 @@ public final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   private final Config config;
+  private Cluster cluster;
   private Vertx vertx;
   private EmbeddedDatabase embedded;
   private Pool pool;
@@ -61,13 +65,24 @@ public final class Node {
   }
 
   /**
-   * Starts a node. The database work that must block (starting the embedded server, migrations)
-   * runs on a worker thread before anything serves requests.
+   * Starts a node: Vert.x (clustered over Hazelcast with {@code --cluster true}), then the database
+   * work that must block (starting the embedded server, migrations) on a worker thread, then the
+   * services, before anything serves requests.
    */
   public static Future<Node> start(Config config) {
     Node node = new Node(config);
-    node.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    return node.vertx.executeBlocking(node::prepareDatabase)
+    Future<Cluster> cluster;
+    try {
+      cluster = Cluster.start(config, new VertxOptions().setPreferNativeTransport(true));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return cluster
+        .compose(joined -> {
+          node.cluster = joined;
+          node.vertx = joined.vertx();
+          return node.vertx.executeBlocking(node::prepareDatabase);
+        })
         .compose(node::startServices)
         .map(node)
         .onFailure(e -> {
@@ -103,15 +118,22 @@ public final class Node {
           devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, Events.busOnly(vertx), config.sendRate()), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
-          HealthApi health = new HealthApi(pool, config.nodeName(), () -> 1);
+          HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);
           long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
           messages = new MessageService(vertx, pool, deviceService, new MediaFetcher(vertx, urls, (int) mediaMax));
           scheduler = new SendScheduler(vertx, pool);
           scheduler.start();
           List<Consumer<ApiRoutes>> modules = List.of(health::register, new TenantApi(clients, keys)::register,
-              new DeviceApi(deviceService, new Rebalancer(vertx, pool, devices))::register, new SessionApi(vertx, deviceService)::register,
-              new MessageApi(messages, config.dataDir().resolve("uploads"), mediaMax)::register);
-          return devices.start().compose(v -> serveHttp(new Auth(keys::resolve), modules));
+              new DeviceApi(deviceService, new Rebalancer(vertx, pool, devices))::register,
+              new SessionApi(vertx, deviceService)::register,
+              new MessageApi(messages, config.dataDir().resolve("uploads"), mediaMax)::register,
+              new AdminApi(cluster, pool)::register);
+          if (cluster.clustered()) {
+            devices.membership(cluster::liveNodeNames);
+            cluster.onMembershipChange(devices::reconcile);
+          }
+          Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, pool, config.masterRateLimit()));
+          return devices.start().compose(v -> serveHttp(auth, modules));
         })
         .onSuccess(v -> log.info("Switchboard {} node '{}' listening on port {}", Version.version(),
             config.nodeName(), httpPort));
@@ -155,6 +177,11 @@ public final class Node {
     return vertx;
   }
 
+  /** This node's view of the cluster (a cluster of one without {@code --cluster}). */
+  public Cluster cluster() {
+    return cluster;
+  }
+
   public Pool pool() {
     return pool;
   }
@@ -185,7 +212,10 @@ public final class Node {
       log.warn("Could not flush key usage on shutdown: {}", e.toString());
     }
     try {
-      vertx.close().await(30, TimeUnit.SECONDS);
+      if (vertx != null) {
+        // Clustered: leaves Hazelcast gracefully, so the others see this member go at once.
+        vertx.close().await(30, TimeUnit.SECONDS);
+      }
     } catch (Exception e) {
       log.warn("Vert.x did not close cleanly: {}", e.toString());
     }

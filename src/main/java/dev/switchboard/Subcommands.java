@@ -16,10 +16,12 @@ final class Subcommands {
   private Subcommands() {
   }
 
-  /** {@code simulator --port P}: the simulated WhatsApp network, standalone. */
+  /** {@code simulator --port P [--host H]}: the simulated WhatsApp network, standalone (loopback unless told). */
   static void simulator(List<String> args) {
     Setting port = new Setting("PORT", "--port", "7070", "port");
-    Map<String, String> values = Config.parseFlags(args, List.of(port));
+    Setting host = new Setting("HOST", "--host", SimulatorOptions.DEFAULT_HOST, "address to listen on");
+    Map<String, String> values = Config.parseFlags(args, List.of(port, host));
+    String h = values.getOrDefault("HOST", SimulatorOptions.DEFAULT_HOST);
     int p;
     try {
       p = Integer.parseInt(values.getOrDefault("PORT", "7070"));
@@ -28,8 +30,9 @@ final class Subcommands {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      SimulatorServer server = SimulatorServer.start(vertx, SimulatorOptions.onPort(p)).await(30, TimeUnit.SECONDS);
-      System.out.println("Simulator listening on 127.0.0.1:" + server.port());
+      SimulatorServer server = SimulatorServer.start(vertx, SimulatorOptions.onPort(p).withHost(h))
+          .await(30, TimeUnit.SECONDS);
+      System.out.println("Simulator listening on " + h + ":" + server.port());
     } catch (Exception e) {
       vertx.close();
       throw new ConfigException("the simulator did not start on port " + p + ": " + e.getMessage());

@@ -23,7 +23,8 @@ public record Config(
     String nodeName,
     boolean allowPrivateUrls,
     double sendRate,
-    int mediaMaxMb) {
+    int mediaMaxMb,
+    int masterRateLimit) {
 
   public static final Setting HTTP_PORT = Setting.of("SWITCHBOARD_HTTP_PORT", "8080", "API, dashboard, WebSocket");
   public static final Setting MASTER_KEY = Setting.of("SWITCHBOARD_MASTER_KEY", null, "master key (default: generated once, printed once)");
@@ -39,9 +40,11 @@ public record Config(
   public static final Setting ALLOW_PRIVATE_URLS = Setting.of("SWITCHBOARD_ALLOW_PRIVATE_URLS", "false", "allow webhook and media URLs on private/loopback addresses (development and tests only)");
   public static final Setting SEND_RATE = Setting.of("SWITCHBOARD_SEND_RATE", "1", "messages per second per device (pacing, with jitter); 0 turns pacing off");
   public static final Setting MEDIA_MAX_MB = Setting.of("SWITCHBOARD_MEDIA_MAX_MB", "16", "largest media upload or fetched media URL, in MiB (1..100)");
+  public static final Setting MASTER_RATE_LIMIT = Setting.of("SWITCHBOARD_MASTER_RATE_LIMIT", "6000", "requests per minute allowed to the master key, cluster-wide (client keys: config.rateLimitPerMinute)");
 
   public static final List<Setting> SETTINGS = List.of(HTTP_PORT, MASTER_KEY, DATA_DIR, DB_URL, ENGINE, SIM_URL,
-      SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB);
+      SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB,
+      MASTER_RATE_LIMIT);
 
   /** Reads every setting; a flag given on the command line wins over the environment. */
   public static Config load(List<String> args, Map<String, String> env) {
@@ -80,6 +83,10 @@ public record Config(
     if (mediaMaxMb < 1 || mediaMaxMb > 100) {
       throw new ConfigException(MEDIA_MAX_MB.env() + " must be a whole number from 1 to 100, got " + mediaMaxMb);
     }
+    int masterRateLimit = r.integer(MASTER_RATE_LIMIT);
+    if (masterRateLimit < 1 || masterRateLimit > 10_000_000) {
+      throw new ConfigException(MASTER_RATE_LIMIT.env() + " must be a whole number from 1 to 10000000, got " + masterRateLimit);
+    }
     String nodeName = r.string(NODE_NAME);
     if (nodeName == null) {
       nodeName = hostName() + ":" + httpPort;
@@ -97,7 +104,7 @@ public record Config(
     }
     return new Config(httpPort, masterKey, Path.of(r.string(DATA_DIR)), dbUrl, engine, simUrl, r.port(SIM_PORT),
         r.bool(CLUSTER), List.copyOf(members), clusterPort, nodeName, r.bool(ALLOW_PRIVATE_URLS), sendRate,
-        mediaMaxMb);
+        mediaMaxMb, masterRateLimit);
   }
 
   /** {@code --flag value} and {@code --flag=value} pairs of the known settings; anything else is an error. */
@@ -129,7 +136,7 @@ public record Config(
   public static String help() {
     StringBuilder sb = new StringBuilder("""
         Usage: switchboard [options]                     start a gateway node
-               switchboard simulator --port P            run the simulated WhatsApp network alone
+               switchboard simulator --port P [--host H] run the simulated WhatsApp network alone
                switchboard postgres --port P --data DIR  run the embedded PostgreSQL alone
 
         Every option is also an environment variable; the option wins.

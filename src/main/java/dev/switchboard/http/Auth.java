@@ -14,9 +14,27 @@ public final class Auth {
   public static final String PRINCIPAL = "principal";
 
   private final Function<String, Future<Principal>> resolver;
+  private final Admission admission;
+
+  /**
+   * What every authenticated request passes right after its credential resolved and before the
+   * route's rule is checked (rate limits): it may set response headers, and fails the request with
+   * an {@link ApiException} to refuse it.
+   */
+  @FunctionalInterface
+  public interface Admission {
+    Admission ALL = (ctx, principal) -> Future.succeededFuture();
+
+    Future<Void> admit(RoutingContext ctx, Principal principal);
+  }
 
   public Auth(Function<String, Future<Principal>> resolver) {
+    this(resolver, Admission.ALL);
+  }
+
+  public Auth(Function<String, Future<Principal>> resolver, Admission admission) {
     this.resolver = resolver;
+    this.admission = admission;
   }
 
   public static Principal principal(RoutingContext ctx) {
@@ -55,35 +73,35 @@ public final class Auth {
         ctx.next();
         return;
       }
-      resolve(credential(ctx.request())).onComplete(ar -> {
-        if (ar.failed()) {
-          ctx.fail(ar.cause());
+      resolve(credential(ctx.request()))
+          .compose(principal -> admission.admit(ctx, principal).map(principal))
+          .onSuccess(principal -> allow(ctx, access, principal))
+          .onFailure(ctx::fail);
+    };
+  }
+
+  private static void allow(RoutingContext ctx, Access access, Principal principal) {
+    switch (access) {
+      case MASTER -> {
+        if (!principal.isMaster()) {
+          ctx.fail(principal.clientId() != null && !principal.clientId().equals(ctx.pathParam("clientId"))
+              && ctx.pathParam("clientId") != null
+              ? ApiException.unauthorized("this key is not valid for client '" + ctx.pathParam("clientId") + "'")
+              : ApiException.forbidden("this action needs the master key"));
           return;
         }
-        Principal principal = ar.result();
-        switch (access) {
-          case MASTER -> {
-            if (!principal.isMaster()) {
-              ctx.fail(principal.clientId() != null && !principal.clientId().equals(ctx.pathParam("clientId"))
-                  && ctx.pathParam("clientId") != null
-                  ? ApiException.unauthorized("this key is not valid for client '" + ctx.pathParam("clientId") + "'")
-                  : ApiException.forbidden("this action needs the master key"));
-              return;
-            }
-          }
-          case CLIENT -> {
-            String clientId = ctx.pathParam("clientId");
-            if (!principal.isMaster() && !principal.clientId().equals(clientId)) {
-              ctx.fail(ApiException.unauthorized("this key is not valid for client '" + clientId + "'"));
-              return;
-            }
-          }
-          case ANY, PUBLIC -> {
-          }
+      }
+      case CLIENT -> {
+        String clientId = ctx.pathParam("clientId");
+        if (!principal.isMaster() && !principal.clientId().equals(clientId)) {
+          ctx.fail(ApiException.unauthorized("this key is not valid for client '" + clientId + "'"));
+          return;
         }
-        ctx.put(PRINCIPAL, principal);
-        ctx.next();
-      });
-    };
+      }
+      case ANY, PUBLIC -> {
+      }
+    }
+    ctx.put(PRINCIPAL, principal);
+    ctx.next();
   }
 }

@@ -38,7 +38,8 @@ public final class LinkBench {
     int port = NodeProcess.freePort();
     Path log = Files.createTempFile("link-bench", ".log");
     List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC");
-    NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, jvm);
+    // The bench drives everything with the master key, far past its default rate limit.
+    NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, jvm, List.of("--master-rate-limit", "10000000"));
     HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     String base = "http://127.0.0.1:" + port;
     call(http, "POST", base + "/api/clients/bench/key", TestNode.MASTER, "{}");
@@ -87,7 +88,7 @@ public final class LinkBench {
 
     node.kill9();
     long t1 = System.nanoTime();
-    NodeProcess again = NodeProcess.start(port, db, simUrl, "bench", log, jvm);
+    NodeProcess again = NodeProcess.start(port, db, simUrl, "bench", log, jvm, List.of("--master-rate-limit", "10000000"));
     double resumeSeconds = awaitConnected(db, n, t1);
     long[] memAfter = memory(again.pid());
     JsonObject stats = new JsonObject(new String(http.send(HttpRequest.newBuilder(URI.create(simUrl + "/sim/stats")).build(),

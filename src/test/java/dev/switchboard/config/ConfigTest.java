@@ -40,7 +40,7 @@ class ConfigTest {
     for (Setting s : Config.SETTINGS) {
       assertTrue(help.contains(s.env()) && help.contains(s.flag()), s.env());
     }
-    assertEquals(13, Config.SETTINGS.size());
+    assertEquals(15, Config.SETTINGS.size());
   }
 
   @Test
@@ -51,7 +51,8 @@ class ConfigTest {
         Map.of("SWITCHBOARD_DB_URL", "mysql://x"), Map.of("SWITCHBOARD_SEND_RATE", "-1"),
         Map.of("SWITCHBOARD_MEDIA_MAX_MB", "0"), Map.of("SWITCHBOARD_MEDIA_MAX_MB", "lots"),
         Map.of("SWITCHBOARD_SIM_URL", "ftp://x"), Map.of("SWITCHBOARD_MASTER_KEY", "short"),
-        Map.of("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:5701-5710"));
+        Map.of("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:5701-5710"), Map.of("SWITCHBOARD_MASTER_RATE_LIMIT", "0"),
+        Map.of("SWITCHBOARD_MASTER_RATE_LIMIT", "many"));
     for (Map<String, String> env : bad) {
       ConfigException e = assertThrows(ConfigException.class, () -> Config.load(List.of(), env), env.toString());
       assertTrue(!e.getMessage().contains("\n") && e.getMessage().contains(env.keySet().iterator().next()), e.getMessage());

@@ -77,7 +77,7 @@ class CredentialSerializerTest {
   private static DeviceRepository.Lease newDevice(UUID sessionKey) {
     String deviceId = "phone-" + ++devices;
     assertTrue(await(DeviceRepository.insert(pool, "acme", deviceId, sessionKey.toString())));
-    return await(DeviceRepository.claim(pool, "acme", deviceId, "node-a"));
+    return await(DeviceRepository.claim(pool, "acme", deviceId, "node-a", DeviceRepository.Membership.unknown()));
   }
 
   /** The store the gateway gives an engine (as DeviceVerticle builds it): fenced by the lease's epoch. */
@@ -184,7 +184,7 @@ class CredentialSerializerTest {
     assertEquals("before the move", StoreSpec.decode(CredentialFormat.unpack(before).store()).name());
 
     // The device's lease is taken again (another node, or this one after a restart): a new epoch.
-    DeviceRepository.Lease newLease = await(DeviceRepository.claim(pool, "acme", oldLease.deviceId(), "node-a"));
+    DeviceRepository.Lease newLease = await(DeviceRepository.claim(pool, "acme", oldLease.deviceId(), "node-a", DeviceRepository.Membership.unknown()));
     assertTrue(newLease.epoch() > oldLease.epoch());
 
     pair.store().setName("after the move");
