@@ -8,7 +8,12 @@ import dev.switchboard.device.DeviceRuntime;
 import dev.switchboard.device.DeviceService;
 import dev.switchboard.engine.Engines;
 import dev.switchboard.engine.WhatsAppEngine;
-import dev.switchboard.event.Events;
+import dev.switchboard.device.DeviceVerticle;
+import dev.switchboard.event.DeliveryApi;
+import dev.switchboard.event.EventService;
+import dev.switchboard.event.LiveFeed;
+import dev.switchboard.event.ReplySender;
+import dev.switchboard.event.WebhookDispatcher;
 import dev.switchboard.http.ApiRouter;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
@@ -18,6 +23,7 @@ import dev.switchboard.http.UrlGuard;
 import dev.switchboard.store.Db;
 import dev.switchboard.store.EmbeddedDatabase;
 import dev.switchboard.store.Migrations;
+import dev.switchboard.tenant.ClientConfigCache;
 import dev.switchboard.tenant.ClientService;
 import dev.switchboard.tenant.KeyService;
 import dev.switchboard.tenant.Secrets;
@@ -26,6 +32,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +53,8 @@ public final class Node {
   private KeyService keys;
   private WhatsAppEngine engine;
   private DeviceManager devices;
+  private EventService events;
+  private String dispatcherDeployment;
   private int httpPort;
   private volatile ApiRoutes apiRoutes;
 
@@ -90,17 +100,34 @@ public final class Node {
         })
         .compose(created -> {
           engine = created;
-          ClientService clients = new ClientService(pool, keys, new UrlGuard(config.allowPrivateUrls()));
-          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, Events.busOnly(vertx)), config.nodeName());
+          UrlGuard urls = new UrlGuard(config.allowPrivateUrls());
+          ClientService clients = new ClientService(pool, keys, urls);
+          ClientConfigCache configs = new ClientConfigCache(vertx, pool);
+          clients.onChange(configs::invalidate);
+          events = new EventService(vertx, pool, configs, deviceReplies());
+          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, events), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), () -> 1);
           List<Consumer<ApiRoutes>> modules = List.of(health::register, new TenantApi(clients, keys)::register,
-              new DeviceApi(deviceService)::register);
-          return devices.start().compose(v -> serveHttp(new Auth(keys::resolve), modules));
+              new DeviceApi(deviceService)::register, new DeliveryApi(vertx, events)::register,
+              new LiveFeed(vertx)::register);
+          return vertx.deployVerticle(new WebhookDispatcher(events, urls, config.nodeName()))
+              .onSuccess(id -> dispatcherDeployment = id)
+              .compose(id -> devices.start())
+              .compose(v -> serveHttp(new Auth(keys::resolve), modules));
         })
         .onSuccess(v -> log.info("Switchboard {} node '{}' listening on port {}", Version.version(),
             config.nodeName(), httpPort));
+  }
+
+  /** Auto-replies go straight to the device actor for now (the messaging package will queue them durably). */
+  private ReplySender deviceReplies() {
+    return (clientId, deviceId, chatJid, text) -> vertx.eventBus()
+        .request(DeviceVerticle.address(clientId, deviceId),
+            new JsonObject().put("op", "sendText").put("to", chatJid).put("text", text),
+            new DeliveryOptions().setSendTimeout(10_000))
+        .mapEmpty();
   }
 
   /** One HTTP verticle per core; Vert.x shares the port between them (port 0 included). */
@@ -133,6 +160,10 @@ public final class Node {
     return devices;
   }
 
+  public EventService events() {
+    return events;
+  }
+
   public Vertx vertx() {
     return vertx;
   }
@@ -153,6 +184,9 @@ public final class Node {
     try {
       if (devices != null) {
         devices.close().await(30, TimeUnit.SECONDS);
+      }
+      if (dispatcherDeployment != null) {
+        vertx.undeploy(dispatcherDeployment).await(10, TimeUnit.SECONDS);
       }
       if (engine != null) {
         engine.close().await(10, TimeUnit.SECONDS);

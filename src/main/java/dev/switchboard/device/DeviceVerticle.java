@@ -273,6 +273,16 @@ public final class DeviceVerticle extends VerticleBase {
           return new JsonObject().put("loggedOut", true);
         }));
       }
+      case "sendText" -> {
+        // Temporary path for webhook auto-replies until the messaging package's durable queue takes it over.
+        if (session == null || status != DeviceStatus.CONNECTED) {
+          DeviceBus.fail(msg, 409, "DEVICE_NOT_CONNECTED", "the device is " + status);
+          return;
+        }
+        String id = "3EB0" + java.util.HexFormat.of().formatHex(dev.switchboard.tenant.ApiKeys.randomBytes(10)).toUpperCase();
+        DeviceBus.reply(msg, session.send(new dev.switchboard.engine.OutboundMessage(id, msg.body().getString("to"), "text",
+            new JsonObject().put("text", msg.body().getString("text")))).map(v -> new JsonObject().put("messageId", id)));
+      }
       default -> DeviceBus.fail(msg, 400, "VALIDATION_ERROR", "unknown device operation '" + op + "'");
     }
   }

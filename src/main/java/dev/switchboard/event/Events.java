@@ -9,9 +9,13 @@ import java.util.UUID;
 
 /**
  * The one event envelope of API.md, and where events are published on the (clustered) event bus:
- * {@code events.<clientId>}, so live feeds on any node can subscribe to one client's events.
+ * {@code events.<clientId>}, so live feeds on any node can subscribe to one client's events, and
+ * {@link #ALL} for the master key's feed of every client.
  */
 public final class Events {
+
+  /** Every client's events; the colon cannot occur in a client id, so no client can shadow it. */
+  public static final String ALL = "events:all";
 
   private Events() {
   }
@@ -32,6 +36,7 @@ public final class Events {
 
   public static void publish(Vertx vertx, JsonObject envelope) {
     vertx.eventBus().publish(address(envelope.getString("clientId")), envelope);
+    vertx.eventBus().publish(ALL, envelope);
   }
 
   /** A sink that only publishes on the event bus: no switches, nothing kept. */

@@ -22,7 +22,16 @@ public final class ClientConfigCache {
       SELECT webhook_url, webhook_api_key, webhook_secret, events, max_devices, call_policy, rate_limit_per_minute
       FROM clients WHERE client_id = $1""";
 
-  private record Entry(Future<Optional<ClientConfig>> config, long expiresAt) {
+  /** {@code loaded} is set once the load succeeded, so a hit needs no future bound to another thread's context. */
+  private static final class Entry {
+    final Future<Optional<ClientConfig>> loading;
+    final long expiresAt;
+    volatile Optional<ClientConfig> loaded;
+
+    Entry(Future<Optional<ClientConfig>> loading, long expiresAt) {
+      this.loading = loading;
+      this.expiresAt = expiresAt;
+    }
   }
 
   private final Vertx vertx;
@@ -40,14 +49,21 @@ public final class ClientConfigCache {
   public Future<Optional<ClientConfig>> get(String clientId) {
     long now = System.currentTimeMillis();
     Entry e = entries.get(clientId);
-    if (e != null && e.expiresAt() > now) {
-      return e.config();
+    if (e != null && e.expiresAt > now) {
+      Optional<ClientConfig> value = e.loaded;
+      return value != null ? Future.succeededFuture(value) : e.loading;
     }
     Entry fresh = new Entry(load(clientId), now + TTL_MS);
     entries.put(clientId, fresh);
-    // A failed load must not stick: the next caller tries again.
-    fresh.config().onFailure(err -> entries.remove(clientId, fresh));
-    return fresh.config();
+    fresh.loading.onComplete(ar -> {
+      if (ar.succeeded()) {
+        fresh.loaded = ar.result();
+      } else {
+        // A failed load must not stick: the next caller tries again.
+        entries.remove(clientId, fresh);
+      }
+    });
+    return fresh.loading;
   }
 
   private Future<Optional<ClientConfig>> load(String clientId) {
