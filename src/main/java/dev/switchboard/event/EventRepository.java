@@ -57,7 +57,7 @@ final class EventRepository {
       audit AS (INSERT INTO audit_log (client_id, action, actor, details)
                 SELECT client_id, 'webhook.disabled', 'system', $3::jsonb FROM off)
       UPDATE webhook_deliveries SET status = 'failed', last_error = $4, locked_by = NULL, locked_until = NULL
-      WHERE client_id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM off)""";
+      WHERE client_id = $1 AND status = 'pending' AND id <> $5 AND EXISTS (SELECT 1 FROM off)""";
   private static final String COLUMNS = """
       id, event_id, device_id, event, status, attempts, next_attempt_at, url, last_status_code, last_error,
       last_attempt_at, delivered_at, created_at""";
@@ -178,11 +178,14 @@ final class EventRepository {
     return sql.preparedQuery(RELEASE_NODE).execute(Tuple.of(tokenPrefix)).map(rows -> rows.rowCount());
   }
 
-  /** After a 410 Gone: the client's webhook is switched off and its pending deliveries dead-lettered. */
-  static Future<Integer> disableWebhook(SqlClient sql, String clientId, String url) {
+  /**
+   * After a 410 Gone: the client's webhook is switched off and its other pending deliveries dead-lettered
+   * ({@code answered}, the one that got the 410, is recorded through its own outcome).
+   */
+  static Future<Integer> disableWebhook(SqlClient sql, String clientId, String url, long answered) {
     return sql.preparedQuery(DISABLE_WEBHOOK)
         .execute(Tuple.of(clientId, url, new JsonObject().put("url", url).put("reason", "the endpoint answered 410 Gone"),
-            "webhook disabled: the endpoint answered 410 Gone"))
+            "webhook disabled: the endpoint answered 410 Gone", answered))
         .map(rows -> rows.rowCount());
   }
 

@@ -242,7 +242,7 @@ public final class WebhookDispatcher extends VerticleBase {
         return new Outcome(d.id(), d.token(), "delivered", null, r.url(), r.status(), null);
       }
       if (r.status() == 410) {
-        disable(d.clientId(), r.url());
+        disable(d, r.url());
         return new Outcome(d.id(), d.token(), "failed", null, r.url(), 410, "the endpoint answered 410 Gone: webhook disabled");
       }
       long delay = r.retryAfterMs() != null ? Math.min(Math.max(r.retryAfterMs(), 1_000), RETRY_WINDOW_SECONDS * 1000L)
@@ -286,8 +286,9 @@ public final class WebhookDispatcher extends VerticleBase {
             e.getMessage()));
   }
 
-  private void disable(String clientId, String url) {
-    EventRepository.disableWebhook(events.pool(), clientId, url).onComplete(ar -> {
+  private void disable(Delivery d, String url) {
+    String clientId = d.clientId();
+    EventRepository.disableWebhook(events.pool(), clientId, url, d.id()).onComplete(ar -> {
       if (ar.succeeded()) {
         log.warn("Webhook {} of client {} answered 410 Gone: switched off ({} pending deliveries dead-lettered)",
             url, clientId, ar.result());
