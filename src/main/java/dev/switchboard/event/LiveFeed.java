@@ -50,6 +50,8 @@ public final class LiveFeed {
   public void register(ApiRoutes routes) {
     // Browsers cannot set headers on a WebSocket: ?token=<JWT> stands in for the Authorization header.
     routes.router().route(PATH).handler(ctx -> {
+      // Authentication is asynchronous; the upgrade needs the request unread until then.
+      ctx.request().pause();
       String token = ctx.queryParams().get("token");
       if (token != null && !token.isBlank() && Auth.credential(ctx.request()) == null) {
         ctx.request().headers().set("Authorization", "Bearer " + token.trim());
