@@ -15,14 +15,19 @@ import java.util.List;
 /** SQL for events and webhook deliveries. Batches travel as arrays ({@code unnest}), one statement each. */
 final class EventRepository {
 
-  /** Events and their deliveries in one statement, hence one transaction. */
+  /**
+   * Events and their deliveries in one statement, hence one transaction. With a token the deliveries
+   * are born claimed by this node's dispatcher, which saves it a claim round trip.
+   */
   private static final String INSERT = """
       WITH e AS (
         INSERT INTO events (id, client_id, device_id, event, payload)
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
       )
-      INSERT INTO webhook_deliveries (event_id, client_id, device_id, event)
-      SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[])""";
+      INSERT INTO webhook_deliveries (event_id, client_id, device_id, event, locked_by, locked_until)
+      SELECT u.*, $10::text, CASE WHEN $10::text IS NULL THEN NULL ELSE now() + $11::int * interval '1 second' END
+      FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) AS u
+      RETURNING id, event_id""";
   private static final String CLAIM = """
       UPDATE webhook_deliveries d SET locked_by = $1, locked_until = now() + $2::int * interval '1 second'
       FROM (SELECT id FROM webhook_deliveries
@@ -90,7 +95,8 @@ final class EventRepository {
   private EventRepository() {
   }
 
-  static Future<Void> insert(SqlClient sql, List<NewEvent> events) {
+  /** Stores the events; the deliveries it created, claimed with {@code token} (none when token is null). */
+  static Future<List<Delivery>> insert(SqlClient sql, List<NewEvent> events, String token, int leaseSeconds) {
     int n = events.size();
     String[] ids = new String[n];
     String[] clients = new String[n];
@@ -122,8 +128,22 @@ final class EventRepository {
       hNames[i] = e.event();
     }
     Tuple t = Tuple.tuple().addValue(ids).addValue(clients).addValue(devices).addValue(names).addValue(payloads)
-        .addValue(hIds).addValue(hClients).addValue(hDevices).addValue(hNames);
-    return sql.preparedQuery(INSERT).execute(t).mapEmpty();
+        .addValue(hIds).addValue(hClients).addValue(hDevices).addValue(hNames).addValue(token).addValue(leaseSeconds);
+    long leaseEnds = System.currentTimeMillis() + leaseSeconds * 1000L;
+    return sql.preparedQuery(INSERT).execute(t).map(rows -> {
+      if (token == null) {
+        return List.<Delivery>of();
+      }
+      java.util.Map<String, NewEvent> byId = new java.util.HashMap<>();
+      hooked.forEach(e -> byId.put(e.id(), e));
+      List<Delivery> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        NewEvent e = byId.get(r.getString("event_id"));
+        out.add(new Delivery(r.getLong("id"), e.id(), e.clientId(), e.deviceId(), e.event(), 0, token, leaseEnds, e.payload()));
+      }
+      out.sort((a, b) -> Long.compare(a.id(), b.id()));
+      return out;
+    });
   }
 
   static Future<List<Delivery>> claim(SqlClient sql, String token, int leaseSeconds, List<String> excludedClients,

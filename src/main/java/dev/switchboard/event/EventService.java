@@ -34,6 +34,7 @@ public final class EventService implements EventSink {
   private final Pool pool;
   private final ClientConfigCache configs;
   private volatile ReplySender replies;
+  private volatile WebhookDispatcher dispatcher;
   private final Object lock = new Object();
   private List<Pending> buffer = new ArrayList<>();
   private int writing;
@@ -60,6 +61,11 @@ public final class EventService implements EventSink {
 
   Pool pool() {
     return pool;
+  }
+
+  /** This node's dispatcher: new deliveries go to it directly, already claimed, while it has room. */
+  void dispatcher(WebhookDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
   }
 
   @Override
@@ -104,7 +110,9 @@ public final class EventService implements EventSink {
   }
 
   private void write(List<Pending> batch, int attempt) {
-    EventRepository.insert(pool, batch.stream().map(Pending::row).toList()).onComplete(ar -> {
+    WebhookDispatcher local = dispatcher;
+    String token = local == null ? null : local.directToken();
+    EventRepository.insert(pool, batch.stream().map(Pending::row).toList(), token, WebhookDispatcher.LEASE_SECONDS).onComplete(ar -> {
       if (ar.failed() && attempt < WRITE_RETRY_MS.length) {
         log.warn("Storing {} event(s) failed, retrying in {} ms: {}", batch.size(), WRITE_RETRY_MS[attempt], ar.cause().toString());
         vertx.setTimer(WRITE_RETRY_MS[attempt], t -> write(batch, attempt + 1));
@@ -120,7 +128,11 @@ public final class EventService implements EventSink {
         hooks |= p.row().webhook();
       }
       if (hooks && ar.succeeded()) {
-        WebhookDispatcher.wake(vertx);
+        if (token != null) {
+          local.adopt(ar.result());
+        } else {
+          WebhookDispatcher.wake(vertx);
+        }
       }
       for (Pending p : batch) {
         complete(p, ar.succeeded() ? null : ar.cause());

@@ -61,8 +61,11 @@ public final class WebhookDispatcher extends VerticleBase {
   private boolean moreDue;
   private boolean writingOutcomes;
   private boolean releasing;
-  private boolean stopping;
+  private volatile boolean stopping;
   private int backlog;
+  /** Read by the event writers on other threads: whether new deliveries may be handed here directly. */
+  private volatile boolean roomForDirect = true;
+  private volatile String directToken;
 
   public WebhookDispatcher(EventService events, UrlGuard guard, String node) {
     this.events = events;
@@ -102,9 +105,28 @@ public final class WebhookDispatcher extends VerticleBase {
     }
   }
 
+  /** The claim token for deliveries born claimed by this node, or null when it has no room for them now. */
+  String directToken() {
+    return roomForDirect && !stopping ? directToken : null;
+  }
+
+  /** Takes deliveries the event writer created already claimed for this node. */
+  void adopt(List<Delivery> deliveries) {
+    context.runOnContext(v -> {
+      if (stopping) {
+        releases.addAll(deliveries);
+        flushReleases();
+        return;
+      }
+      distribute(deliveries);
+    });
+  }
+
   @Override
   public Future<?> start() {
+    directToken = tokenPrefix() + "direct-" + UUID.randomUUID().toString().substring(0, 8);
     sender = new WebhookSender(vertx, guard, CONCURRENCY * 2);
+    events.dispatcher(this);
     wakeConsumer = vertx.eventBus().consumer(WAKE, msg -> claim());
     return wakeConsumer.completion()
         .compose(v -> EventRepository.releaseNode(events.pool(), tokenPrefix()))
@@ -124,6 +146,7 @@ public final class WebhookDispatcher extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    events.dispatcher(null);
     vertx.cancelTimer(pollTimer);
     vertx.cancelTimer(purgeTimer);
     for (Endpoint e : endpoints.values()) {
@@ -169,24 +192,32 @@ public final class WebhookDispatcher extends VerticleBase {
         return;
       }
       List<Delivery> claimed = ar.result();
-      for (Delivery d : claimed) {
-        Endpoint e = endpoints.computeIfAbsent(d.clientId(), Endpoint::new);
-        if (e.backlog() >= e.cap()) {
-          releases.add(d);
-        } else {
-          e.queue.add(d);
-          backlog++;
-        }
-      }
-      for (Endpoint e : endpoints.values()) {
-        pump(e);
-      }
-      flushReleases();
       moreDue = claimed.size() == room || !full.isEmpty();
+      distribute(claimed);
       if (claimAgain || claimed.size() == room) {
         claim();
       }
     });
+  }
+
+  /** Queues claimed deliveries at their endpoints; what an endpoint has no room for is released at once. */
+  private void distribute(List<Delivery> claimed) {
+    for (Delivery d : claimed) {
+      Endpoint e = endpoints.computeIfAbsent(d.clientId(), Endpoint::new);
+      if (e.backlog() >= e.cap()) {
+        releases.add(d);
+        // Released rows are due now: someone (maybe this node, once it has room) must claim them.
+        moreDue = true;
+      } else {
+        e.queue.add(d);
+        backlog++;
+      }
+    }
+    for (Endpoint e : endpoints.values()) {
+      pump(e);
+    }
+    flushReleases();
+    roomForDirect = backlog < MAX_LOCAL / 2;
   }
 
   private void forgetIdleEndpoints() {
@@ -208,6 +239,7 @@ public final class WebhookDispatcher extends VerticleBase {
       send(e, d);
     }
     flushReleases();
+    roomForDirect = backlog < MAX_LOCAL / 2;
   }
 
   private void send(Endpoint e, Delivery d) {

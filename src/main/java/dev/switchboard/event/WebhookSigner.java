@@ -13,6 +13,14 @@ import javax.crypto.spec.SecretKeySpec;
 public final class WebhookSigner {
 
   private static final String PREFIX = "whsec_";
+  /** Mac.getInstance looks the provider up each time; one per thread is enough (dispatchers are single-threaded). */
+  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
+    try {
+      return Mac.getInstance("HmacSHA256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  });
 
   private WebhookSigner() {
   }
@@ -20,7 +28,7 @@ public final class WebhookSigner {
   /** The {@code webhook-signature} header value. */
   public static String sign(String secret, String id, long timestampSeconds, String body) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
+      Mac mac = MAC.get();
       mac.init(new SecretKeySpec(key(secret), "HmacSHA256"));
       mac.update((id + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
       return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
