@@ -34,5 +34,6 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at, id) WHERE status = 'pending';
 CREATE INDEX webhook_deliveries_client ON webhook_deliveries (client_id, id DESC);
-CREATE INDEX webhook_deliveries_client_status ON webhook_deliveries (client_id, status, id DESC);
+-- Pending and dead-lettered rows are few; a delivered row leaves this index when it is updated.
+CREATE INDEX webhook_deliveries_client_open ON webhook_deliveries (client_id, id DESC) WHERE status <> 'delivered';
 CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);

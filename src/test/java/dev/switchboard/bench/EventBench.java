@@ -97,9 +97,12 @@ public final class EventBench {
     // Warm-up: JIT, connection pools, prepared statements.
     measure(2_000, 64);
     reset(0);
+    double[] cpu0 = cpu(node.pid());
     double[] throughput = measure(n, 64);
+    double[] cpu1 = cpu(node.pid());
     reset(rate * seconds);
     double achievedRate = steady(rate, seconds);
+    double[] cpu2 = cpu(node.pid());
     long[] lat = Arrays.copyOf(latencies, latencyCount.get());
     Arrays.sort(lat);
     JsonObject stats = call(HttpMethod.GET, simUrl + "/sim/stats", null, null);
@@ -109,7 +112,35 @@ public final class EventBench {
     System.out.printf("RESULT latency at %d/s (achieved %.0f/s) for %d s: received=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f"
             + " messagesRouted=%d%n", rate, achievedRate, seconds, lat.length, pct(lat, 0.50), pct(lat, 0.99),
         lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6, stats.getInteger("messagesRouted"));
+    System.out.printf("RESULT cpu ms per event, throughput phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
+        (cpu1[0] - cpu0[0]) * 1000 / n, (cpu1[1] - cpu0[1]) * 1000 / n, (cpu1[2] - cpu0[2]) * 1000 / n);
+    int steadyTotal = rate * seconds;
+    System.out.printf("RESULT cpu ms per event, steady phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
+        (cpu2[0] - cpu1[0]) * 1000 / steadyTotal, (cpu2[1] - cpu1[1]) * 1000 / steadyTotal,
+        (cpu2[2] - cpu1[2]) * 1000 / steadyTotal);
     System.out.println("node log: " + log);
+  }
+
+  /** CPU seconds used so far by {node, the embedded PostgreSQL's processes, this JVM}, from /proc. */
+  private static double[] cpu(long nodePid) {
+    long self = ProcessHandle.current().pid();
+    // The embedded PostgreSQL of this JVM (TestDatabase) runs with its data under target/test-pg-<our pid>.
+    double pg = ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("test-pg-" + self)).orElse(false))
+        .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+        .mapToLong(ProcessHandle::pid).distinct().mapToDouble(EventBench::cpuSeconds).sum();
+    return new double[] {cpuSeconds(nodePid), pg, cpuSeconds(self)};
+  }
+
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (Exception gone) {
+      return 0;
+    }
   }
 
   private static String devicePhone(int i) {
