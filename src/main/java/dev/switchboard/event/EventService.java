@@ -22,9 +22,12 @@ import org.slf4j.LoggerFactory;
 public final class EventService implements EventSink {
 
   private static final Logger log = LoggerFactory.getLogger(EventService.class);
-  /** Rows per INSERT, and INSERTs under way at once: batching grows with load, latency stays low when idle. */
+  /**
+   * Rows per INSERT, and INSERTs under way at once: batches grow with load, latency stays low when
+   * idle. One write at a time keeps each device's events in order (ids, feed, delivery queue).
+   */
   static final int MAX_BATCH = 1000;
-  static final int MAX_WRITES = 3;
+  static final int MAX_WRITES = 1;
   private static final long[] WRITE_RETRY_MS = {100, 500, 2_000};
 
   private record Pending(EventRepository.NewEvent row, JsonObject envelope, Promise<Void> done, Context caller) {
