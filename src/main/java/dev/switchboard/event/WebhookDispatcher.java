@@ -291,7 +291,7 @@ public final class WebhookDispatcher extends VerticleBase {
 
   /** A {@code message} webhook that answers {@code {"reply": "..."}} gets that text sent back to the chat. */
   private void autoReply(Delivery d, WebhookSender.Result r) {
-    if (!"message".equals(d.event()) || r.body() == null || r.body().length() == 0 || r.body().length() > 65_536) {
+    if (!"message".equals(d.event()) || r.body() == null || r.body().length() == 0) {
       return;
     }
     String reply;

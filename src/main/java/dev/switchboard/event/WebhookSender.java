@@ -13,6 +13,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.codec.BodyCodec;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Instant;
@@ -30,6 +31,8 @@ import java.util.Map;
 final class WebhookSender {
 
   static final long TIMEOUT_MS = 10_000;
+  /** Only an auto-reply is read from an answer; anything longer is dropped unread. */
+  static final int MAX_ANSWER_BYTES = 64 * 1024;
   private static final long DNS_TTL_MS = 5_000;
 
   /** What an attempt came to: an HTTP status (or 0 when none came back), an error, a Retry-After. */
@@ -85,7 +88,9 @@ final class WebhookSender {
       }
       long ts = Instant.now().getEpochSecond();
       RequestOptions options = new RequestOptions().setHost(host).setPort(port).setSsl(ssl).setURI(path);
+      BoundedBody answer = new BoundedBody(MAX_ANSWER_BYTES);
       var request = client.request(HttpMethod.POST, SocketAddress.inetSocketAddress(port, address.getHostAddress()), options)
+          .as(BodyCodec.pipe(answer, true))
           .timeout(TIMEOUT_MS)
           .putHeader("content-type", "application/json; charset=utf-8")
           .putHeader("webhook-id", eventId)
@@ -95,15 +100,15 @@ final class WebhookSender {
         request.putHeader("x-api-key", config.webhookApiKey());
       }
       return request.sendBuffer(Buffer.buffer(payload))
-          .map(resp -> result(url, resp))
+          .map(resp -> result(url, resp, answer.body()))
           .recover(e -> Future.succeededFuture(new Result(url, 0, describe(e), null, null)));
     }, e -> Future.succeededFuture(new Result(url, 0, "cannot resolve " + host + ": " + e.getMessage(), null, null)));
   }
 
-  private static Result result(String url, HttpResponse<Buffer> resp) {
+  private static Result result(String url, HttpResponse<Void> resp, Buffer body) {
     int status = resp.statusCode();
     String error = status >= 200 && status < 300 ? null : "HTTP " + status;
-    return new Result(url, status, error, retryAfterMs(resp.getHeader("retry-after")), resp.body());
+    return new Result(url, status, error, retryAfterMs(resp.getHeader("retry-after")), body);
   }
 
   /** Retry-After as delta-seconds or an HTTP date; null when absent or unreadable. */

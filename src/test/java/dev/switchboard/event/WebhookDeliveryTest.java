@@ -188,6 +188,32 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void aHugeAnswerIsAcknowledgedButNotReadForAReply() {
+    try (Receiver receiver = new Receiver()) {
+      String key = api.clientWithKey("huge");
+      String padding = "x".repeat(2 * 1024 * 1024);
+      receiver.answer(hit -> {
+        if (!"message".equals(hit.event())) {
+          return Receiver.Answer.ok();
+        }
+        String text = hit.json().getJsonObject("data").getString("text");
+        JsonObject answer = new JsonObject().put("reply", "re: " + text);
+        return Receiver.Answer.json("big".equals(text) ? answer.put("padding", padding) : answer);
+      });
+      EventKit.configure(api, key, "huge", new JsonObject().put("webhookUrl", receiver.url()));
+      EventKit.link(api, sim, key, "huge", "d", "15551190001");
+      EventKit.say(simControl, "15551199999", "15551190001", "big");
+      Wait.until("the big one delivered", 10_000, () -> deliveries(key, "huge", "?status=delivered").stream()
+          .map(o -> (JsonObject) o).filter(o -> "message".equals(o.getString("event"))).count(), n -> n == 1);
+      EventKit.say(simControl, "15551199999", "15551190001", "small");
+      JsonArray inbox = Wait.until("the small one's reply", 10_000, () -> EventKit.inbox(simControl, "15551199999"),
+          a -> !a.isEmpty());
+      assertEquals(1, inbox.size(), inbox.encode());
+      assertEquals("re: small", inbox.getJsonObject(0).getString("text"));
+    }
+  }
+
+  @Test
   void deliveriesCanBeListedByStatusAndRetriedByHand() {
     try (Receiver receiver = new Receiver()) {
       String key = api.clientWithKey("list");
