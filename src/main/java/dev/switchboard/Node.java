@@ -185,6 +185,9 @@ public final class Node {
       if (devices != null) {
         devices.close().await(30, TimeUnit.SECONDS);
       }
+      if (events != null) {
+        events.flush().await(10, TimeUnit.SECONDS);
+      }
       if (dispatcherDeployment != null) {
         vertx.undeploy(dispatcherDeployment).await(10, TimeUnit.SECONDS);
       }

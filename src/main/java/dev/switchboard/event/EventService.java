@@ -41,6 +41,7 @@ public final class EventService implements EventSink {
   private final Object lock = new Object();
   private List<Pending> buffer = new ArrayList<>();
   private int writing;
+  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
 
   public EventService(Vertx vertx, Pool pool, ClientConfigCache configs, ReplySender replies) {
     this.vertx = vertx;
@@ -141,9 +142,14 @@ public final class EventService implements EventSink {
         complete(p, ar.succeeded() ? null : ar.cause());
       }
       List<Pending> next = null;
+      List<Promise<Void>> idle = List.of();
       synchronized (lock) {
         if (buffer.isEmpty()) {
           writing--;
+          if (writing == 0) {
+            idle = List.copyOf(idleWaiters);
+            idleWaiters.clear();
+          }
         } else {
           next = take();
         }
@@ -151,7 +157,20 @@ public final class EventService implements EventSink {
       if (next != null) {
         write(next, 0);
       }
+      idle.forEach(Promise::tryComplete);
     });
+  }
+
+  /** Completes once every event handed in so far is stored (for a graceful shutdown). */
+  public Future<Void> flush() {
+    synchronized (lock) {
+      if (writing == 0 && buffer.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> p = Promise.promise();
+      idleWaiters.add(p);
+      return p.future();
+    }
   }
 
   /** Completes on the emitting actor's context, so its callbacks never run on another thread. */
