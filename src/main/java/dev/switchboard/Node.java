@@ -13,7 +13,11 @@ import dev.switchboard.device.Rebalancer;
 import dev.switchboard.device.SessionApi;
 import dev.switchboard.engine.Engines;
 import dev.switchboard.engine.WhatsAppEngine;
-import dev.switchboard.event.Events;
+import dev.switchboard.event.DeliveryApi;
+import dev.switchboard.event.EventService;
+import dev.switchboard.event.LiveFeed;
+import dev.switchboard.event.ReplySender;
+import dev.switchboard.event.WebhookDispatcher;
 import dev.switchboard.http.ApiRouter;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
@@ -27,6 +31,7 @@ import dev.switchboard.message.SendScheduler;
 import dev.switchboard.store.Db;
 import dev.switchboard.store.EmbeddedDatabase;
 import dev.switchboard.store.Migrations;
+import dev.switchboard.tenant.ClientConfigCache;
 import dev.switchboard.tenant.ClientService;
 import dev.switchboard.tenant.KeyService;
 import dev.switchboard.tenant.Secrets;
@@ -35,6 +40,8 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +64,8 @@ public final class Node {
   private DeviceManager devices;
   private MessageService messages;
   private SendScheduler scheduler;
+  private EventService events;
+  private String dispatcherDeployment;
   private int httpPort;
   private volatile ApiRoutes apiRoutes;
 
@@ -115,7 +124,13 @@ public final class Node {
           engine = created;
           UrlGuard urls = new UrlGuard(config.allowPrivateUrls());
           ClientService clients = new ClientService(pool, keys, urls);
-          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, Events.busOnly(vertx), config.sendRate()), config.nodeName());
+          ClientConfigCache configs = new ClientConfigCache(vertx, pool);
+          clients.onChange(configs::invalidate);
+          // Auto-replies go through the same durable outbox as every send.
+          ReplySender replies = (clientId, deviceId, chatJid, text) ->
+              messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
+          events = new EventService(vertx, pool, configs, replies);
+          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, events, config.sendRate()), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);
@@ -127,13 +142,17 @@ public final class Node {
               new DeviceApi(deviceService, new Rebalancer(vertx, pool, devices))::register,
               new SessionApi(vertx, deviceService)::register,
               new MessageApi(messages, config.dataDir().resolve("uploads"), mediaMax)::register,
-              new AdminApi(cluster, pool)::register);
+              new AdminApi(cluster, pool)::register, new DeliveryApi(vertx, events)::register,
+              new LiveFeed(vertx)::register);
           if (cluster.clustered()) {
             devices.membership(cluster::liveNodeNames);
             cluster.onMembershipChange(devices::reconcile);
           }
           Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, pool, config.masterRateLimit()));
-          return devices.start().compose(v -> serveHttp(auth, modules));
+          return vertx.deployVerticle(new WebhookDispatcher(events, urls, config.nodeName()))
+              .onSuccess(id -> dispatcherDeployment = id)
+              .compose(id -> devices.start())
+              .compose(v -> serveHttp(auth, modules));
         })
         .onSuccess(v -> log.info("Switchboard {} node '{}' listening on port {}", Version.version(),
             config.nodeName(), httpPort));
@@ -173,6 +192,10 @@ public final class Node {
     return devices;
   }
 
+  public EventService events() {
+    return events;
+  }
+
   public Vertx vertx() {
     return vertx;
   }
@@ -201,6 +224,12 @@ public final class Node {
       }
       if (devices != null) {
         devices.close().await(30, TimeUnit.SECONDS);
+      }
+      if (events != null) {
+        events.flush().await(10, TimeUnit.SECONDS);
+      }
+      if (dispatcherDeployment != null) {
+        vertx.undeploy(dispatcherDeployment).await(10, TimeUnit.SECONDS);
       }
       if (engine != null) {
         engine.close().await(10, TimeUnit.SECONDS);

@@ -29,6 +29,7 @@ public final class ClientRepository {
   private static final String UPDATE_CONFIG = """
       UPDATE clients SET webhook_url = $2, webhook_api_key = $3, events = $4, max_devices = $5, call_policy = $6,
         rate_limit_per_minute = $7 WHERE client_id = $1""";
+  private static final String SET_WEBHOOK_SECRET = "UPDATE clients SET webhook_secret = $2 WHERE client_id = $1";
   private static final String LOCK = "SELECT client_id FROM clients WHERE client_id = $1 FOR UPDATE";
 
   private ClientRepository() {
@@ -69,6 +70,10 @@ public final class ClientRepository {
         .execute(Tuple.of(clientId, c.webhookUrl(), c.webhookApiKey(), c.events(), c.maxDevices(), c.callPolicy(),
             c.rateLimitPerMinute()))
         .mapEmpty();
+  }
+
+  public static Future<Void> setWebhookSecret(SqlClient sql, String clientId, String secret) {
+    return sql.preparedQuery(SET_WEBHOOK_SECRET).execute(Tuple.of(clientId, secret)).mapEmpty();
   }
 
   /** One client with its config and key status. */

@@ -19,6 +19,7 @@ public final class ClientService {
   private final KeyService keys;
   private final UrlGuard urls;
   private volatile java.util.function.BiFunction<String, Principal, Future<Void>> beforeDelete = (clientId, actor) -> Future.succeededFuture();
+  private volatile java.util.function.Consumer<String> onChange = clientId -> { };
 
   public ClientService(Pool pool, KeyService keys, UrlGuard urls) {
     this.pool = pool;
@@ -29,6 +30,11 @@ public final class ClientService {
   /** What must happen before a client's rows go (its devices are logged out by the device package). */
   public void beforeDelete(java.util.function.BiFunction<String, Principal, Future<Void>> hook) {
     this.beforeDelete = hook;
+  }
+
+  /** Told the client id after its config, webhook secret or existence changed (caches drop their copy). */
+  public void onChange(java.util.function.Consumer<String> listener) {
+    this.onChange = listener;
   }
 
   public Future<JsonObject> create(String clientId, String name, Principal actor, String ip) {
@@ -59,6 +65,7 @@ public final class ClientService {
         .compose(row -> beforeDelete.apply(clientId, actor))
         .compose(v -> pool.withTransaction(tx -> ClientRepository.delete(tx, clientId)
             .compose(deleted -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null))))
+        .onSuccess(v -> onChange.accept(clientId))
         .onSuccess(v -> log.info("Client {} deleted by {}", clientId, actor.actor()));
   }
 
@@ -107,6 +114,7 @@ public final class ClientService {
         })
         .compose(v -> AuditLog.record(tx, clientId, "config.changed", actor, ip,
             new JsonObject().put("fields", new io.vertx.core.json.JsonArray(update.fieldNames().stream().sorted().toList())))))
+        .onSuccess(v -> onChange.accept(clientId))
         .compose(v -> config(clientId));
   }
 
@@ -119,7 +127,21 @@ public final class ClientService {
           .compose(row -> ClientRepository.updateConfig(tx, clientId,
               resetBy(row.config(), actor)))
           .compose(v -> AuditLog.record(tx, clientId, "config.reset", actor, ip, null));
-    })).compose(v -> config(clientId));
+    })).onSuccess(v -> onChange.accept(clientId)).compose(v -> config(clientId));
+  }
+
+  /** A new {@code whsec_} secret for signing webhooks; the old one stops being used at once. */
+  public Future<JsonObject> rotateWebhookSecret(String clientId, Principal actor, String ip) {
+    String secret = ApiKeys.newWebhookSecret();
+    return pool.withTransaction(tx -> ClientRepository.lock(tx, clientId).compose(exists -> {
+      if (!exists) {
+        return Future.failedFuture(noSuchClient(clientId));
+      }
+      return ClientRepository.setWebhookSecret(tx, clientId, secret)
+          .compose(v -> AuditLog.record(tx, clientId, "webhook_secret.rotated", actor, ip, null));
+    })).onSuccess(v -> onChange.accept(clientId))
+        .map(v -> new JsonObject().put("clientId", clientId).put("webhookSecret", secret))
+        .onSuccess(v -> log.info("Webhook secret of client {} rotated", clientId));
   }
 
   private static ApiException noSuchClient(String clientId) {

@@ -40,6 +40,8 @@ public final class TenantApi {
     routes.add(GET, client + "/config", Access.CLIENT, "config", "Get the client's config", this::config);
     routes.add(PUT, client + "/config", Access.CLIENT, "config", "Partial config update; null resets a field", this::putConfig);
     routes.add(DELETE, client + "/config", Access.CLIENT, "config", "Reset the config to defaults", this::resetConfig);
+    routes.add(POST, client + "/webhook-secret/rotate", Access.CLIENT, "config",
+        "Rotate the client's webhook signing secret (whsec_...)", this::rotateWebhookSecret);
     routes.add(GET, client + "/audit", Access.CLIENT, "clients", "The client's audit log, newest first", this::audit);
   }
 
@@ -100,6 +102,12 @@ public final class TenantApi {
 
   private void resetConfig(RoutingContext ctx) {
     Responses.reply(ctx, clients.resetConfig(ctx.pathParam("clientId"), Auth.principal(ctx), Auth.sourceIp(ctx)), Responses::ok);
+  }
+
+  private void rotateWebhookSecret(RoutingContext ctx) {
+    Bodies.onlyFields(Bodies.object(ctx, true), Set.of());
+    Responses.reply(ctx, clients.rotateWebhookSecret(ctx.pathParam("clientId"), Auth.principal(ctx), Auth.sourceIp(ctx)),
+        Responses::ok);
   }
 
   private void audit(RoutingContext ctx) {

@@ -1,0 +1,256 @@
+package dev.switchboard.event;
+
+import dev.switchboard.http.ApiException;
+import dev.switchboard.http.Page;
+import dev.switchboard.http.Times;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SQL for events and webhook deliveries. Batches travel as arrays ({@code unnest}), one statement each. */
+final class EventRepository {
+
+  /**
+   * Events and their deliveries in one statement, hence one transaction. With a token the deliveries
+   * are born claimed by this node's dispatcher, which saves it a claim round trip.
+   */
+  private static final String INSERT = """
+      WITH e AS (
+        INSERT INTO events (id, client_id, device_id, event, payload)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+      )
+      INSERT INTO webhook_deliveries (event_id, client_id, device_id, event, locked_by, locked_until)
+      SELECT u.*, $10::text, CASE WHEN $10::text IS NULL THEN NULL ELSE now() + $11::int * interval '1 second' END
+      FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) AS u
+      RETURNING id, event_id""";
+  private static final String CLAIM = """
+      UPDATE webhook_deliveries d SET locked_by = $1, locked_until = now() + $2::int * interval '1 second'
+      FROM (SELECT id FROM webhook_deliveries
+            WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until <= now())
+              AND client_id <> ALL($3::text[])
+            ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) c, events e
+      WHERE d.id = c.id AND e.id = d.event_id
+      RETURNING d.id, d.event_id, d.client_id, d.device_id, d.event, d.attempts,
+        extract(epoch from d.locked_until - now()) * 1000 AS lease_ms, e.payload""";
+  /** Outcome per row: delivered, failed (final) or retry; a retry past the 24 h window is dead-lettered. */
+  private static final String COMPLETE = """
+      UPDATE webhook_deliveries d SET
+        status = CASE WHEN u.outcome = 'retry' AND now() >= d.retry_from + $2::int * interval '1 second' THEN 'failed'
+                      WHEN u.outcome = 'retry' THEN 'pending' ELSE u.outcome END,
+        attempts = d.attempts + 1,
+        next_attempt_at = CASE WHEN u.outcome = 'retry' THEN now() + u.delay_ms * interval '1 millisecond'
+                          ELSE d.next_attempt_at END,
+        url = u.url, last_status_code = u.code, last_error = u.error, last_attempt_at = now(),
+        delivered_at = CASE WHEN u.outcome = 'delivered' THEN now() ELSE d.delivered_at END,
+        locked_by = NULL, locked_until = NULL
+      FROM unnest($1::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::int[], $8::text[])
+        AS u(id, token, outcome, delay_ms, url, code, error)
+      WHERE d.id = u.id AND d.locked_by = u.token""";
+  private static final String RELEASE = """
+      UPDATE webhook_deliveries d SET locked_by = NULL, locked_until = NULL
+      FROM unnest($1::bigint[], $2::text[]) AS u(id, token) WHERE d.id = u.id AND d.locked_by = u.token""";
+  private static final String RELEASE_NODE = """
+      UPDATE webhook_deliveries SET locked_by = NULL, locked_until = NULL
+      WHERE status = 'pending' AND locked_by IS NOT NULL AND left(locked_by, length($1)) = $1""";
+  private static final String DISABLE_WEBHOOK = """
+      WITH off AS (UPDATE clients SET webhook_url = NULL WHERE client_id = $1 AND webhook_url = $2 RETURNING client_id),
+      audit AS (INSERT INTO audit_log (client_id, action, actor, details)
+                SELECT client_id, 'webhook.disabled', 'system', $3::jsonb FROM off)
+      UPDATE webhook_deliveries SET status = 'failed', last_error = $4, locked_by = NULL, locked_until = NULL
+      WHERE client_id = $1 AND status = 'pending' AND id <> $5 AND EXISTS (SELECT 1 FROM off)""";
+  private static final String COLUMNS = """
+      id, event_id, device_id, event, status, attempts, next_attempt_at, url, last_status_code, last_error,
+      last_attempt_at, delivered_at, created_at""";
+  private static final String LIST = "SELECT " + COLUMNS + """
+       FROM webhook_deliveries
+      WHERE client_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR id < $3)
+      ORDER BY id DESC LIMIT $4""";
+  private static final String RETRY = """
+      UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), retry_from = now()
+      WHERE id = $1 AND client_id = $2 RETURNING""" + " " + COLUMNS;
+  private static final String PURGE = """
+      DELETE FROM events WHERE id IN (
+        SELECT id FROM events e WHERE created_at < now() - $1::int * interval '1 day'
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.event_id = e.id AND w.status = 'pending')
+        LIMIT 10000)""";
+
+  /** A delivery claimed by this node, with the envelope text to post. */
+  record Delivery(long id, String eventId, String clientId, String deviceId, String event, int attempts,
+      String token, long leaseEndsAtMs, String payload) {
+  }
+
+  /** What became of one attempt. {@code outcome} is delivered, failed or retry. */
+  record Outcome(long id, String token, String outcome, Long delayMs, String url, Integer statusCode, String error) {
+  }
+
+  /** One event to store; {@code webhook} says whether it also gets a delivery row. */
+  record NewEvent(String id, String clientId, String deviceId, String event, String payload, boolean webhook) {
+  }
+
+  private EventRepository() {
+  }
+
+  /** Stores the events; the deliveries it created, claimed with {@code token} (none when token is null). */
+  static Future<List<Delivery>> insert(SqlClient sql, List<NewEvent> events, String token, int leaseSeconds) {
+    int n = events.size();
+    String[] ids = new String[n];
+    String[] clients = new String[n];
+    String[] devices = new String[n];
+    String[] names = new String[n];
+    String[] payloads = new String[n];
+    List<NewEvent> hooked = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      NewEvent e = events.get(i);
+      ids[i] = e.id();
+      clients[i] = e.clientId();
+      devices[i] = e.deviceId();
+      names[i] = e.event();
+      payloads[i] = e.payload();
+      if (e.webhook()) {
+        hooked.add(e);
+      }
+    }
+    int m = hooked.size();
+    String[] hIds = new String[m];
+    String[] hClients = new String[m];
+    String[] hDevices = new String[m];
+    String[] hNames = new String[m];
+    for (int i = 0; i < m; i++) {
+      NewEvent e = hooked.get(i);
+      hIds[i] = e.id();
+      hClients[i] = e.clientId();
+      hDevices[i] = e.deviceId();
+      hNames[i] = e.event();
+    }
+    Tuple t = Tuple.tuple().addValue(ids).addValue(clients).addValue(devices).addValue(names).addValue(payloads)
+        .addValue(hIds).addValue(hClients).addValue(hDevices).addValue(hNames).addValue(token).addValue(leaseSeconds);
+    long leaseEnds = System.currentTimeMillis() + leaseSeconds * 1000L;
+    return sql.preparedQuery(INSERT).execute(t).map(rows -> {
+      if (token == null) {
+        return List.<Delivery>of();
+      }
+      java.util.Map<String, NewEvent> byId = new java.util.HashMap<>();
+      hooked.forEach(e -> byId.put(e.id(), e));
+      List<Delivery> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        NewEvent e = byId.get(r.getString("event_id"));
+        out.add(new Delivery(r.getLong("id"), e.id(), e.clientId(), e.deviceId(), e.event(), 0, token, leaseEnds, e.payload()));
+      }
+      out.sort((a, b) -> Long.compare(a.id(), b.id()));
+      return out;
+    });
+  }
+
+  static Future<List<Delivery>> claim(SqlClient sql, String token, int leaseSeconds, List<String> excludedClients,
+      int limit) {
+    long now = System.currentTimeMillis();
+    Tuple t = Tuple.tuple().addValue(token).addValue(leaseSeconds)
+        .addValue(excludedClients.toArray(new String[0])).addValue(limit);
+    return sql.preparedQuery(CLAIM).execute(t).map(rows -> {
+      List<Delivery> out = new ArrayList<>(rows.size());
+      for (Row r : rows) {
+        out.add(new Delivery(r.getLong("id"), r.getString("event_id"), r.getString("client_id"),
+            r.getString("device_id"), r.getString("event"), r.getInteger("attempts"), token,
+            now + r.getNumeric("lease_ms").longValue(), r.getString("payload")));
+      }
+      out.sort((a, b) -> Long.compare(a.id(), b.id()));
+      return out;
+    });
+  }
+
+  static Future<Void> complete(SqlClient sql, List<Outcome> outcomes, int retryWindowSeconds) {
+    int n = outcomes.size();
+    Long[] ids = new Long[n];
+    String[] tokens = new String[n];
+    String[] kinds = new String[n];
+    Long[] delays = new Long[n];
+    String[] urls = new String[n];
+    Integer[] codes = new Integer[n];
+    String[] errors = new String[n];
+    for (int i = 0; i < n; i++) {
+      Outcome o = outcomes.get(i);
+      ids[i] = o.id();
+      tokens[i] = o.token();
+      kinds[i] = o.outcome();
+      delays[i] = o.delayMs();
+      urls[i] = o.url();
+      codes[i] = o.statusCode();
+      errors[i] = o.error();
+    }
+    Tuple t = Tuple.tuple().addValue(ids).addValue(retryWindowSeconds).addValue(tokens).addValue(kinds)
+        .addValue(delays).addValue(urls).addValue(codes).addValue(errors);
+    return sql.preparedQuery(COMPLETE).execute(t).mapEmpty();
+  }
+
+  static Future<Void> release(SqlClient sql, List<Delivery> deliveries) {
+    Long[] ids = deliveries.stream().map(Delivery::id).toArray(Long[]::new);
+    String[] tokens = deliveries.stream().map(Delivery::token).toArray(String[]::new);
+    return sql.preparedQuery(RELEASE).execute(Tuple.tuple().addValue(ids).addValue(tokens)).mapEmpty();
+  }
+
+  /** Frees the claims a previous run of this node left behind (a node name is unique among live nodes). */
+  static Future<Integer> releaseNode(SqlClient sql, String tokenPrefix) {
+    return sql.preparedQuery(RELEASE_NODE).execute(Tuple.of(tokenPrefix)).map(rows -> rows.rowCount());
+  }
+
+  /**
+   * After a 410 Gone: the client's webhook is switched off and its other pending deliveries dead-lettered
+   * ({@code answered}, the one that got the 410, is recorded through its own outcome).
+   */
+  static Future<Integer> disableWebhook(SqlClient sql, String clientId, String url, long answered) {
+    return sql.preparedQuery(DISABLE_WEBHOOK)
+        .execute(Tuple.of(clientId, url, new JsonObject().put("url", url).put("reason", "the endpoint answered 410 Gone"),
+            "webhook disabled: the endpoint answered 410 Gone", answered))
+        .map(rows -> rows.rowCount());
+  }
+
+  static Future<JsonObject> list(SqlClient sql, String clientId, String status, Page page) {
+    Long after = null;
+    if (page.after() != null) {
+      try {
+        after = Long.parseLong(page.after());
+      } catch (NumberFormatException e) {
+        throw ApiException.validation("cursor", "cursor is not one this API returned");
+      }
+    }
+    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, status, after, page.limit() + 1)).map(rows -> {
+      JsonArray items = new JsonArray();
+      for (Row r : rows) {
+        items.add(toJson(r));
+      }
+      return page.result(items, o -> o.getString("id"));
+    });
+  }
+
+  /** The delivery made due now, with a fresh retry window; null when the client has no such delivery. */
+  static Future<JsonObject> retry(SqlClient sql, String clientId, long id) {
+    return sql.preparedQuery(RETRY).execute(Tuple.of(id, clientId))
+        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  static Future<Integer> purge(SqlClient sql, int retentionDays) {
+    return sql.preparedQuery(PURGE).execute(Tuple.of(retentionDays)).map(rows -> rows.rowCount());
+  }
+
+  private static JsonObject toJson(Row r) {
+    return new JsonObject()
+        .put("id", String.valueOf(r.getLong("id")))
+        .put("eventId", r.getString("event_id"))
+        .put("event", r.getString("event"))
+        .put("deviceId", r.getString("device_id"))
+        .put("status", r.getString("status"))
+        .put("attempts", r.getInteger("attempts"))
+        .put("nextAttemptAt", "pending".equals(r.getString("status")) ? Times.iso(r.getOffsetDateTime("next_attempt_at")) : null)
+        .put("url", r.getString("url"))
+        .put("lastStatusCode", r.getInteger("last_status_code"))
+        .put("lastError", r.getString("last_error"))
+        .put("lastAttemptAt", Times.iso(r.getOffsetDateTime("last_attempt_at")))
+        .put("deliveredAt", Times.iso(r.getOffsetDateTime("delivered_at")))
+        .put("createdAt", Times.iso(r.getOffsetDateTime("created_at")));
+  }
+}

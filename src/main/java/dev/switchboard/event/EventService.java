@@ -1,0 +1,191 @@
+package dev.switchboard.event;
+
+import dev.switchboard.tenant.ClientConfig;
+import dev.switchboard.tenant.ClientConfigCache;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's {@link EventSink}: applies the client's event switches, wraps the event in the envelope,
+ * stores it with its webhook delivery (group commit: whatever arrives while a write is under way goes
+ * into the next multi-row INSERT), then publishes it to the live feeds and wakes the dispatchers.
+ */
+public final class EventService implements EventSink {
+
+  private static final Logger log = LoggerFactory.getLogger(EventService.class);
+  /**
+   * Rows per INSERT, and INSERTs under way at once: batches grow with load, latency stays low when
+   * idle. One write at a time keeps each device's events in order (ids, feed, delivery queue).
+   */
+  static final int MAX_BATCH = 1000;
+  static final int MAX_WRITES = 1;
+  private static final long[] WRITE_RETRY_MS = {100, 500, 2_000};
+
+  private record Pending(EventRepository.NewEvent row, JsonObject envelope, Promise<Void> done, Context caller) {
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final ClientConfigCache configs;
+  private volatile ReplySender replies;
+  private volatile WebhookDispatcher dispatcher;
+  private final Object lock = new Object();
+  private List<Pending> buffer = new ArrayList<>();
+  private int writing;
+  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
+
+  public EventService(Vertx vertx, Pool pool, ClientConfigCache configs, ReplySender replies) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.configs = configs;
+    this.replies = replies;
+  }
+
+  public ReplySender replies() {
+    return replies;
+  }
+
+  /** Swaps the auto-reply path (the messaging package's durable queue, once it exists). */
+  public void replies(ReplySender replies) {
+    this.replies = replies;
+  }
+
+  public ClientConfigCache configs() {
+    return configs;
+  }
+
+  Pool pool() {
+    return pool;
+  }
+
+  /** This node's dispatcher: new deliveries go to it directly, already claimed, while it has room. */
+  void dispatcher(WebhookDispatcher dispatcher) {
+    this.dispatcher = dispatcher;
+  }
+
+  @Override
+  public Future<Void> emit(String clientId, String deviceId, String event, JsonObject data) {
+    Context caller = Vertx.currentContext();
+    return configs.get(clientId).compose(config -> accept(clientId, deviceId, event, data, config, caller));
+  }
+
+  private Future<Void> accept(String clientId, String deviceId, String event, JsonObject data,
+      Optional<ClientConfig> config, Context caller) {
+    if (config.isEmpty() || !config.get().eventEnabled(event)) {
+      return Future.succeededFuture();
+    }
+    JsonObject envelope = Events.envelope(event, clientId, deviceId, data == null ? new JsonObject() : data);
+    boolean webhook = config.get().webhookUrl() != null;
+    var row = new EventRepository.NewEvent(envelope.getString("id"), clientId, deviceId, event, envelope.encode(), webhook);
+    Promise<Void> done = Promise.promise();
+    List<Pending> batch = null;
+    synchronized (lock) {
+      buffer.add(new Pending(row, envelope, done, caller));
+      if (writing < MAX_WRITES) {
+        writing++;
+        batch = take();
+      }
+    }
+    if (batch != null) {
+      write(batch, 0);
+    }
+    return done.future();
+  }
+
+  /** Under the lock: the next batch, at most MAX_BATCH rows. */
+  private List<Pending> take() {
+    if (buffer.size() <= MAX_BATCH) {
+      List<Pending> batch = buffer;
+      buffer = new ArrayList<>();
+      return batch;
+    }
+    List<Pending> batch = new ArrayList<>(buffer.subList(0, MAX_BATCH));
+    buffer = new ArrayList<>(buffer.subList(MAX_BATCH, buffer.size()));
+    return batch;
+  }
+
+  private void write(List<Pending> batch, int attempt) {
+    WebhookDispatcher local = dispatcher;
+    String token = local == null ? null : local.directToken();
+    EventRepository.insert(pool, batch.stream().map(Pending::row).toList(), token, WebhookDispatcher.LEASE_SECONDS).onComplete(ar -> {
+      if (ar.failed() && attempt < WRITE_RETRY_MS.length) {
+        log.warn("Storing {} event(s) failed, retrying in {} ms: {}", batch.size(), WRITE_RETRY_MS[attempt], ar.cause().toString());
+        vertx.setTimer(WRITE_RETRY_MS[attempt], t -> write(batch, attempt + 1));
+        return;
+      }
+      if (ar.failed()) {
+        log.error("Lost {} event(s) for webhooks: {}", batch.size(), ar.cause().toString());
+      }
+      boolean hooks = false;
+      for (Pending p : batch) {
+        // The live feed is best effort: it gets the event even when storing it failed.
+        Events.publish(vertx, p.envelope());
+        hooks |= p.row().webhook();
+      }
+      if (hooks && ar.succeeded()) {
+        if (token != null) {
+          local.adopt(ar.result());
+        } else {
+          WebhookDispatcher.wake(vertx);
+        }
+      }
+      for (Pending p : batch) {
+        complete(p, ar.succeeded() ? null : ar.cause());
+      }
+      List<Pending> next = null;
+      List<Promise<Void>> idle = List.of();
+      synchronized (lock) {
+        if (buffer.isEmpty()) {
+          writing--;
+          if (writing == 0) {
+            idle = List.copyOf(idleWaiters);
+            idleWaiters.clear();
+          }
+        } else {
+          next = take();
+        }
+      }
+      if (next != null) {
+        write(next, 0);
+      }
+      idle.forEach(Promise::tryComplete);
+    });
+  }
+
+  /** Completes once every event handed in so far is stored (for a graceful shutdown). */
+  public Future<Void> flush() {
+    synchronized (lock) {
+      if (writing == 0 && buffer.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> p = Promise.promise();
+      idleWaiters.add(p);
+      return p.future();
+    }
+  }
+
+  /** Completes on the emitting actor's context, so its callbacks never run on another thread. */
+  private static void complete(Pending p, Throwable failure) {
+    Runnable r = () -> {
+      if (failure == null) {
+        p.done().complete();
+      } else {
+        p.done().fail(failure);
+      }
+    };
+    if (p.caller() == null || p.caller() == Vertx.currentContext()) {
+      r.run();
+    } else {
+      p.caller().runOnContext(v -> r.run());
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package dev.switchboard.event;
+
+import static io.vertx.core.http.HttpMethod.GET;
+
+import dev.switchboard.http.Access;
+import dev.switchboard.http.ApiException;
+import dev.switchboard.http.ApiRoutes;
+import dev.switchboard.http.Auth;
+import dev.switchboard.http.Ids;
+import dev.switchboard.http.Principal;
+import dev.switchboard.tenant.ClientConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The WebSocket live feed {@code /api/events/ws}: one envelope per text frame, fed from the event bus
+ * ({@code events.<clientId>} or every client's for the master key), so a subscriber on any node sees
+ * the events of devices on every node. A subscriber that cannot keep up is closed, never buffered for.
+ */
+public final class LiveFeed {
+
+  private static final Logger log = LoggerFactory.getLogger(LiveFeed.class);
+  public static final String PATH = "/api/events/ws";
+  /** Close code for a subscriber too slow to keep up (1013: try again later). */
+  public static final short TOO_SLOW = 1013;
+  static final int WRITE_QUEUE_BYTES = 1024 * 1024;
+
+  private final Vertx vertx;
+
+  public LiveFeed(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  private record Filter(String clientId, String deviceId, Set<String> events) {
+
+    boolean matches(JsonObject envelope) {
+      return (deviceId == null || deviceId.equals(envelope.getString("deviceId")))
+          && (events == null || events.contains(envelope.getString("event")));
+    }
+  }
+
+  public void register(ApiRoutes routes) {
+    // Browsers cannot set headers on a WebSocket: ?token=<JWT> stands in for the Authorization header.
+    routes.router().route(PATH).handler(ctx -> {
+      // Authentication is asynchronous; the upgrade needs the request unread until then.
+      ctx.request().pause();
+      String token = ctx.queryParams().get("token");
+      if (token != null && !token.isBlank() && Auth.credential(ctx.request()) == null) {
+        ctx.request().headers().set("Authorization", "Bearer " + token.trim());
+      }
+      ctx.next();
+    });
+    routes.add(GET, PATH, Access.ANY, "events",
+        "Live feed (WebSocket): x-api-key header or ?token=<JWT>; filters ?clientId= (master), ?deviceId=, ?events=a,b",
+        this::connect);
+  }
+
+  private void connect(RoutingContext ctx) {
+    Filter filter = filter(ctx, Auth.principal(ctx));
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("upgrade"))) {
+      throw new ApiException(400, "VALIDATION_ERROR", "this is a WebSocket endpoint: send an Upgrade: websocket request");
+    }
+    ctx.request().toWebSocket().onSuccess(ws -> stream(ws, filter)).onFailure(e -> {
+      log.debug("WebSocket upgrade failed: {}", e.toString());
+      if (!ctx.response().ended()) {
+        ctx.fail(new ApiException(400, "VALIDATION_ERROR", "WebSocket upgrade failed: " + e.getMessage()));
+      }
+    });
+  }
+
+  private static Filter filter(RoutingContext ctx, Principal principal) {
+    String clientId = ctx.queryParams().get("clientId");
+    if (clientId != null) {
+      Ids.require("clientId", clientId);
+      if (!principal.isMaster() && !clientId.equals(principal.clientId())) {
+        throw ApiException.unauthorized("this key is not valid for client '" + clientId + "'");
+      }
+    } else if (!principal.isMaster()) {
+      clientId = principal.clientId();
+    }
+    String deviceId = ctx.queryParams().get("deviceId");
+    if (deviceId != null) {
+      Ids.require("deviceId", deviceId);
+    }
+    String rawEvents = ctx.queryParams().get("events");
+    Set<String> events = null;
+    if (rawEvents != null) {
+      events = Arrays.stream(rawEvents.split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+      for (String e : events) {
+        if (!ClientConfig.EVENTS.contains(e)) {
+          throw ApiException.validation("events", "unknown event '" + e + "'; known: " + String.join(", ", ClientConfig.EVENTS));
+        }
+      }
+      if (events.isEmpty()) {
+        throw ApiException.validation("events", "events lists at least one event name");
+      }
+    }
+    return new Filter(clientId, deviceId, events);
+  }
+
+  private void stream(ServerWebSocket ws, Filter filter) {
+    ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    String address = filter.clientId() == null ? Events.ALL : Events.address(filter.clientId());
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address);
+    consumer.handler(msg -> {
+      JsonObject envelope = msg.body();
+      if (!filter.matches(envelope) || ws.isClosed()) {
+        return;
+      }
+      if (ws.writeQueueFull()) {
+        consumer.unregister();
+        log.info("Live feed subscriber of {} dropped: too slow", filter.clientId() == null ? "all clients" : filter.clientId());
+        ws.close(TOO_SLOW, "too slow: events arrived faster than this connection read them");
+        return;
+      }
+      ws.writeTextMessage(envelope.encode());
+    });
+    ws.closeHandler(v -> consumer.unregister());
+    ws.exceptionHandler(e -> consumer.unregister());
+    // Frames from the subscriber carry nothing; pings are answered by Vert.x.
+    ws.textMessageHandler(text -> { });
+  }
+}

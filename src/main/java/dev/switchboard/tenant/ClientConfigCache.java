@@ -1,0 +1,83 @@
+package dev.switchboard.tenant;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Client configs for the hot paths (every event, every webhook delivery). A change is published on
+ * the event bus ({@link #ADDRESS}) so every node of the cluster drops its copy at once; a short TTL
+ * bounds staleness when a notice is lost or nodes share a database without sharing a bus.
+ */
+public final class ClientConfigCache {
+
+  public static final String ADDRESS = "tenant.config.changed";
+  static final long TTL_MS = 10_000;
+  private static final String SELECT = """
+      SELECT webhook_url, webhook_api_key, webhook_secret, events, max_devices, call_policy, rate_limit_per_minute
+      FROM clients WHERE client_id = $1""";
+
+  /** {@code loaded} is set once the load succeeded, so a hit needs no future bound to another thread's context. */
+  private static final class Entry {
+    final Future<Optional<ClientConfig>> loading;
+    final long expiresAt;
+    volatile Optional<ClientConfig> loaded;
+
+    Entry(Future<Optional<ClientConfig>> loading, long expiresAt) {
+      this.loading = loading;
+      this.expiresAt = expiresAt;
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+  private final MessageConsumer<String> consumer;
+
+  public ClientConfigCache(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.consumer = vertx.eventBus().<String>consumer(ADDRESS, msg -> entries.remove(msg.body()));
+  }
+
+  /** The client's config; empty when the client does not exist. Completed at once when cached. */
+  public Future<Optional<ClientConfig>> get(String clientId) {
+    long now = System.currentTimeMillis();
+    Entry e = entries.get(clientId);
+    if (e != null && e.expiresAt > now) {
+      Optional<ClientConfig> value = e.loaded;
+      return value != null ? Future.succeededFuture(value) : e.loading;
+    }
+    Entry fresh = new Entry(load(clientId), now + TTL_MS);
+    entries.put(clientId, fresh);
+    fresh.loading.onComplete(ar -> {
+      if (ar.succeeded()) {
+        fresh.loaded = ar.result();
+      } else {
+        // A failed load must not stick: the next caller tries again.
+        entries.remove(clientId, fresh);
+      }
+    });
+    return fresh.loading;
+  }
+
+  private Future<Optional<ClientConfig>> load(String clientId) {
+    return pool.preparedQuery(SELECT).execute(Tuple.of(clientId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ClientConfig.fromRow(rows.iterator().next())));
+  }
+
+  /** Drops the client's config on every node (this one at once). */
+  public void invalidate(String clientId) {
+    entries.remove(clientId);
+    vertx.eventBus().publish(ADDRESS, clientId);
+  }
+
+  public Future<Void> close() {
+    return consumer.unregister();
+  }
+}

@@ -1,0 +1,272 @@
+package dev.switchboard.bench;
+
+import dev.switchboard.simulator.SimulatorOptions;
+import dev.switchboard.simulator.SimulatorServer;
+import dev.switchboard.support.NodeProcess;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestNode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Events from the simulator to a webhook receiver through one node (its own JVM). The simulator, the
+ * receiver and the injector share this JVM and its clock, so every event carries its injection time
+ * ({@code System.nanoTime()}) in its text and the receiver computes injection-to-receipt latency.
+ * <ol>
+ *   <li>Throughput: N messages injected as fast as the simulator takes them (64 in flight); events/s
+ *       from the first injection to the last webhook received.</li>
+ *   <li>Latency: a steady R events/s for S seconds; p50, p99 and max.</li>
+ * </ol>
+ * Usage: bench/events.sh [N=20000] [R=1000] [S=20] [devices=8]
+ */
+public final class EventBench {
+
+  private static final int PERSON_BASE = 1_555_990_000;
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+      new PoolOptions().setHttp1MaxSize(64));
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger received = new AtomicInteger();
+  private final AtomicInteger duplicates = new AtomicInteger();
+  private volatile long[] latencies = new long[0];
+  private final AtomicInteger latencyCount = new AtomicInteger();
+  private final AtomicLong lastReceivedNanos = new AtomicLong();
+  private String simUrl;
+  private int devices;
+
+  public static void main(String[] args) throws Exception {
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    int devices = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+    new EventBench().run(n, rate, seconds, devices);
+    System.exit(0);
+  }
+
+  private void run(int n, int rate, int seconds, int deviceCount) throws Exception {
+    devices = deviceCount;
+    SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
+    simUrl = "http://127.0.0.1:" + sim.port();
+    HttpServer receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      long now = System.nanoTime();
+      req.response().end();
+      onWebhook(body, now);
+    })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+
+    String db = TestDatabase.newDatabase();
+    int port = NodeProcess.freePort();
+    Path log = Files.createTempFile("event-bench", ".log");
+    NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, List.of("-Xmx1g", "-XX:+UseSerialGC"));
+    String base = "http://127.0.0.1:" + port;
+    call(HttpMethod.POST, base + "/api/clients/bench/key", TestNode.MASTER, new JsonObject());
+    call(HttpMethod.PUT, base + "/api/clients/bench/config", TestNode.MASTER, new JsonObject().put("maxDevices", devices));
+    for (int i = 0; i < devices; i++) {
+      JsonObject created = call(HttpMethod.POST, base + "/api/clients/bench/devices", TestNode.MASTER,
+          new JsonObject().put("deviceId", "d" + i));
+      call(HttpMethod.POST, simUrl + "/sim/pair", null, new JsonObject()
+          .put("qr", created.getJsonObject("data").getJsonObject("qr").getString("qr")).put("phone", devicePhone(i)));
+    }
+    Thread.sleep(2_000);
+    JsonObject off = new JsonObject();
+    for (String e : List.of("message_sent", "receipt", "reaction", "presence_update", "group_update",
+        "group_participants_update", "call", "device_status")) {
+      off.put(e, false);
+    }
+    call(HttpMethod.PUT, base + "/api/clients/bench/config", TestNode.MASTER, new JsonObject()
+        .put("webhookUrl", "http://127.0.0.1:" + receiver.actualPort() + "/hook").put("events", off));
+
+    // Warm-up: JIT, connection pools, prepared statements.
+    measure(2_000, 64);
+    reset(0);
+    double[] cpu0 = cpu(node.pid());
+    double[] throughput = measure(n, 64);
+    double[] cpu1 = cpu(node.pid());
+    reset(rate * seconds);
+    double achievedRate = steady(rate, seconds);
+    double[] cpu2 = cpu(node.pid());
+    long[] lat = Arrays.copyOf(latencies, latencyCount.get());
+    Arrays.sort(lat);
+    JsonObject stats = call(HttpMethod.GET, simUrl + "/sim/stats", null, null);
+    node.terminate();
+    System.out.printf("RESULT throughput: events=%d injected_per_s=%.0f delivered_per_s=%.0f duplicates=%d%n",
+        n, throughput[0], throughput[1], duplicates.get());
+    System.out.printf("RESULT latency at %d/s (achieved %.0f/s) for %d s: received=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f"
+            + " messagesRouted=%d%n", rate, achievedRate, seconds, lat.length, pct(lat, 0.50), pct(lat, 0.99),
+        lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6, stats.getInteger("messagesRouted"));
+    System.out.printf("RESULT cpu ms per event, throughput phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
+        (cpu1[0] - cpu0[0]) * 1000 / n, (cpu1[1] - cpu0[1]) * 1000 / n, (cpu1[2] - cpu0[2]) * 1000 / n);
+    int steadyTotal = rate * seconds;
+    System.out.printf("RESULT cpu ms per event, steady phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
+        (cpu2[0] - cpu1[0]) * 1000 / steadyTotal, (cpu2[1] - cpu1[1]) * 1000 / steadyTotal,
+        (cpu2[2] - cpu1[2]) * 1000 / steadyTotal);
+    System.out.println("node log: " + log);
+  }
+
+  /** CPU seconds used so far by {node, the embedded PostgreSQL's processes, this JVM}, from /proc. */
+  private static double[] cpu(long nodePid) {
+    long self = ProcessHandle.current().pid();
+    // The embedded PostgreSQL of this JVM (TestDatabase) runs with its data under target/test-pg-<our pid>.
+    double pg = ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("test-pg-" + self)).orElse(false))
+        .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+        .mapToLong(ProcessHandle::pid).distinct().mapToDouble(EventBench::cpuSeconds).sum();
+    return new double[] {cpuSeconds(nodePid), pg, cpuSeconds(self)};
+  }
+
+  private static double cpuSeconds(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (Exception gone) {
+      return 0;
+    }
+  }
+
+  private static String devicePhone(int i) {
+    return String.valueOf(4_411_000_000L + i);
+  }
+
+  private void reset(int expected) {
+    seen.clear();
+    received.set(0);
+    latencies = new long[Math.max(expected * 2, 1)];
+    latencyCount.set(0);
+  }
+
+  private void onWebhook(Buffer body, long now) {
+    JsonObject envelope = new JsonObject(body);
+    if (!"message".equals(envelope.getString("event"))) {
+      return;
+    }
+    if (!seen.add(envelope.getString("id"))) {
+      duplicates.incrementAndGet();
+      return;
+    }
+    String text = envelope.getJsonObject("data").getString("text");
+    long injected = Long.parseLong(text.substring(text.indexOf(':') + 1));
+    int i = latencyCount.getAndIncrement();
+    long[] l = latencies;
+    if (i < l.length) {
+      l[i] = now - injected;
+    }
+    received.incrementAndGet();
+    lastReceivedNanos.set(now);
+  }
+
+  /** Injects n messages with {@code inFlight} requests at a time; {injected/s, delivered/s}. */
+  private double[] measure(int n, int inFlight) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    Promise<Void> injectedAll = Promise.promise();
+    AtomicInteger done = new AtomicInteger();
+    long t0 = System.nanoTime();
+    for (int k = 0; k < inFlight; k++) {
+      vertx.runOnContext(v -> injectLoop(next, n, done, injectedAll));
+    }
+    injectedAll.future().await(300, TimeUnit.SECONDS);
+    long injectedAt = System.nanoTime();
+    awaitReceived(n, 120);
+    return new double[] {n / ((injectedAt - t0) / 1e9), n / ((lastReceivedNanos.get() - t0) / 1e9)};
+  }
+
+  private void injectLoop(AtomicInteger next, int n, AtomicInteger done, Promise<Void> all) {
+    int i = next.getAndIncrement();
+    if (i >= n) {
+      return;
+    }
+    inject(i).onComplete(ar -> {
+      if (done.incrementAndGet() == n) {
+        all.tryComplete();
+      }
+      injectLoop(next, n, done, all);
+    });
+  }
+
+  private Future<Void> inject(int i) {
+    int device = i % devices;
+    String person = String.valueOf(PERSON_BASE + device);
+    JsonObject msg = new JsonObject().put("to", devicePhone(device)).put("type", "text").put("text", "b:" + System.nanoTime());
+    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(simUrl + "/sim/phones/" + person + "/messages")
+            .putHeader("content-type", "application/json"))
+        .compose(req -> req.send(msg.toBuffer()))
+        .compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() != 200) {
+            throw new IllegalStateException("injection failed: " + resp.statusCode() + " " + b);
+          }
+          return (Void) null;
+        }));
+  }
+
+  /** A steady rate: every 10 ms, rate/100 injections. */
+  private double steady(int rate, int seconds) throws Exception {
+    int perTick = Math.max(1, rate / 100);
+    int total = rate * seconds;
+    AtomicInteger sent = new AtomicInteger();
+    Promise<Void> finished = Promise.promise();
+    long t0 = System.nanoTime();
+    vertx.setPeriodic(10, id -> {
+      for (int k = 0; k < perTick && sent.get() < total; k++) {
+        inject(sent.getAndIncrement());
+      }
+      if (sent.get() >= total) {
+        vertx.cancelTimer(id);
+        finished.tryComplete();
+      }
+    });
+    finished.future().await(seconds * 3L, TimeUnit.SECONDS);
+    double achieved = total / ((System.nanoTime() - t0) / 1e9);
+    awaitReceived(total, 60);
+    return achieved;
+  }
+
+  private void awaitReceived(int n, int timeoutSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+    while (received.get() < n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    if (received.get() < n) {
+      System.out.println("WARNING: only " + received.get() + " of " + n + " events arrived within " + timeoutSeconds + " s");
+    }
+  }
+
+  private static double pct(long[] sorted, double p) {
+    if (sorted.length == 0) {
+      return 0;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+  }
+
+  private JsonObject call(HttpMethod method, String url, String key, JsonObject body) throws Exception {
+    RequestOptions o = new RequestOptions().setMethod(method).setAbsoluteURI(url).putHeader("content-type", "application/json");
+    if (key != null) {
+      o.putHeader("x-api-key", key);
+    }
+    return http.request(o).compose(req -> body == null ? req.send() : req.send(body.toBuffer()))
+        .compose(resp -> resp.body().map(b -> {
+          if (resp.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + url + " -> " + resp.statusCode() + " " + b);
+          }
+          return b.length() == 0 ? new JsonObject() : new JsonObject(b);
+        })).await(60, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,178 @@
+package dev.switchboard.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.Node;
+import dev.switchboard.support.Api;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestNode;
+import dev.switchboard.support.Wait;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The WebSocket live feed: who may subscribe, what each subscriber sees, and what happens to a slow one. */
+@ExtendWith(VertxExtension.class)
+class LiveFeedTest {
+
+  private static Node node;
+  private static Api api;
+  private static Vertx vertx;
+  private static WebSocketClient ws;
+  private static String keyA;
+  private static String keyB;
+
+  @BeforeAll
+  static void start() {
+    node = TestNode.start(TestDatabase.newDatabase());
+    api = new Api(node.httpPort());
+    vertx = Vertx.vertx();
+    ws = vertx.createWebSocketClient();
+    keyA = api.clientWithKey("feed-a");
+    keyB = api.clientWithKey("feed-b");
+  }
+
+  @AfterAll
+  static void stop() {
+    api.close();
+    vertx.close();
+    TestNode.stop(node);
+  }
+
+  /** An open feed and the frames it got. */
+  record Feed(WebSocket socket, List<JsonObject> frames) {
+
+    List<JsonObject> frames(String marker) {
+      return frames.stream().filter(f -> marker.equals(f.getJsonObject("data").getString("marker"))).toList();
+    }
+  }
+
+  private static Future<WebSocket> connect(String query, String key) {
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort())
+        .setURI("/api/events/ws" + query);
+    if (key != null) {
+      options.addHeader("x-api-key", key);
+    }
+    return ws.connect(options);
+  }
+
+  private static Feed open(String query, String key) {
+    List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    WebSocket socket = TestNode.await(connect(query, key).onSuccess(s -> s.textMessageHandler(t -> frames.add(new JsonObject(t)))));
+    return new Feed(socket, frames);
+  }
+
+  private static int refused(String query, String key) {
+    try {
+      connect(query, key).await(10, TimeUnit.SECONDS);
+      return 101;
+    } catch (UpgradeRejectedException e) {
+      return e.getStatus();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void emit(String clientId, String deviceId, String event, String marker) {
+    TestNode.await(node.events().emit(clientId, deviceId, event, new JsonObject().put("marker", marker)));
+  }
+
+  @Test
+  void eachClientSeesOnlyItsOwnEventsAndTheMasterSeesWhatItAsksFor() {
+    Feed a = open("", keyA);
+    Feed b = open("", keyB);
+    Feed all = open("", TestNode.MASTER);
+    Feed onlyB = open("?clientId=feed-b", TestNode.MASTER);
+    Feed aByItsOwnName = open("?clientId=feed-a", keyA);
+    emit("feed-a", "d1", "message", "iso-1");
+    emit("feed-b", "d1", "message", "iso-1");
+    emit("feed-a", "d2", "receipt", "iso-1");
+
+    Wait.until("all three on the master's feed", 5_000, () -> all.frames("iso-1"), l -> l.size() == 3);
+    Wait.until("a's two", 5_000, () -> a.frames("iso-1"), l -> l.size() == 2);
+    Wait.until("a's two, asked by name", 5_000, () -> aByItsOwnName.frames("iso-1"), l -> l.size() == 2);
+    Wait.until("b's one", 5_000, () -> b.frames("iso-1"), l -> l.size() == 1);
+    Wait.until("b's one on the master's b feed", 5_000, () -> onlyB.frames("iso-1"), l -> l.size() == 1);
+    assertTrue(a.frames().stream().allMatch(f -> "feed-a".equals(f.getString("clientId"))), a.frames().toString());
+    assertTrue(b.frames().stream().allMatch(f -> "feed-b".equals(f.getString("clientId"))), b.frames().toString());
+    assertTrue(onlyB.frames().stream().allMatch(f -> "feed-b".equals(f.getString("clientId"))));
+    JsonObject envelope = a.frames("iso-1").get(0);
+    assertTrue(envelope.getString("id").startsWith("evt_"));
+    assertEquals("message", envelope.getString("event"));
+    assertEquals("d1", envelope.getString("deviceId"));
+    assertTrue(envelope.containsKey("timestamp"));
+    List.of(a, b, all, onlyB, aByItsOwnName).forEach(f -> f.socket().close());
+  }
+
+  @Test
+  void aTokenInTheQueryWorksLikeTheKeyAndFiltersNarrowTheFeed() {
+    String token = api.post("/api/auth/token", keyA, new JsonObject().put("ttlSeconds", 300)).data().getString("token");
+    Feed byToken = open("?token=" + token, null);
+    Feed filtered = open("?deviceId=d1&events=message,call", keyA);
+    emit("feed-b", "d1", "message", "tok");
+    emit("feed-a", "d2", "message", "tok");
+    emit("feed-a", "d1", "receipt", "tok");
+    emit("feed-a", "d1", "message", "tok");
+
+    Wait.until("a's three by token", 5_000, () -> byToken.frames("tok"), l -> l.size() == 3);
+    assertTrue(byToken.frames().stream().allMatch(f -> "feed-a".equals(f.getString("clientId"))));
+    List<JsonObject> narrow = Wait.until("d1's message", 5_000, () -> filtered.frames("tok"), l -> l.size() == 1);
+    assertEquals("message", narrow.get(0).getString("event"));
+    assertEquals("d1", narrow.get(0).getString("deviceId"));
+    byToken.socket().close();
+    filtered.socket().close();
+  }
+
+  @Test
+  void switchedOffEventsAreNotOnTheFeedEither() {
+    api.put("/api/clients/feed-b/config", keyB, new JsonObject().put("events", new JsonObject().put("presence_update", false)));
+    Feed b = open("", keyB);
+    emit("feed-b", "d1", "presence_update", "off");
+    emit("feed-b", "d1", "message", "off");
+    List<JsonObject> got = Wait.until("the message", 5_000, () -> b.frames("off"), l -> !l.isEmpty());
+    assertEquals(List.of("message"), got.stream().map(f -> f.getString("event")).toList());
+    api.delete("/api/clients/feed-b/config", keyB);
+    b.socket().close();
+  }
+
+  @Test
+  void badCredentialsAndFiltersAreRefused() {
+    assertEquals(401, refused("", null));
+    assertEquals(401, refused("?token=not.a.jwt", null));
+    assertEquals(401, refused("", "sb_unknown"));
+    assertEquals(401, refused("?clientId=feed-b", keyA), "a client key cannot ask for another client");
+    assertEquals(400, refused("?events=message,bogus", keyA));
+    assertEquals(400, refused("?deviceId=bad%20id", keyA));
+    assertEquals(400, refused("?clientId=bad%20id", TestNode.MASTER));
+    assertEquals(400, api.get("/api/events/ws", keyA).status(), "a plain GET is not a WebSocket");
+  }
+
+  @Test
+  void aSubscriberThatStopsReadingIsClosedNotBufferedFor() {
+    Feed slow = open("?events=message", keyA);
+    slow.socket().pause();
+    List<Short> closed = new CopyOnWriteArrayList<>();
+    slow.socket().closeHandler(v -> closed.add(slow.socket().closeStatusCode()));
+    String big = "x".repeat(100_000);
+    for (int i = 0; i < 400 && closed.isEmpty(); i++) {
+      TestNode.await(node.events().emit("feed-a", "d1", "message", new JsonObject().put("marker", "slow").put("pad", big)));
+    }
+    slow.socket().resume();
+    Wait.until("the slow subscriber closed", 10_000, () -> closed, l -> !l.isEmpty());
+    assertEquals((short) LiveFeed.TOO_SLOW, closed.get(0));
+    assertTrue(slow.frames("slow").size() < 400, "it was dropped, not buffered for: got " + slow.frames("slow").size());
+  }
+}

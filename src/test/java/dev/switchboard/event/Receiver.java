@@ -1,0 +1,98 @@
+package dev.switchboard.event;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/** A real webhook receiver on loopback: records every request and answers as the test tells it. */
+final class Receiver implements AutoCloseable {
+
+  /** One request as received. */
+  record Hit(MultiMap headers, String body, long receivedAtNanos) {
+
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    String event() {
+      return json().getString("event");
+    }
+  }
+
+  /** How to answer: a status and a body, or null to never answer (a hung endpoint). */
+  record Answer(int status, String body, MultiMap headers) {
+
+    static Answer ok() {
+      return new Answer(200, "", MultiMap.caseInsensitiveMultiMap());
+    }
+
+    static Answer status(int status) {
+      return new Answer(status, "", MultiMap.caseInsensitiveMultiMap());
+    }
+
+    static Answer json(JsonObject body) {
+      return new Answer(200, body.encode(), MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
+    }
+  }
+
+  private final Vertx vertx = Vertx.vertx();
+  private final HttpServer server;
+  private final List<Hit> hits = new ArrayList<>();
+  private volatile Function<Hit, Answer> answers = hit -> Answer.ok();
+
+  Receiver() {
+    try {
+      server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void handle(HttpServerRequest req) {
+    req.body().onSuccess(body -> {
+      Hit hit = new Hit(req.headers(), body.toString(), System.nanoTime());
+      synchronized (hits) {
+        hits.add(hit);
+      }
+      Answer a = answers.apply(hit);
+      if (a == null) {
+        return;
+      }
+      req.response().headers().addAll(a.headers());
+      req.response().setStatusCode(a.status()).end(a.body());
+    });
+  }
+
+  void answer(Function<Hit, Answer> answers) {
+    this.answers = answers;
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + server.actualPort() + "/hooks";
+  }
+
+  int port() {
+    return server.actualPort();
+  }
+
+  List<Hit> hits() {
+    synchronized (hits) {
+      return List.copyOf(hits);
+    }
+  }
+
+  List<Hit> hits(String event) {
+    return hits().stream().filter(h -> event.equals(h.event())).toList();
+  }
+
+  @Override
+  public void close() {
+    vertx.close();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.switchboard.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.switchboard.support.Api;
+import dev.switchboard.support.NodeProcess;
+import dev.switchboard.support.Sim;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.Wait;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Pending webhook deliveries survive a kill -9 of their node: after a restart every event is delivered. */
+@ExtendWith(VertxExtension.class)
+class WebhookKillTest {
+
+  @Test
+  void everyPendingEventIsDeliveredAfterTheNodeIsKilledAndRestarted() throws Exception {
+    int events = 40;
+    try (Sim sim = new Sim(20_000); Api simControl = EventKit.simControl(sim); Receiver receiver = new Receiver()) {
+      String db = TestDatabase.newDatabase();
+      Path log = Path.of("target", "events-kill9-" + System.nanoTime() + ".log");
+      int port = NodeProcess.freePort();
+      NodeProcess node = NodeProcess.start(port, db, sim.url(), "events-k9", log);
+      // Ten attempts hang (in flight, under a lease, when the node dies); the rest fail and wait for a retry.
+      AtomicInteger hanging = new AtomicInteger(10);
+      receiver.answer(hit -> hanging.getAndDecrement() > 0 ? null : Receiver.Answer.status(503));
+      String key;
+      try (Api api = new Api(port)) {
+        key = api.clientWithKey("k9ev");
+        EventKit.link(api, sim, key, "k9ev", "d", "15554410001");
+        EventKit.configure(api, key, "k9ev", new JsonObject().put("webhookUrl", receiver.url())
+            .put("events", new JsonObject().put("device_status", false).put("receipt", false)));
+        for (int i = 0; i < events; i++) {
+          EventKit.say(simControl, "15554419999", "15554410001", "before the crash " + i);
+        }
+        Wait.until("all " + events + " stored and pending", 10_000,
+            () -> api.get("/api/clients/k9ev/webhook-deliveries?status=pending&limit=200", key).data().getJsonArray("items").size(),
+            n -> n == events);
+        Wait.until("attempts under way", 10_000, receiver::hits, l -> l.size() >= 20);
+      }
+      node.kill9();
+
+      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      receiver.answer(hit -> {
+        acknowledged.add(hit.headers().get("webhook-id"));
+        return Receiver.Answer.ok();
+      });
+      NodeProcess again = NodeProcess.start(port, db, sim.url(), "events-k9", log);
+      try (Api api = new Api(port)) {
+        Wait.until("every event acknowledged", 30_000, () -> acknowledged.size(), n -> n == events);
+        Wait.until("every delivery recorded as delivered", 10_000,
+            () -> api.get("/api/clients/k9ev/webhook-deliveries?status=delivered&limit=200", key).data().getJsonArray("items").size(),
+            n -> n == events);
+        assertEquals(0, api.get("/api/clients/k9ev/webhook-deliveries?status=pending", key).data().getJsonArray("items").size());
+      } finally {
+        again.terminate();
+      }
+    }
+  }
+}
