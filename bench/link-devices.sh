@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 n=${1:?usage: bench/link-devices.sh N [max-heap]}
 heap=${2:-2g}
 . bench/classpath.sh
-exec "$java_bin" -Xmx1g -cp "$bench_cp" dev.switchboard.bench.LinkBench "$n" "$heap" 2>&1 | grep -v DEBUG
+exec "$java_bin" -Xmx1g -Dbench.durable=true -cp "$bench_cp" dev.switchboard.bench.LinkBench "$n" "$heap" 2>&1 | grep -v DEBUG

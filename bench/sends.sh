@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/classpath.sh
-exec "$java_bin" -Xmx1g -cp "$bench_cp" dev.switchboard.bench.SendBench "$@" 2>&1 | grep -v DEBUG
+exec "$java_bin" -Xmx1g -Dbench.durable=true -cp "$bench_cp" dev.switchboard.bench.SendBench "$@" 2>&1 | grep -v DEBUG

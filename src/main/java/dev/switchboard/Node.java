@@ -130,7 +130,7 @@ public final class Node {
           ReplySender replies = (clientId, deviceId, chatJid, text) ->
               messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
           events = new EventService(vertx, pool, configs, replies);
-          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, events, config.sendRate()), config.nodeName());
+          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, events, config.sendRate(), configs), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);

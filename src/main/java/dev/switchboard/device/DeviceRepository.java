@@ -28,10 +28,10 @@ public final class DeviceRepository {
   private static final String COUNT = "SELECT count(*) AS n FROM devices WHERE client_id = $1";
   private static final String DELETE = "DELETE FROM devices WHERE client_id = $1 AND device_id = $2";
   private static final String CLAIM = """
-      UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, lease_until = now() + make_interval(secs => $4)
+      UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, status = 'CONNECTING', lease_until = now() + make_interval(secs => $4)
       WHERE client_id = $1 AND device_id = $2 AND""" + " " + takeable("$3", "$5", "$6") + " RETURNING epoch, session_key";
   private static final String CLAIM_MANY = """
-      UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, lease_until = now() + make_interval(secs => $4)
+      UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, status = 'CONNECTING', lease_until = now() + make_interval(secs => $4)
       FROM unnest($1::text[], $2::text[]) AS t(client_id, device_id)
       WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND""" + " " + takeable("$3", "$5", "$6")
       + " RETURNING d.client_id, d.device_id, d.epoch, d.session_key";

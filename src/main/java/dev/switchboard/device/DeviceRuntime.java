@@ -2,11 +2,12 @@ package dev.switchboard.device;
 
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.EventSink;
+import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.sqlclient.Pool;
 
 /**
  * What every device actor of a node shares: the database, the engine, where events go, and the
- * send pacing (messages per second per device; 0 = no pacing).
+ * send pacing (messages per second per device; 0 = no pacing), and client settings (call policy).
  */
-public record DeviceRuntime(Pool pool, WhatsAppEngine engine, EventSink events, double sendRate) {
+public record DeviceRuntime(Pool pool, WhatsAppEngine engine, EventSink events, double sendRate, ClientConfigCache configs) {
 }

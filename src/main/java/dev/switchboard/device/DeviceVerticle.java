@@ -9,6 +9,7 @@ import dev.switchboard.engine.SessionSpec;
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.EventSink;
 import dev.switchboard.http.Times;
+import dev.switchboard.message.CallPolicy;
 import dev.switchboard.message.Inbox;
 import dev.switchboard.message.Outbox;
 import io.vertx.core.Future;
@@ -39,6 +40,7 @@ public final class DeviceVerticle extends VerticleBase {
   private final EventSink events;
   private final double sendRate;
   private final Inbox inbox;
+  private final CallPolicy calls;
   private Outbox outbox;
 
   private MessageConsumer<JsonObject> consumer;
@@ -61,6 +63,7 @@ public final class DeviceVerticle extends VerticleBase {
     this.events = runtime.events();
     this.sendRate = runtime.sendRate();
     this.inbox = new Inbox(runtime.pool(), lease.clientId(), lease.deviceId());
+    this.calls = new CallPolicy(runtime.configs(), runtime.pool(), lease.clientId(), lease.deviceId());
   }
 
   public static String address(String clientId, String deviceId) {
@@ -205,7 +208,8 @@ public final class DeviceVerticle extends VerticleBase {
   }
 
   private void onEvent(EngineEvent event) {
-    inbox.accept(event).onComplete(ar -> {
+    Future<JsonObject> kept = "call".equals(event.type()) ? calls.apply(session, event.data(), outbox) : inbox.accept(event);
+    kept.onComplete(ar -> {
       if (ar.failed()) {
         // Not stored (database trouble): still report it rather than lose it.
         log.warn("Device {}/{} could not store a {} event: {}", lease.clientId(), lease.deviceId(), event.type(),

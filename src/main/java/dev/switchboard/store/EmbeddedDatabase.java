@@ -23,8 +23,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.dataDir = dataDir;
   }
 
-  /** Starts the server on {@code port} (0: any free port). Blocks; call it before Vert.x or on a worker. */
+  /** Starts a durable server on {@code port} (0: any free port). Blocks; call it before Vert.x or on a worker. */
   public static EmbeddedDatabase start(Path dataDir, int port) {
+    return start(dataDir, port, true);
+  }
+
+  /**
+   * {@code durable}: every commit reaches the disk before it is acknowledged (fsync and synchronous
+   * commit on; the library's defaults turn them off). Only throwaway test databases pass false.
+   */
+  public static EmbeddedDatabase start(Path dataDir, int port, boolean durable) {
     Path pgData = dataDir.toAbsolutePath().normalize().resolve("postgres");
     try {
       Files.createDirectories(pgData);
@@ -33,7 +41,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setCleanDataDirectory(false)
           .setOverrideWorkingDirectory(dataDir.toAbsolutePath().normalize().resolve("pg-runtime").toFile())
           .setPGStartupWait(Duration.ofSeconds(60))
-          .setServerConfig("max_connections", "200");
+          .setServerConfig("max_connections", "200")
+          .setServerConfig("fsync", durable ? "on" : "off")
+          .setServerConfig("synchronous_commit", durable ? "on" : "off")
+          .setServerConfig("full_page_writes", durable ? "on" : "off");
       if (port > 0) {
         builder.setPort(port);
       }

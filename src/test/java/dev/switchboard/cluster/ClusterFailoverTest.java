@@ -5,16 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.support.Api;
-import dev.switchboard.support.NodeProcess;
-import dev.switchboard.support.PostgresProcess;
+import dev.switchboard.support.NodeCluster;
 import dev.switchboard.support.Sim;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,47 +31,6 @@ class ClusterFailoverTest {
 
   static final int DEVICES = 30;
 
-  /** Three clustered nodes on one database and simulator. */
-  static final class Cluster implements AutoCloseable {
-    final List<NodeProcess> nodes = new ArrayList<>();
-    final List<String> names = List.of("n1", "n2", "n3");
-    final int[] hz = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
-    final PostgresProcess pg;
-    final Sim sim;
-    final Path log;
-
-    Cluster(String name) throws Exception {
-      Path dir = Files.createDirectories(Path.of("target", name + "-" + System.nanoTime()));
-      log = dir.resolve("nodes.log");
-      pg = PostgresProcess.start(dir.resolve("pg"), dir.resolve("postgres.log"));
-      sim = new Sim(20_000);
-      for (int i = 0; i < 3; i++) {
-        nodes.add(start(i));
-      }
-    }
-
-    NodeProcess start(int i) {
-      String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2];
-      return NodeProcess.start(NodeProcess.freePort(), pg.url(), sim.url(), names.get(i), log,
-          List.of("-Xmx256m", "-XX:+UseSerialGC"),
-          List.of("--cluster", "true", "--cluster-port", String.valueOf(hz[i]), "--cluster-members", members,
-              "--send-rate", "20"));
-    }
-
-    Api api(int i) {
-      return new Api(nodes.get(i).port());
-    }
-
-    @Override
-    public void close() throws Exception {
-      for (NodeProcess n : nodes) {
-        n.kill9();
-      }
-      sim.close();
-      pg.close();
-    }
-  }
-
   static JsonArray devices(Api api, String key) {
     return api.get("/api/clients/acme/devices?limit=200", key).data().getJsonArray("items");
   }
@@ -88,7 +43,7 @@ class ClusterFailoverTest {
 
   @Test
   void theBusiestNodeDiesAndItsDevicesComeBackElsewhereWithNothingLostOrDoubled() throws Exception {
-    try (Cluster c = new Cluster("cluster-failover"); Api a0 = c.api(0); Api a1 = c.api(1); Api a2 = c.api(2)) {
+    try (NodeCluster c = new NodeCluster("cluster-failover", List.of("--send-rate", "20")); Api a0 = c.api(0); Api a1 = c.api(1); Api a2 = c.api(2)) {
       List<Api> apis = List.of(a0, a1, a2);
       Wait.until("three members", 30_000, () -> a0.get("/api/health", null).data().getInteger("clusterSize"), n -> n == 3);
       String key = a0.clientWithKey("acme");
@@ -107,6 +62,26 @@ class ClusterFailoverTest {
       Map<String, Integer> spread = spread(linked);
       assertEquals(Set.of("n1", "n2", "n3"), spread.keySet(), "devices spread over all nodes: " + spread);
       spread.values().forEach(n -> assertTrue(n >= 4, "no node is nearly empty: " + spread));
+
+      // One live feed, on one node, sees the events of devices on every node (the clustered event bus).
+      io.vertx.core.Vertx client = io.vertx.core.Vertx.vertx();
+      try {
+        List<JsonObject> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1")
+                .setPort(c.nodes.get(0).port()).setURI("/api/events/ws?events=message").addHeader("x-api-key", key))
+            .onSuccess(ws -> ws.textMessageHandler(t -> frames.add(new JsonObject(t))))
+            .await(10, TimeUnit.SECONDS);
+        for (int i = 0; i < DEVICES; i++) {
+          c.sim.send("15562220000", new JsonObject().put("to", String.valueOf(15_560_000_000L + i)).put("type", "text")
+              .put("text", "to d" + i));
+        }
+        Wait.until("a message event from every device", 20_000, () -> frames.size(), n -> n >= DEVICES);
+        Set<String> fromDevices = new java.util.HashSet<>();
+        frames.forEach(f -> fromDevices.add(f.getString("deviceId")));
+        assertEquals(DEVICES, fromDevices.size(), "events of devices on all three nodes reached node 1's feed");
+      } finally {
+        client.close();
+      }
 
       // Traffic through every node, while the busiest node is killed.
       String busiest = spread.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.support.Api;
+import dev.switchboard.support.NodeCluster;
 import dev.switchboard.support.Wait;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -19,9 +21,10 @@ class FencingTest {
 
   @Test
   void aNodePausedPastItsLeaseStopsItsSessionsWhenItWakes() throws Exception {
-    try (ClusterFailoverTest.Cluster c = new ClusterFailoverTest.Cluster("cluster-fencing"); Api a0 = c.api(0); Api a1 = c.api(1)) {
+    try (NodeCluster c = new NodeCluster("cluster-fencing", List.of()); Api a0 = c.api(0); Api a1 = c.api(1)) {
       Wait.until("three members", 30_000, () -> a0.get("/api/health", null).data().getInteger("clusterSize"), n -> n == 3);
       String key = a0.clientWithKey("acme");
+      a0.put("/api/clients/acme/config", dev.switchboard.support.TestNode.MASTER, new JsonObject().put("maxDevices", 9));
       for (int i = 0; i < 9; i++) {
         String id = "d" + i;
         assertEquals(201, a0.post("/api/clients/acme/devices", key, new JsonObject().put("deviceId", id)).status());
@@ -60,7 +63,7 @@ class FencingTest {
     }
   }
 
-  private static String uncheckedRead(ClusterFailoverTest.Cluster c) {
+  private static String uncheckedRead(NodeCluster c) {
     try {
       return Files.readString(c.log);
     } catch (java.io.IOException e) {

@@ -300,6 +300,32 @@ class MessagingTest {
   }
 
   @Test
+  void theCallPolicyRejectsCallsAndTellsTheCaller() {
+    String callerPhone = "15552220009";
+    assertEquals(200, api.put("/api/clients/" + CLIENT + "/config", key, new JsonObject().put("callPolicy",
+        new JsonObject().put("reject", true).put("message", "No calls please, write to me 📵"))).status());
+    try {
+      String callId = sim.post("/sim/phones/" + callerPhone + "/calls", new JsonObject().put("to", PHONE)).json().getString("callId");
+      Wait.until("the call rejected", 10_000, () -> sim.get("/sim/phones/" + callerPhone + "/calls").body().toString(),
+          calls -> calls.contains(callId) && calls.contains("rejected"));
+      JsonArray got = Wait.until("the policy's message at the caller", 10_000, () -> sim.received(callerPhone), a -> a.size() == 1);
+      assertEquals("No calls please, write to me 📵", got.getJsonObject(0).getString("text"));
+    } finally {
+      api.put("/api/clients/" + CLIENT + "/config", key, new JsonObject().put("callPolicy", (Object) null));
+    }
+    // Without the policy a call rings on (the config cache is invalidated at once on this node).
+    String ringing = sim.post("/sim/phones/" + callerPhone + "/calls", new JsonObject().put("to", PHONE)).json().getString("callId");
+    Wait.until("the call seen by the device", 10_000, () -> api.get(BASE + "/chats", key).status(), st -> st == 200);
+    io.vertx.core.json.JsonArray calls = new JsonArray(sim.get("/sim/phones/" + callerPhone + "/calls").body());
+    for (Object o : calls) {
+      JsonObject call = (JsonObject) o;
+      if (ringing.equals(call.getString("callId"))) {
+        assertEquals("ringing", call.getString("status"), call.toString());
+      }
+    }
+  }
+
+  @Test
   void badInputGetsItsFourHundred() {
     expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", "12ab").put("text", "x")));
     expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", BOB)));

@@ -18,7 +18,9 @@ public final class TestDatabase {
 
   public static synchronized EmbeddedDatabase server() {
     if (server == null) {
-      server = EmbeddedDatabase.start(Path.of("target", "test-pg-" + ProcessHandle.current().pid()), 0);
+      // Tests throw their databases away; benchmarks ask for a durable one (-Dbench.durable=true).
+      server = EmbeddedDatabase.start(Path.of("target", "test-pg-" + ProcessHandle.current().pid()), 0,
+          Boolean.getBoolean("bench.durable"));
       EmbeddedDatabase s = server;
       Runtime.getRuntime().addShutdownHook(new Thread(s::close));
     }

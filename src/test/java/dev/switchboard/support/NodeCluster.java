@@ -1,0 +1,52 @@
+package dev.switchboard.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Three clustered node processes (Hazelcast on loopback), one PostgreSQL process and one simulator. */
+public final class NodeCluster implements AutoCloseable {
+
+  public final List<NodeProcess> nodes = new ArrayList<>();
+  public final List<String> names = List.of("n1", "n2", "n3");
+  public final PostgresProcess pg;
+  public final Sim sim;
+  public final Path log;
+  private final int[] hz = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
+  private final List<String> extraFlags;
+
+  public NodeCluster(String name, List<String> extraFlags) throws Exception {
+    this.extraFlags = extraFlags;
+    Path dir = Files.createDirectories(Path.of("target", name + "-" + System.nanoTime()));
+    log = dir.resolve("nodes.log");
+    pg = PostgresProcess.start(dir.resolve("pg"), dir.resolve("postgres.log"));
+    sim = new Sim(20_000);
+    for (int i = 0; i < names.size(); i++) {
+      nodes.add(start(i));
+    }
+  }
+
+  /** Starts node {@code i} (again, after a kill). */
+  public NodeProcess start(int i) {
+    String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1] + ",127.0.0.1:" + hz[2];
+    List<String> flags = new ArrayList<>(List.of("--cluster", "true", "--cluster-port", String.valueOf(hz[i]),
+        "--cluster-members", members));
+    flags.addAll(extraFlags);
+    return NodeProcess.start(NodeProcess.freePort(), pg.url(), sim.url(), names.get(i), log,
+        List.of("-Xmx256m", "-XX:+UseSerialGC"), flags);
+  }
+
+  public Api api(int i) {
+    return new Api(nodes.get(i).port());
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (NodeProcess n : nodes) {
+      n.kill9();
+    }
+    sim.close();
+    pg.close();
+  }
+}
