@@ -26,6 +26,9 @@ public final class DeviceManager {
   static final long RECONCILE_MS = 3_000;
   static final int RECONCILE_BATCH = 20_000;
   static final String RECONCILE_ADDRESS = "switchboard.reconcile";
+  /** How late a periodic tick may be before the node counts itself as having been frozen. */
+  static final long STALL_MS = 5_000;
+  static final long QUARANTINE_MS = 2L * DeviceRepository.LEASE_SECONDS * 1000L;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -39,6 +42,8 @@ public final class DeviceManager {
   /** The reconcile under way; one at a time, so a device is never claimed twice by this node. */
   private Future<Void> reconciling;
   private volatile long lastRenewed = System.currentTimeMillis();
+  private long lastReconcileTick = System.currentTimeMillis();
+  private volatile long quarantinedUntil;
   private volatile Supplier<Collection<String>> liveNodes = () -> null;
 
   record Running(DeviceRepository.Lease lease, String deploymentId) {
@@ -94,7 +99,7 @@ public final class DeviceManager {
           .onFailure(e -> msg.fail(500, String.valueOf(e.getMessage())));
     });
     renewTimer = vertx.setPeriodic(RENEW_MS, id -> renew());
-    reconcileTimer = vertx.setPeriodic(RECONCILE_MS, id -> reconcile());
+    reconcileTimer = vertx.setPeriodic(RECONCILE_MS, id -> reconcileTick());
     return reconcile();
   }
 
@@ -156,9 +161,34 @@ public final class DeviceManager {
     return r == null ? Future.succeededFuture() : vertx.undeploy(r.deploymentId()).recover(e -> Future.succeededFuture());
   }
 
+  /**
+   * The periodic reconcile. A tick that comes far too late means this process was frozen (a long
+   * pause, a stopped VM): its leases may be gone and its view of the cluster is stale, so it stops
+   * its devices and claims nothing until the view has had time to heal.
+   */
+  private void reconcileTick() {
+    long now = System.currentTimeMillis();
+    long gap = now - lastReconcileTick;
+    lastReconcileTick = now;
+    if (gap > RECONCILE_MS + STALL_MS) {
+      quarantine("the reconcile tick came " + gap + " ms apart");
+    }
+    reconcile();
+  }
+
+  private void quarantine(String why) {
+    quarantinedUntil = System.currentTimeMillis() + QUARANTINE_MS;
+    log.error("This node was stalled ({}); stopping all {} device(s) and claiming none for {} s", why, running.size(),
+        QUARANTINE_MS / 1000);
+    for (String k : List.copyOf(running.keySet())) {
+      String[] parts = k.split("/", 2);
+      stopDevice(parts[0], parts[1]);
+    }
+  }
+
   /** Claims, in batches, whatever should be connected and has no live owner, and runs it here. */
   public Future<Void> reconcile() {
-    if (closing) {
+    if (closing || System.currentTimeMillis() < quarantinedUntil) {
       return Future.succeededFuture();
     }
     if (reconciling != null) {
@@ -207,11 +237,7 @@ public final class DeviceManager {
     long silent = System.currentTimeMillis() - lastRenewed;
     if (silent > DeviceRepository.LEASE_SECONDS * 1000L - RENEW_MS) {
       // The leases run out before the next tick and another node may then take these devices: stop them first.
-      log.error("No lease renewal for {} ms; stopping all {} device(s) of this node", silent, running.size());
-      for (String k : List.copyOf(running.keySet())) {
-        String[] parts = k.split("/", 2);
-        stopDevice(parts[0], parts[1]);
-      }
+      quarantine("no lease renewal for " + silent + " ms");
     }
     // Only devices running before the renewal started can be judged by it: one claimed meanwhile is not in its result.
     Map<String, Running> before = Map.copyOf(running);
