@@ -63,6 +63,7 @@ public final class Node {
   private WhatsAppEngine engine;
   private DeviceManager devices;
   private MessageService messages;
+  private Pool sendPool;
   private SendScheduler scheduler;
   private EventService events;
   private String dispatcherDeployment;
@@ -135,7 +136,9 @@ public final class Node {
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);
           long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
-          messages = new MessageService(vertx, pool, deviceService, new MediaFetcher(vertx, urls, (int) mediaMax));
+          // Accepting sends gets its own connections: a 202 never queues behind device outboxes and webhooks.
+          sendPool = Db.pool(vertx, db, 4, "switchboard-sends");
+          messages = new MessageService(vertx, pool, sendPool, deviceService, new MediaFetcher(vertx, urls, (int) mediaMax));
           scheduler = new SendScheduler(vertx, pool);
           scheduler.start();
           List<Consumer<ApiRoutes>> modules = List.of(health::register, new TenantApi(clients, keys)::register,

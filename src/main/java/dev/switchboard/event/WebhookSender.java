@@ -1,6 +1,7 @@
 package dev.switchboard.event;
 
 import dev.switchboard.Version;
+import dev.switchboard.http.BoundedBody;
 import dev.switchboard.http.UrlGuard;
 import dev.switchboard.tenant.ClientConfig;
 import io.vertx.core.Future;

@@ -1,15 +1,14 @@
 package dev.switchboard.message;
 
 import dev.switchboard.http.ApiException;
+import dev.switchboard.http.BoundedBody;
 import dev.switchboard.http.SafeUrls;
 import dev.switchboard.http.UrlGuard;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.core.streams.WriteStream;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -52,16 +51,16 @@ public final class MediaFetcher {
       return Future.failedFuture(unreachable("fetching the media took longer than " + TIMEOUT_MS / 1000 + " s"));
     }
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    Limited sink = new Limited(maxBytes);
+    BoundedBody sink = new BoundedBody(maxBytes);
     return SafeUrls.resolve(vertx, guard, "url", uri)
         .compose(address -> client.request(HttpMethod.GET,
                 SocketAddress.inetSocketAddress(SafeUrls.port(uri), address.getHostAddress()), SafeUrls.port(uri),
                 uri.getHost(), SafeUrls.requestUri(uri))
             .ssl(https).timeout(left).as(BodyCodec.pipe(sink)).send())
-        .recover(e -> Future.failedFuture(e instanceof ApiException ? e : sink.overflow
+        .recover(e -> Future.failedFuture(e instanceof ApiException ? e : sink.truncated()
             ? tooLarge() : unreachable("the media URL could not be fetched: " + e.getMessage())))
         .compose(response -> {
-          if (sink.overflow) {
+          if (sink.truncated()) {
             return Future.failedFuture(tooLarge());
           }
           int status = response.statusCode();
@@ -75,10 +74,10 @@ public final class MediaFetcher {
           if (status != 200) {
             return Future.failedFuture(unreachable("the media URL answered HTTP " + status));
           }
-          if (sink.data.length() == 0) {
+          if (sink.body().length() == 0) {
             return Future.failedFuture(unreachable("the media URL returned no bytes"));
           }
-          return Future.succeededFuture(new Fetched(mimeType(response), fileName(uri), sink.data));
+          return Future.succeededFuture(new Fetched(mimeType(response), fileName(uri), sink.body()));
         });
   }
 
@@ -103,51 +102,5 @@ public final class MediaFetcher {
 
   private static ApiException unreachable(String message) {
     return new ApiException(422, "URL_UNREACHABLE", message);
-  }
-
-  /** Keeps at most {@code max} bytes of a body and remembers that it was cut. */
-  private static final class Limited implements WriteStream<Buffer> {
-    private final int max;
-    private final Buffer data = Buffer.buffer();
-    private boolean overflow;
-
-    Limited(int max) {
-      this.max = max;
-    }
-
-    @Override
-    public Future<Void> write(Buffer chunk) {
-      if (overflow || data.length() + chunk.length() > max) {
-        overflow = true;
-        return Future.failedFuture("too large");
-      }
-      data.appendBuffer(chunk);
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> end() {
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-      return this;
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return false;
-    }
-
-    @Override
-    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-      return this;
-    }
   }
 }

@@ -29,12 +29,12 @@ public final class MessageService {
   private final MessageWriter writer;
   private final MediaFetcher fetcher;
 
-  public MessageService(Vertx vertx, Pool pool, DeviceService devices, MediaFetcher fetcher) {
+  public MessageService(Vertx vertx, Pool pool, Pool sendPool, DeviceService devices, MediaFetcher fetcher) {
     this.vertx = vertx;
     this.pool = pool;
     this.devices = devices;
     this.fetcher = fetcher;
-    this.writer = new MessageWriter(pool);
+    this.writer = new MessageWriter(sendPool);
   }
 
   /** A send's answer: 202 and the data of API.md (one message, or {@code messages} for several recipients). */

@@ -34,6 +34,27 @@ public final class MessageWriter {
   private int waitingRows;
   private int inFlight;
 
+  private long batches;
+  private long written;
+  private long nanos;
+  private long reportedAt = System.currentTimeMillis();
+
+  /** Every minute, at debug level: how well group commit is working (rows per batch, time per batch). */
+  private synchronized void stats(int rows, long took) {
+    batches++;
+    written += rows;
+    nanos += took;
+    long now = System.currentTimeMillis();
+    if (now - reportedAt >= 60_000) {
+      log.debug("Sends written: {} rows in {} batches ({} rows/batch, {} ms/batch)", written, batches,
+          written / Math.max(1, batches), nanos / 1_000_000 / Math.max(1, batches));
+      batches = 0;
+      written = 0;
+      nanos = 0;
+      reportedAt = now;
+    }
+  }
+
   public MessageWriter(Pool pool) {
     this.pool = pool;
   }
@@ -60,7 +81,9 @@ public final class MessageWriter {
         rows.addAll(p.drafts());
       }
       inFlight++;
+      long t0 = System.nanoTime();
       MessageRepository.insert(pool, rows).onComplete(ar -> {
+        stats(rows.size(), System.nanoTime() - t0);
         if (ar.succeeded()) {
           Set<String> stored = new HashSet<>(ar.result());
           batch.forEach(p -> p.done().complete(stored));

@@ -20,6 +20,11 @@ public final class Db {
   }
 
   public static Pool pool(Vertx vertx, DbUrl db, int maxSize) {
+    return pool(vertx, db, maxSize, "switchboard");
+  }
+
+  /** A pool of its own, {@code name}d, so one kind of work cannot queue behind another. */
+  public static Pool pool(Vertx vertx, DbUrl db, int maxSize, String name) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(db.host())
         .setPort(db.port())
@@ -29,7 +34,8 @@ public final class Db {
         .setPipeliningLimit(256)
         .setReconnectAttempts(2)
         .setReconnectInterval(500);
-    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setShared(true).setName("switchboard-" + db.port() + "-" + db.database())
+    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setShared(true)
+        .setEventLoopSize(Math.max(2, Runtime.getRuntime().availableProcessors())).setName(name + "-" + db.port() + "-" + db.database())
         .setConnectionTimeout(5).setMaxWaitQueueSize(MAX_WAITING);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }

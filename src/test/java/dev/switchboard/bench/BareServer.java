@@ -4,12 +4,11 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 
 /** The ceiling for the send benchmark: a Vert.x HTTP server that answers 202 and does nothing else. */
 public final class BareServer extends VerticleBase {
 
-  private static final Buffer BODY = Buffer.buffer("{\"success\":true,\"data\":{\"messageId\":\"3EB000000000000000000000\",\"status\":\"QUEUED\"}}");
+  private static final String BODY = "{\"success\":true,\"data\":{\"messageId\":\"3EB000000000000000000000\",\"status\":\"QUEUED\"}}";
   private final int port;
 
   BareServer(int port) {

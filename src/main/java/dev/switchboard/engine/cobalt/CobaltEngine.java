@@ -1,5 +1,6 @@
 package dev.switchboard.engine.cobalt;
 
+import dev.switchboard.engine.Contexts;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineException;
 import dev.switchboard.engine.EngineListener;
@@ -73,7 +74,7 @@ public final class CobaltEngine implements WhatsAppEngine {
     Context ctx = current != null ? current : vertx.getOrCreateContext();
     Promise<EngineSession> opened = Promise.promise();
     ctx.runOnContext(v -> credentials.load()
-        .transform(ar -> onContext(ctx, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())))
+        .transform(ar -> Contexts.onContext(ctx, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())))
         .compose(stored -> Future.fromCompletionStage(CompletableFuture.supplyAsync(
             () -> new CobaltSession(this, ctx, spec, stored, credentials, listener), executor), ctx))
         .<EngineSession>map(session -> {
@@ -95,15 +96,6 @@ public final class CobaltEngine implements WhatsAppEngine {
       return new EngineException("ENGINE_ERROR", "cannot open the session: " + t.getMessage());
     }
     return new EngineException("ENGINE_ERROR", "cannot open the session: " + SessionErrorHandler.describe(t));
-  }
-
-  private static <T> Future<T> onContext(Context ctx, Future<T> result) {
-    if (Vertx.currentContext() == ctx) {
-      return result;
-    }
-    Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> result.onComplete(p));
-    return p.future();
   }
 
   /** Flushes and closes whatever sessions are still open (devices normally close theirs first). */

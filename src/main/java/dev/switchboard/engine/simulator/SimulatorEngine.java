@@ -1,5 +1,6 @@
 package dev.switchboard.engine.simulator;
 
+import dev.switchboard.engine.Contexts;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineException;
 import dev.switchboard.engine.EngineListener;
@@ -65,7 +66,7 @@ public final class SimulatorEngine implements WhatsAppEngine {
     Promise<EngineSession> opened = Promise.promise();
     ctx.runOnContext(v -> credentials.load()
         // The store may answer on its own context; the socket must belong to the caller's.
-        .transform(ar -> onContext(ctx, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())))
+        .transform(ar -> Contexts.onContext(ctx, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())))
         .compose(stored -> connect().map(ws -> {
           SimulatorSession session = new SimulatorSession(vertx, ctx, ws, credentials, listener);
           session.hello(stored == null ? null : new String(stored, StandardCharsets.UTF_8));
@@ -81,15 +82,6 @@ public final class SimulatorEngine implements WhatsAppEngine {
     // No idle timeout: a linked device's socket may rightly stay silent for hours.
     return client.connect(options).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
         new EngineException("ENGINE_ERROR", "simulator at " + host + ":" + port + " unreachable: " + err.getMessage())));
-  }
-
-  private static <T> Future<T> onContext(Context ctx, Future<T> result) {
-    if (Vertx.currentContext() == ctx) {
-      return result;
-    }
-    Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> result.onComplete(p));
-    return p.future();
   }
 
   @Override

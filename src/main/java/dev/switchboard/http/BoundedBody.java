@@ -1,4 +1,4 @@
-package dev.switchboard.event;
+package dev.switchboard.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -6,22 +6,26 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.streams.WriteStream;
 
 /**
- * Keeps the first {@code limit} bytes of a webhook's answer and drops the rest, so an endpoint that
- * answers with a huge body cannot fill the node's memory (only an auto-reply is ever read from it).
+ * Keeps the first {@code limit} bytes of a body the gateway fetches and drops the rest, so a remote
+ * server that answers with a huge body cannot fill the node's memory (a webhook's answer, a media URL).
  */
-final class BoundedBody implements WriteStream<Buffer> {
+public final class BoundedBody implements WriteStream<Buffer> {
 
   private final int limit;
   private final Buffer kept = Buffer.buffer();
   private boolean truncated;
 
-  BoundedBody(int limit) {
+  public BoundedBody(int limit) {
     this.limit = limit;
   }
 
-  /** What was kept, or null when the answer was longer than the limit. */
-  Buffer body() {
+  /** What was kept, or null when the body was longer than the limit. */
+  public Buffer body() {
     return truncated ? null : kept;
+  }
+
+  public boolean truncated() {
+    return truncated;
   }
 
   @Override
