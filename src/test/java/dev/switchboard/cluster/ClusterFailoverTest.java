@@ -47,7 +47,8 @@ class ClusterFailoverTest {
       List<Api> apis = List.of(a0, a1, a2);
       Wait.until("three members", 30_000, () -> a0.get("/api/health", null).data().getInteger("clusterSize"), n -> n == 3);
       String key = a0.clientWithKey("acme");
-      a0.put("/api/clients/acme/config", TestNode.MASTER, new JsonObject().put("maxDevices", DEVICES));
+      a0.put("/api/clients/acme/config", TestNode.MASTER, new JsonObject().put("maxDevices", DEVICES)
+          .put("rateLimitPerMinute", 1_000_000));
       for (int i = 0; i < DEVICES; i++) {
         Api via = apis.get(i % 3);
         String id = "d" + i;
@@ -87,6 +88,7 @@ class ClusterFailoverTest {
       String busiest = spread.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
       int victim = c.names.indexOf(busiest);
       Map<String, String> accepted = new ConcurrentHashMap<>();
+      List<String> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
       AtomicBoolean stop = new AtomicBoolean();
       ExecutorService senders = Executors.newFixedThreadPool(3);
       for (int t = 0; t < 3; t++) {
@@ -101,6 +103,8 @@ class ClusterFailoverTest {
                   new JsonObject().put("to", to).put("text", "via n" + (node + 1) + " #" + n));
               if (r.status() == 202) {
                 accepted.put(r.data().getString("messageId"), to);
+              } else {
+                refused.add(r.status() + " " + r.errorCode() + " Retry-After=" + r.headers().get("Retry-After"));
               }
             } catch (RuntimeException deadNode) {
               // The killed node refuses connections: nothing was accepted there.
@@ -126,6 +130,8 @@ class ClusterFailoverTest {
       assertEquals(0, c.sim.stats().getInteger("conflicts"), "no session ran twice at once");
 
       assertTrue(accepted.size() > 30, "traffic flowed: " + accepted.size());
+      // A survivor never answers 500 in the gap: a send is accepted (it waits in the outbox), or refused with 503 and Retry-After.
+      refused.forEach(r -> assertTrue(r.startsWith("503 UNAVAILABLE") && !r.endsWith("=null"), "refused in the gap: " + r));
       Wait.until("every accepted send delivered", 120_000, () -> delivered(c.sim, accepted.values()).keySet().containsAll(accepted.keySet()),
           all -> all);
       Map<String, Integer> counts = delivered(c.sim, accepted.values());
