@@ -63,7 +63,8 @@ public final class Node {
   private WhatsAppEngine engine;
   private DeviceManager devices;
   private MessageService messages;
-  private Pool sendPool;
+  /** The request path's own connections (key lookups, accepting sends), apart from device and webhook work. */
+  private Pool requestPool;
   private SendScheduler scheduler;
   private EventService events;
   private String dispatcherDeployment;
@@ -116,9 +117,10 @@ public final class Node {
 
   private Future<Void> startServices(DbUrl db) {
     pool = Db.pool(vertx, db, 16);
+    requestPool = Db.pool(vertx, db, 6, "switchboard-requests");
     return Secrets.bootstrap(pool, config.masterKey())
         .compose(secrets -> {
-          keys = new KeyService(vertx, pool, secrets);
+          keys = new KeyService(vertx, requestPool, secrets);
           return Engines.create(vertx, config);
         })
         .compose(created -> {
@@ -136,9 +138,8 @@ public final class Node {
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);
           long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
-          // Accepting sends gets its own connections: a 202 never queues behind device outboxes and webhooks.
-          sendPool = Db.pool(vertx, db, 4, "switchboard-sends");
-          messages = new MessageService(vertx, pool, sendPool, deviceService, new MediaFetcher(vertx, urls, (int) mediaMax));
+          // A 202 never queues behind device outboxes and webhooks: sends are written on the request pool.
+          messages = new MessageService(vertx, pool, requestPool, deviceService, new MediaFetcher(vertx, urls, (int) mediaMax));
           scheduler = new SendScheduler(vertx, pool);
           scheduler.start();
           List<Consumer<ApiRoutes>> modules = List.of(health::register, new TenantApi(clients, keys)::register,
@@ -151,7 +152,7 @@ public final class Node {
             devices.membership(cluster::liveNodeNames);
             cluster.onMembershipChange(devices::reconcile);
           }
-          Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, pool, config.masterRateLimit()));
+          Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, requestPool, config.masterRateLimit()));
           return vertx.deployVerticle(new WebhookDispatcher(events, urls, config.nodeName()))
               .onSuccess(id -> dispatcherDeployment = id)
               .compose(id -> devices.start())

@@ -44,6 +44,8 @@ public final class DeviceManager {
   private volatile long lastRenewed = System.currentTimeMillis();
   private long lastReconcileTick = System.currentTimeMillis();
   private volatile long quarantinedUntil;
+  /** False until the first reconcile after start, which also takes back the leases this node held before a restart. */
+  private volatile boolean reconciledOnce;
   private volatile Supplier<Collection<String>> liveNodes = () -> null;
 
   record Running(DeviceRepository.Lease lease, String deploymentId) {
@@ -196,7 +198,9 @@ public final class DeviceManager {
     }
     DeviceRepository.Membership live = live();
     List<String> members = live.nodes() == null ? null : List.of(live.nodes());
-    reconciling = DeviceRepository.claimable(pool, node, live, RECONCILE_BATCH).compose(rows -> {
+    boolean first = !reconciledOnce;
+    reconciling = DeviceRepository.claimable(pool, node, live, RECONCILE_BATCH, first).compose(rows -> {
+      reconciledOnce = true;
       // Ours already (a restart or a handoff), or ownerless and this node ranks first for it.
       List<String[]> wanted = rows.stream()
           .filter(row -> !running.containsKey(key(row[0], row[1])) && !starting.containsKey(key(row[0], row[1])))
@@ -242,7 +246,8 @@ public final class DeviceManager {
     // Only devices running before the renewal started can be judged by it: one claimed meanwhile is not in its result.
     Map<String, Running> before = Map.copyOf(running);
     long started = System.currentTimeMillis();
-    DeviceRepository.renew(pool, node).onSuccess(held -> {
+    List<String[]> mine = before.keySet().stream().map(k -> k.split("/", 2)).toList();
+    DeviceRepository.renew(pool, node, mine).onSuccess(held -> {
       lastRenewed = started;
       Set<String> still = new HashSet<>();
       for (DeviceRepository.Lease l : held) {

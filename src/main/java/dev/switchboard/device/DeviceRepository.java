@@ -35,13 +35,18 @@ public final class DeviceRepository {
       FROM unnest($1::text[], $2::text[]) AS t(client_id, device_id)
       WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND""" + " " + takeable("$3", "$5", "$6")
       + " RETURNING d.client_id, d.device_id, d.epoch, d.session_key";
+  // Our own devices with a live lease are left out (we run them), except right after a restart ($5).
   private static final String CLAIMABLE = "SELECT client_id, device_id, owner_node FROM devices d WHERE "
-      + takeable("$1", "$2", "$3") + " ORDER BY created_at LIMIT $4";
+      + takeable("$1", "$2", "$3")
+      + " AND NOT (coalesce(d.owner_node = $1 AND d.lease_until > now(), false) AND NOT $5) ORDER BY created_at LIMIT $4";
   private static final String HANDOFF = """
       UPDATE devices SET owner_node = $4, lease_until = now() WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
+  // Only the devices this node runs: a lease it holds but does not use lapses, so another node can take it.
   private static final String RENEW = """
-      UPDATE devices SET lease_until = now() + make_interval(secs => $2) WHERE owner_node = $1
-      RETURNING client_id, device_id, epoch""";
+      UPDATE devices d SET lease_until = now() + make_interval(secs => $2)
+      FROM unnest($3::text[], $4::text[]) AS t(client_id, device_id)
+      WHERE d.owner_node = $1 AND d.client_id = t.client_id AND d.device_id = t.device_id
+      RETURNING d.client_id, d.device_id, d.epoch""";
   private static final String RELEASE = """
       UPDATE devices SET owner_node = NULL, lease_until = NULL WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
   private static final String STATUS = """
@@ -133,8 +138,9 @@ public final class DeviceRepository {
   }
 
   /** Devices {@code node} may take now: {client, device, owner} rows. */
-  public static Future<List<String[]>> claimable(SqlClient sql, String node, Membership live, int limit) {
-    return sql.preparedQuery(CLAIMABLE).execute(Tuple.of(node, live.nodes(), live.graceSeconds(), limit)).map(rows -> {
+  public static Future<List<String[]>> claimable(SqlClient sql, String node, Membership live, int limit, boolean afterRestart) {
+    return sql.preparedQuery(CLAIMABLE).execute(Tuple.of(node, live.nodes(), live.graceSeconds(), limit, afterRestart))
+        .map(rows -> {
       List<String[]> out = new ArrayList<>();
       rows.forEach(r -> out.add(new String[] {r.getString("client_id"), r.getString("device_id"), r.getString("owner_node")}));
       return out;
@@ -148,8 +154,10 @@ public final class DeviceRepository {
   }
 
   /** Extends every lease {@code node} holds; the result says which it still holds and at which epoch. */
-  public static Future<List<Lease>> renew(SqlClient sql, String node) {
-    return sql.preparedQuery(RENEW).execute(Tuple.of(node, LEASE_SECONDS)).map(rows -> {
+  public static Future<List<Lease>> renew(SqlClient sql, String node, List<String[]> devices) {
+    String[] clients = devices.stream().map(d -> d[0]).toArray(String[]::new);
+    String[] ids = devices.stream().map(d -> d[1]).toArray(String[]::new);
+    return sql.preparedQuery(RENEW).execute(Tuple.of(node, LEASE_SECONDS, clients, ids)).map(rows -> {
       List<Lease> out = new ArrayList<>();
       rows.forEach(r -> out.add(new Lease(r.getString("client_id"), r.getString("device_id"), null, r.getLong("epoch"))));
       return out;
