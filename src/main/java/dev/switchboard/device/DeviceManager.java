@@ -109,14 +109,6 @@ public final class DeviceManager {
     return clientId + "/" + deviceId;
   }
 
-  public boolean isRunningHere(String clientId, String deviceId) {
-    return running.containsKey(key(clientId, deviceId));
-  }
-
-  public int runningCount() {
-    return running.size();
-  }
-
   /**
    * Brings a device up where it belongs: here when this node is its first-ranked live node (or
    * membership is unknown), else on that node, which is asked to reconcile now.
@@ -182,9 +174,8 @@ public final class DeviceManager {
     quarantinedUntil = System.currentTimeMillis() + QUARANTINE_MS;
     log.error("This node was stalled ({}); stopping all {} device(s) and claiming none for {} s", why, running.size(),
         QUARANTINE_MS / 1000);
-    for (String k : List.copyOf(running.keySet())) {
-      String[] parts = k.split("/", 2);
-      stopDevice(parts[0], parts[1]);
+    for (Running r : List.copyOf(running.values())) {
+      stopDevice(r.lease().clientId(), r.lease().deviceId());
     }
   }
 
@@ -246,7 +237,7 @@ public final class DeviceManager {
     // Only devices running before the renewal started can be judged by it: one claimed meanwhile is not in its result.
     Map<String, Running> before = Map.copyOf(running);
     long started = System.currentTimeMillis();
-    List<String[]> mine = before.keySet().stream().map(k -> k.split("/", 2)).toList();
+    List<String[]> mine = before.values().stream().map(r -> new String[] {r.lease().clientId(), r.lease().deviceId()}).toList();
     DeviceRepository.renew(pool, node, mine).onSuccess(held -> {
       lastRenewed = started;
       Set<String> still = new HashSet<>();
@@ -256,8 +247,7 @@ public final class DeviceManager {
       before.forEach((k, r) -> {
         if (!still.contains(k + "#" + r.lease().epoch()) && running.get(k) == r) {
           log.warn("Lost the lease of device {} (epoch {}); stopping it now", k, r.lease().epoch());
-          String[] parts = k.split("/", 2);
-          stopDevice(parts[0], parts[1]);
+          stopDevice(r.lease().clientId(), r.lease().deviceId());
         }
       });
     }).onFailure(e -> log.warn("Lease renewal failed: {}", e.getMessage()));
@@ -274,9 +264,10 @@ public final class DeviceManager {
     Collection<String> nodes = liveNodes.get();
     List<String> others = nodes == null ? List.of() : nodes.stream().filter(n -> !n.equals(node)).toList();
     List<Future<Void>> stops = new ArrayList<>();
-    for (String k : List.copyOf(running.keySet())) {
-      String[] parts = k.split("/", 2);
-      stops.add(handOff(parts[0], parts[1], others.isEmpty() ? null : Placement.owner(parts[0], parts[1], others))
+    for (Running r : List.copyOf(running.values())) {
+      String clientId = r.lease().clientId();
+      String deviceId = r.lease().deviceId();
+      stops.add(handOff(clientId, deviceId, others.isEmpty() ? null : Placement.owner(clientId, deviceId, others))
           .recover(e -> Future.succeededFuture()));
     }
     return Future.join(stops).<Void>mapEmpty().onComplete(ar -> {
@@ -296,10 +287,5 @@ public final class DeviceManager {
     Future<Void> undeployed = vertx.undeploy(r.deploymentId()).recover(e -> Future.succeededFuture());
     return target == null ? undeployed.compose(v -> DeviceRepository.release(pool, r.lease()))
         : undeployed.compose(v -> DeviceRepository.handOff(pool, r.lease(), target)).mapEmpty();
-  }
-
-  /** The devices running here, {client, device} pairs. */
-  public List<String[]> runningDevices() {
-    return running.keySet().stream().map(k -> k.split("/", 2)).toList();
   }
 }

@@ -112,6 +112,11 @@ public final class DeviceRepository {
     return sql.preparedQuery(DELETE).execute(Tuple.of(clientId, deviceId)).map(r -> r.rowCount() > 0);
   }
 
+  /** One column of {client, device} pairs, as a SQL array parameter. */
+  private static String[] column(List<String[]> devices, int i) {
+    return devices.stream().map(d -> d[i]).toArray(String[]::new);
+  }
+
   /** Takes the device's lease for {@code node} with a new epoch, or null when another live owner holds it. */
   public static Future<Lease> claim(SqlClient sql, String clientId, String deviceId, String node, Membership live) {
     return sql.preparedQuery(CLAIM).execute(Tuple.of(clientId, deviceId, node, LEASE_SECONDS, live.nodes(), live.graceSeconds()))
@@ -126,9 +131,8 @@ public final class DeviceRepository {
 
   /** {@link #claim} for many devices in one statement; the result holds the ones this node now owns. */
   public static Future<List<Lease>> claimMany(SqlClient sql, List<String[]> devices, String node, Membership live) {
-    String[] clients = devices.stream().map(d -> d[0]).toArray(String[]::new);
-    String[] ids = devices.stream().map(d -> d[1]).toArray(String[]::new);
-    return sql.preparedQuery(CLAIM_MANY).execute(Tuple.of(clients, ids, node, LEASE_SECONDS, live.nodes(), live.graceSeconds()))
+    return sql.preparedQuery(CLAIM_MANY)
+        .execute(Tuple.of(column(devices, 0), column(devices, 1), node, LEASE_SECONDS, live.nodes(), live.graceSeconds()))
         .map(rows -> {
       List<Lease> out = new ArrayList<>();
       rows.forEach(r -> out.add(new Lease(r.getString("client_id"), r.getString("device_id"),
@@ -155,9 +159,7 @@ public final class DeviceRepository {
 
   /** Extends every lease {@code node} holds; the result says which it still holds and at which epoch. */
   public static Future<List<Lease>> renew(SqlClient sql, String node, List<String[]> devices) {
-    String[] clients = devices.stream().map(d -> d[0]).toArray(String[]::new);
-    String[] ids = devices.stream().map(d -> d[1]).toArray(String[]::new);
-    return sql.preparedQuery(RENEW).execute(Tuple.of(node, LEASE_SECONDS, clients, ids)).map(rows -> {
+    return sql.preparedQuery(RENEW).execute(Tuple.of(node, LEASE_SECONDS, column(devices, 0), column(devices, 1))).map(rows -> {
       List<Lease> out = new ArrayList<>();
       rows.forEach(r -> out.add(new Lease(r.getString("client_id"), r.getString("device_id"), null, r.getLong("epoch"))));
       return out;
