@@ -2,12 +2,15 @@ package dev.switchboard.device;
 
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.EventSink;
+import dev.switchboard.message.OutboxStore;
 import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.sqlclient.Pool;
 
 /**
  * What every device actor of a node shares: the database, the engine, where events go, and the
- * send pacing (messages per second per device; 0 = no pacing), and client settings (call policy).
+ * send pacing (messages per second per device; 0 = no pacing), client settings (call policy), and the
+ * outboxes' batched claims and outcomes.
  */
-public record DeviceRuntime(Pool pool, WhatsAppEngine engine, EventSink events, double sendRate, ClientConfigCache configs) {
+public record DeviceRuntime(Pool pool, WhatsAppEngine engine, EventSink events, double sendRate, ClientConfigCache configs,
+    OutboxStore outboxes) {
 }

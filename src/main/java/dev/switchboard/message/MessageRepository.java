@@ -10,7 +10,10 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** SQL of the messages table: the durable outbox, receipts, inbound messages, history and chats. */
 public final class MessageRepository {
@@ -61,13 +64,18 @@ public final class MessageRepository {
   private static final String MARK_READ = """
       UPDATE messages SET read_at = now()
       WHERE client_id = $1 AND device_id = $2 AND direction = 'inbound' AND message_id = ANY($3::text[])""";
-  // Fenced: only the device's current owner takes rows from its outbox.
+  // Fenced: only a device's current owner takes rows from its outbox. One statement serves many devices
+  // (each with its epoch and how many rows it takes): the node's device actors claim together.
   private static final String CLAIM = """
-      UPDATE messages SET status = 'SENDING' WHERE id IN (
-        SELECT id FROM messages WHERE client_id = $1 AND device_id = $2 AND status IN ('QUEUED', 'SENDING')
-        ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
-      AND EXISTS (SELECT 1 FROM devices WHERE client_id = $1 AND device_id = $2 AND epoch = $4)
-      RETURNING id, message_id, chat_id, type, content""";
+      WITH picked AS (
+        SELECT x.id FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[]) AS d(c, dv, epoch, lim)
+        JOIN devices dd ON dd.client_id = d.c AND dd.device_id = d.dv AND dd.epoch = d.epoch
+        CROSS JOIN LATERAL (
+          SELECT m.id FROM messages m
+          WHERE m.client_id = d.c AND m.device_id = d.dv AND m.status IN ('QUEUED', 'SENDING')
+          ORDER BY m.id LIMIT d.lim FOR UPDATE SKIP LOCKED) x)
+      UPDATE messages m SET status = 'SENDING' FROM picked WHERE m.id = picked.id
+      RETURNING m.id, m.client_id, m.device_id, m.message_id, m.chat_id, m.type, m.content""";
   private static final String MARK_SENT = """
       UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SENT' ELSE status END,
         sent_at = COALESCE(sent_at, now()), error = NULL
@@ -184,12 +192,34 @@ public final class MessageRepository {
   }
 
   /** Takes up to {@code limit} messages of the outbox, oldest first; none when {@code epoch} is no longer the device's. */
-  public static Future<List<Claimed>> claim(SqlClient sql, String clientId, String deviceId, long epoch, int limit) {
-    return sql.preparedQuery(CLAIM).execute(Tuple.of(clientId, deviceId, limit, epoch)).map(rows -> {
-      List<Claimed> out = new ArrayList<>(rows.size());
-      rows.forEach(r -> out.add(new Claimed(r.getLong("id"), r.getString("message_id"), r.getString("chat_id"),
-          r.getString("type"), (JsonObject) r.getValue("content"))));
-      out.sort((a, b) -> Long.compare(a.id(), b.id()));
+  /** One device's request to take rows from its outbox. */
+  public record Claim(String clientId, String deviceId, long epoch, int limit) {
+  }
+
+  /** Takes rows for several devices in one statement; the answer holds each claim's rows, oldest first. */
+  public static Future<List<List<Claimed>>> claim(SqlClient sql, List<Claim> claims) {
+    int n = claims.size();
+    String[] c = new String[n];
+    String[] d = new String[n];
+    Long[] epoch = new Long[n];
+    Integer[] limit = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      Claim x = claims.get(i);
+      c[i] = x.clientId();
+      d[i] = x.deviceId();
+      epoch[i] = x.epoch();
+      limit[i] = x.limit();
+    }
+    return sql.preparedQuery(CLAIM).execute(Tuple.of(c, d, epoch, limit)).map(rows -> {
+      Map<String, List<Claimed>> byDevice = new HashMap<>();
+      rows.forEach(r -> byDevice.computeIfAbsent(r.getString("client_id") + "/" + r.getString("device_id"), k -> new ArrayList<>())
+          .add(new Claimed(r.getLong("id"), r.getString("message_id"), r.getString("chat_id"), r.getString("type"),
+              (JsonObject) r.getValue("content"))));
+      List<List<Claimed>> out = new ArrayList<>(n);
+      for (Claim x : claims) {
+        List<Claimed> mine = byDevice.getOrDefault(x.clientId() + "/" + x.deviceId(), List.of());
+        out.add(mine.stream().sorted(Comparator.comparingLong(Claimed::id)).toList());
+      }
       return out;
     });
   }

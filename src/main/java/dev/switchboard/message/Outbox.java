@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -29,7 +28,7 @@ public final class Outbox {
   static final long RETRY_MS = 1_000;
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final OutboxStore store;
   private final EventSink events;
   private final String clientId;
   private final String deviceId;
@@ -42,9 +41,9 @@ public final class Outbox {
   private record Outcome(MessageRepository.Claimed message, String error, boolean retry) {
   }
 
-  public Outbox(Vertx vertx, Pool pool, EventSink events, String clientId, String deviceId, long epoch, double rate) {
+  public Outbox(Vertx vertx, OutboxStore store, EventSink events, String clientId, String deviceId, long epoch, double rate) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.store = store;
     this.events = events;
     this.clientId = clientId;
     this.deviceId = deviceId;
@@ -79,7 +78,7 @@ public final class Outbox {
     EngineSession current = session;
     draining = true;
     again = false;
-    MessageRepository.claim(pool, clientId, deviceId, epoch, rate == 0 ? UNPACED_BATCH : Math.max(1, (int) Math.ceil(rate)))
+    store.claim(clientId, deviceId, epoch, rate == 0 ? UNPACED_BATCH : Math.max(1, (int) Math.ceil(rate)))
         .compose(batch -> batch.isEmpty() ? Future.succeededFuture(false) : send(current, batch))
         .onComplete(ar -> {
           draining = false;
@@ -125,7 +124,7 @@ public final class Outbox {
     if (mediaId == null) {
       return Future.succeededFuture(m.content());
     }
-    return MediaRepository.load(pool, clientId, deviceId, mediaId).compose(media -> media == null
+    return MediaRepository.load(store.pool(), clientId, deviceId, mediaId).compose(media -> media == null
         ? Future.failedFuture("media " + mediaId + " no longer exists")
         : Future.succeededFuture(m.content().copy().put("media", MessageService.base64(media.data()))
             .put("mimeType", media.mimeType()).put("fileName", media.fileName())));
@@ -143,11 +142,11 @@ public final class Outbox {
         sent.add(o.message().id());
       } else {
         log.info("Message {} of {}/{} failed: {}", o.message().messageId(), clientId, deviceId, o.error());
-        writes.add(MessageRepository.markFailed(pool, o.message().id(), o.error()));
+        writes.add(store.markFailed(o.message().id(), o.error()));
       }
     }
     if (!sent.isEmpty()) {
-      writes.add(MessageRepository.markSent(pool, sent));
+      writes.add(store.markSent(sent));
     }
     boolean all = complete;
     return Future.all(writes).map(v -> {

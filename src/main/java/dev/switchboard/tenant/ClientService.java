@@ -66,6 +66,7 @@ public final class ClientService {
         .compose(v -> pool.withTransaction(tx -> ClientRepository.delete(tx, clientId)
             .compose(deleted -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null))))
         .onSuccess(v -> onChange.accept(clientId))
+        .onSuccess(v -> keys.changed(clientId))
         .onSuccess(v -> log.info("Client {} deleted by {}", clientId, actor.actor()));
   }
 
@@ -77,6 +78,7 @@ public final class ClientService {
             .compose(key -> AuditLog.record(tx, clientId, "key.issued", actor, ip,
                 new JsonObject().put("prefix", key.getString("prefix")).put("ttlDays", ttlDays)
                     .put("clientCreated", created)).map(key))))
+        .onSuccess(k -> keys.changed(clientId))
         .onSuccess(k -> log.info("Key {}... issued for client {}", k.getString("prefix"), clientId));
   }
 
@@ -88,7 +90,8 @@ public final class ClientService {
       return keys.replaceKey(tx, clientId, ttlDays)
           .compose(key -> AuditLog.record(tx, clientId, "key.rotated", actor, ip,
               new JsonObject().put("prefix", key.getString("prefix")).put("ttlDays", ttlDays)).map(key));
-    })).onSuccess(k -> log.info("Key of client {} rotated to {}...", clientId, k.getString("prefix")));
+    })).onSuccess(k -> keys.changed(clientId))
+        .onSuccess(k -> log.info("Key of client {} rotated to {}...", clientId, k.getString("prefix")));
   }
 
   public Future<Void> revokeKey(String clientId, Principal actor, String ip) {
@@ -97,7 +100,8 @@ public final class ClientService {
         return Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' has no key"));
       }
       return AuditLog.record(tx, clientId, "key.revoked", actor, ip, null);
-    })).onSuccess(v -> log.info("Key of client {} revoked", clientId));
+    })).onSuccess(v -> keys.changed(clientId))
+        .onSuccess(v -> log.info("Key of client {} revoked", clientId));
   }
 
   public Future<JsonObject> config(String clientId) {

@@ -5,6 +5,7 @@ import dev.switchboard.http.Principal;
 import dev.switchboard.http.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
@@ -19,19 +20,27 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a credential into a {@link Principal} and manages client keys. Keys are looked up by their
- * SHA-256 on every request, so a rotated or revoked key fails at once on every node; {@code lastUsedAt}
- * is collected in memory and written in one batch every few seconds.
+ * SHA-256 and the answer is kept for {@link #CACHE_MS}, so a busy client costs no query per request.
+ * A key that is issued, rotated or revoked, or whose client is deleted, is forgotten at once on every
+ * node (a message on the clustered event bus after the commit); the short lifetime covers a node that
+ * missed the message. {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
  */
 public final class KeyService {
 
   static final long FLUSH_MS = 5_000;
+  static final long CACHE_MS = 5_000;
+  static final int CACHE_MAX = 10_000;
+  /** Where a changed key is announced; the body is the client id. */
+  static final String CHANGED = "switchboard.keys.changed";
   private static final String FIND = "SELECT client_id, key_id, expires_at FROM client_keys WHERE key_hash = $1";
   private static final String FIND_ID = "SELECT expires_at FROM client_keys WHERE key_id = $1 AND client_id = $2";
   private static final String UPSERT = """
@@ -48,6 +57,14 @@ public final class KeyService {
   private final Map<UUID, OffsetDateTime> lastUsed = new ConcurrentHashMap<>();
   private final long flushTimer;
   private final Vertx vertx;
+  private final Map<String, Known> known = new ConcurrentHashMap<>();
+  /** When each client's key was last forgotten: an answer read before that is not kept. */
+  private final Map<String, Long> forgotten = new ConcurrentHashMap<>();
+  private final MessageConsumer<String> changes;
+
+  /** A client key found in the database: who it is, until when it is valid, and when it was read. */
+  private record Known(Principal principal, Instant expiresAt, long readAt) {
+  }
 
   public KeyService(Vertx vertx, Pool pool, Secrets secrets) {
     this.vertx = vertx;
@@ -56,6 +73,18 @@ public final class KeyService {
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
         .setAlgorithm("HS256").setBuffer(secrets.jwtSecret())));
     this.flushTimer = vertx.setPeriodic(FLUSH_MS, id -> flushLastUsed());
+    this.changes = vertx.eventBus().consumer(CHANGED, m -> forget(m.body()));
+  }
+
+  /** After a commit that issued, rotated or revoked the client's key (or deleted it): every node forgets it. */
+  public void changed(String clientId) {
+    forget(clientId);
+    vertx.eventBus().publish(CHANGED, clientId);
+  }
+
+  private void forget(String clientId) {
+    forgotten.put(clientId, System.nanoTime());
+    known.values().removeIf(k -> clientId.equals(k.principal().clientId()));
   }
 
   public Future<Principal> resolve(String credential) {
@@ -73,18 +102,37 @@ public final class KeyService {
 
   private Future<Principal> resolveClientKey(String key) {
     byte[] hash = ApiKeys.hash(key);
+    String cacheKey = HexFormat.of().formatHex(hash);
+    Known cached = known.get(cacheKey);
+    if (cached != null && System.nanoTime() - cached.readAt() < TimeUnit.MILLISECONDS.toNanos(CACHE_MS)) {
+      return use(cached);
+    }
+    long readAt = System.nanoTime();
     return pool.preparedQuery(FIND).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash))).compose(rows -> {
       if (rows.size() == 0) {
+        known.remove(cacheKey);
         return Future.failedFuture(ApiException.unauthorized("unknown, rotated or revoked API key"));
       }
       Row row = rows.iterator().next();
-      if (row.getOffsetDateTime("expires_at").toInstant().isBefore(Instant.now())) {
-        return Future.failedFuture(ApiException.unauthorized("this API key has expired"));
+      Known found = new Known(Principal.client(row.getString("client_id"), row.getUUID("key_id").toString()),
+          row.getOffsetDateTime("expires_at").toInstant(), readAt);
+      Long forgot = forgotten.get(found.principal().clientId());
+      if (forgot == null || forgot - readAt < 0) {
+        if (known.size() >= CACHE_MAX) {
+          known.clear();
+        }
+        known.put(cacheKey, found);
       }
-      UUID keyId = row.getUUID("key_id");
-      lastUsed.put(keyId, OffsetDateTime.now(ZoneOffset.UTC));
-      return Future.succeededFuture(Principal.client(row.getString("client_id"), keyId.toString()));
+      return use(found);
     });
+  }
+
+  private Future<Principal> use(Known key) {
+    if (key.expiresAt().isBefore(Instant.now())) {
+      return Future.failedFuture(ApiException.unauthorized("this API key has expired"));
+    }
+    lastUsed.put(UUID.fromString(key.principal().keyId()), OffsetDateTime.now(ZoneOffset.UTC));
+    return Future.succeededFuture(key.principal());
   }
 
   private Future<Principal> resolveToken(String token) {
@@ -159,6 +207,6 @@ public final class KeyService {
 
   public Future<Void> close() {
     vertx.cancelTimer(flushTimer);
-    return flushLastUsed();
+    return changes.unregister().compose(v -> flushLastUsed());
   }
 }

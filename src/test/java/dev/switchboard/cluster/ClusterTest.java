@@ -52,6 +52,7 @@ class ClusterTest {
         String token = a.post("/api/auth/token", key, null).data().getString("token");
         assertEquals(200, b.get("/api/clients/shared", token).status(), "a token from alpha works on beta");
 
+        keyChangesReachTheOtherNodeAtOnce(a, b);
         limitHoldsAcrossBothNodes(a, b, key);
 
         JsonObject overview = a.get("/api/admin/overview", TestNode.MASTER).data();
@@ -73,6 +74,27 @@ class ClusterTest {
         startB.thenAccept(ClusterTest::quietKill);
       }
     }
+  }
+
+  /**
+   * Nodes keep a key they have seen for a few seconds; rotating it on alpha makes beta forget it at
+   * once (well before that lifetime ends), and so does revoking the new one.
+   */
+  private static void keyChangesReachTheOtherNodeAtOnce(Api a, Api b) {
+    String old = a.clientWithKey("rotating");
+    assertEquals(200, b.get("/api/clients/rotating", old).status());
+    String rotated = a.post("/api/clients/rotating/key/rotate", old, null).data().getString("key");
+    long t0 = System.nanoTime();
+    Wait.until("beta to refuse the rotated key", 5_000, () -> b.get("/api/clients/rotating", old).status(), s -> s == 401);
+    long rotateMs = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(rotateMs < 1_000, "beta refused the old key only after " + rotateMs + " ms");
+    assertEquals(200, b.get("/api/clients/rotating", rotated).status());
+    int revoked = a.delete("/api/clients/rotating/key", TestNode.MASTER).status();
+    assertTrue(revoked == 200 || revoked == 204, "revoke answered " + revoked);
+    t0 = System.nanoTime();
+    Wait.until("beta to refuse the revoked key", 5_000, () -> b.get("/api/clients/rotating", rotated).status(), s -> s == 401);
+    long revokeMs = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(revokeMs < 1_000, "beta refused the revoked key only after " + revokeMs + " ms");
   }
 
   /** 20 a minute, requests alternating between the nodes: 20 pass in all, the 21st is refused. */

@@ -1,0 +1,164 @@
+package dev.switchboard.store;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for one kind of statement: items submitted while a batch is being written go into
+ * the next one, so under load one statement (one round trip, one commit) carries hundreds of items,
+ * and a lone item is written at once. Used by the node for work that every device actor or request
+ * would otherwise do with a statement of its own.
+ *
+ * <p>Each item's future completes on the context that submitted it, so an actor's callbacks never
+ * run on another thread. When a batch of several items fails, each is written alone, so one bad
+ * item (a device deleted meanwhile) cannot fail the others.
+ *
+ * @param <T> an item to write
+ * @param <R> what the write answers for one item
+ */
+public final class GroupCommit<T, R> {
+
+  private static final Logger log = LoggerFactory.getLogger(GroupCommit.class);
+
+  /** Writes a batch in one statement; the answer holds one result per item, in the items' order. */
+  @FunctionalInterface
+  public interface Writer<T, R> {
+    Future<List<R>> write(List<T> items);
+  }
+
+  /** What is refused when too much waits; the caller chooses the error its API shows. */
+  public static final class Overloaded extends RuntimeException {
+    public Overloaded(String name) {
+      super(name + ": too many items waiting to be written", null, false, false);
+    }
+  }
+
+  private record Pending<T, R>(T item, int weight, Promise<R> done, Context caller) {
+  }
+
+  private final String name;
+  private final int maxInFlight;
+  private final int maxBatch;
+  private final int maxWaiting;
+  private final ToIntFunction<T> weight;
+  private final Writer<T, R> writer;
+  private List<Pending<T, R>> waiting = new ArrayList<>();
+  private int waitingWeight;
+  private int inFlight;
+
+  /**
+   * @param maxInFlight statements under way at once (1 keeps the items' order across batches)
+   * @param maxBatch    the weight one statement carries at most (an item heavier than that goes alone)
+   * @param maxWaiting  the weight that may wait before {@link #submit} refuses with {@link Overloaded}
+   * @param weight      an item's weight (rows it writes)
+   */
+  public GroupCommit(String name, int maxInFlight, int maxBatch, int maxWaiting, ToIntFunction<T> weight, Writer<T, R> writer) {
+    this.name = name;
+    this.maxInFlight = maxInFlight;
+    this.maxBatch = maxBatch;
+    this.maxWaiting = maxWaiting;
+    this.weight = weight;
+    this.writer = writer;
+  }
+
+  /** Items of weight one each. */
+  public static <T, R> GroupCommit<T, R> of(String name, int maxInFlight, int maxBatch, int maxWaiting, Writer<T, R> writer) {
+    return new GroupCommit<>(name, maxInFlight, maxBatch, maxWaiting, t -> 1, writer);
+  }
+
+  public Future<R> submit(T item) {
+    int w = weight.applyAsInt(item);
+    Promise<R> done = Promise.promise();
+    List<List<Pending<T, R>>> batches;
+    synchronized (this) {
+      if (waitingWeight + w > maxWaiting) {
+        return Future.failedFuture(new Overloaded(name));
+      }
+      waiting.add(new Pending<>(item, w, done, Vertx.currentContext()));
+      waitingWeight += w;
+      batches = take();
+    }
+    batches.forEach(this::write);
+    return done.future();
+  }
+
+  /** Under the lock: the batches to start now. */
+  private List<List<Pending<T, R>>> take() {
+    List<List<Pending<T, R>>> batches = new ArrayList<>();
+    while (inFlight < maxInFlight && !waiting.isEmpty()) {
+      int total = 0;
+      int n = 0;
+      while (n < waiting.size() && (n == 0 || total + waiting.get(n).weight() <= maxBatch)) {
+        total += waiting.get(n).weight();
+        n++;
+      }
+      List<Pending<T, R>> batch = new ArrayList<>(waiting.subList(0, n));
+      waiting = new ArrayList<>(waiting.subList(n, waiting.size()));
+      waitingWeight -= total;
+      inFlight++;
+      batches.add(batch);
+    }
+    return batches;
+  }
+
+  private void write(List<Pending<T, R>> batch) {
+    run(batch.stream().map(Pending::item).toList()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        List<R> results = ar.result();
+        for (int i = 0; i < batch.size(); i++) {
+          complete(batch.get(i), results.get(i), null);
+        }
+      } else if (batch.size() > 1) {
+        log.debug("{}: batch of {} failed ({}); writing each alone", name, batch.size(), ar.cause().toString());
+        for (Pending<T, R> p : batch) {
+          run(List.of(p.item())).onComplete(one -> complete(p, one.succeeded() ? one.result().get(0) : null, one.cause()));
+        }
+      } else {
+        complete(batch.get(0), null, ar.cause());
+      }
+      List<List<Pending<T, R>>> next;
+      synchronized (this) {
+        inFlight--;
+        next = take();
+      }
+      next.forEach(this::write);
+    });
+  }
+
+  private Future<List<R>> run(List<T> items) {
+    try {
+      return writer.write(items).compose(results -> results.size() == items.size() ? Future.succeededFuture(results)
+          : Future.failedFuture(new IllegalStateException(name + ": " + results.size() + " results for " + items.size() + " items")));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static <T, R> void complete(Pending<T, R> p, R result, Throwable failure) {
+    Runnable r = () -> {
+      if (failure == null) {
+        p.done().complete(result);
+      } else {
+        p.done().fail(failure);
+      }
+    };
+    if (p.caller() == null || p.caller() == Vertx.currentContext()) {
+      r.run();
+    } else {
+      p.caller().runOnContext(v -> r.run());
+    }
+  }
+
+  /** Builds the per-item answers from one batch answer, e.g. a set of the ids that were stored. */
+  public static <T, R, A> Writer<T, R> each(Function<List<T>, Future<A>> statement, java.util.function.BiFunction<A, T, R> pick) {
+    return items -> statement.apply(items).map(a -> items.stream().map(t -> pick.apply(a, t)).toList());
+  }
+}

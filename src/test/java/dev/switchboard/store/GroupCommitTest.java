@@ -1,0 +1,104 @@
+package dev.switchboard.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Batching, per-item answers, isolation of a bad item, back-pressure and the caller's context. */
+class GroupCommitTest {
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void itemsWaitingDuringAWriteGoIntoTheNextBatchAndGetTheirOwnAnswer() throws Exception {
+    List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+    List<Promise<List<Integer>>> open = Collections.synchronizedList(new ArrayList<>());
+    GroupCommit<Integer, Integer> commit = GroupCommit.of("test", 1, 100, 1_000, items -> {
+      batches.add(items);
+      Promise<List<Integer>> p = Promise.promise();
+      open.add(p);
+      return p.future().map(v -> items.stream().map(i -> i * 10).toList());
+    });
+    List<Future<Integer>> answers = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      answers.add(commit.submit(i));
+    }
+    // The first item went alone; the four that came while it was written wait for one statement.
+    assertEquals(List.of(List.of(1)), batches);
+    open.get(0).complete();
+    assertEquals(List.of(List.of(1), List.of(2, 3, 4, 5)), batches);
+    open.get(1).complete();
+    assertEquals(List.of(10, 20, 30, 40, 50), Future.all(answers).await(5, TimeUnit.SECONDS).list());
+  }
+
+  @Test
+  void aFailedBatchIsWrittenItemByItemSoOnlyTheBadItemFails() throws Exception {
+    List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
+    Promise<Void> gate = Promise.promise();
+    GroupCommit<Integer, Integer> commit = GroupCommit.of("test", 1, 100, 1_000, items -> {
+      sizes.add(items.size());
+      Future<Void> wait = sizes.size() == 1 ? gate.future() : Future.succeededFuture();
+      return wait.compose(v -> items.contains(3) ? Future.failedFuture("bad item") : Future.succeededFuture(items));
+    });
+    Future<Integer> first = commit.submit(1);
+    List<Future<Integer>> rest = List.of(commit.submit(2), commit.submit(3), commit.submit(4));
+    gate.complete();
+    assertEquals(1, first.await(5, TimeUnit.SECONDS));
+    Future.join(rest).otherwiseEmpty().await(5, TimeUnit.SECONDS);
+    assertEquals(2, rest.get(0).result());
+    assertTrue(rest.get(1).failed());
+    assertEquals(4, rest.get(2).result());
+    assertEquals(List.of(1, 3, 1, 1, 1), sizes);
+  }
+
+  @Test
+  void tooMuchWaitingIsRefusedAndBatchesRespectTheirWeight() throws Exception {
+    List<Integer> weights = Collections.synchronizedList(new ArrayList<>());
+    Promise<Void> gate = Promise.promise();
+    GroupCommit<List<Integer>, Integer> commit = new GroupCommit<>("test", 1, 5, 8, List::size, items -> {
+      weights.add(items.stream().mapToInt(List::size).sum());
+      return gate.future().map(v -> items.stream().map(List::size).toList());
+    });
+    commit.submit(List.of(1, 2, 3));
+    commit.submit(List.of(1, 2, 3));
+    commit.submit(List.of(1, 2, 3, 4, 5));
+    Future<Integer> refused = commit.submit(List.of(1));
+    assertInstanceOf(GroupCommit.Overloaded.class, refused.cause());
+    gate.complete();
+    // 3 alone, then 3 (3 + 5 is over the batch weight of 5), then 5.
+    assertEquals(List.of(3, 3, 5), weights);
+  }
+
+  @Test
+  void answersArriveOnTheSubmittersContext() throws Exception {
+    Context a = vertx.getOrCreateContext();
+    GroupCommit<Integer, Integer> commit = GroupCommit.of("test", 1, 100, 1_000,
+        items -> vertx.timer(5).map(v -> items));
+    CompletableFuture<Boolean> same = new CompletableFuture<>();
+    a.runOnContext(v -> commit.submit(7).onComplete(ar -> same.complete(Vertx.currentContext() == a)));
+    assertTrue(same.get(5, TimeUnit.SECONDS));
+  }
+}
