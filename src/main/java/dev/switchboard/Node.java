@@ -27,7 +27,7 @@ import dev.switchboard.http.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
 import dev.switchboard.message.MessageApi;
 import dev.switchboard.message.MessageService;
-import dev.switchboard.message.OutboxStore;
+import dev.switchboard.message.MessageStore;
 import dev.switchboard.message.SendScheduler;
 import dev.switchboard.store.Db;
 import dev.switchboard.store.EmbeddedDatabase;
@@ -134,7 +134,7 @@ public final class Node {
           ReplySender replies = (clientId, deviceId, chatJid, text) ->
               messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
           events = new EventService(vertx, pool, configs, replies);
-          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, events, config.sendRate(), configs, new OutboxStore(pool)), config.nodeName());
+          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, events, config.sendRate(), configs, new MessageStore(pool)), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);

@@ -2,7 +2,7 @@ package dev.switchboard.device;
 
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.EventSink;
-import dev.switchboard.message.OutboxStore;
+import dev.switchboard.message.MessageStore;
 import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.sqlclient.Pool;
 
@@ -12,5 +12,5 @@ import io.vertx.sqlclient.Pool;
  * outboxes' batched claims and outcomes.
  */
 public record DeviceRuntime(Pool pool, WhatsAppEngine engine, EventSink events, double sendRate, ClientConfigCache configs,
-    OutboxStore outboxes) {
+    MessageStore messages) {
 }

@@ -12,7 +12,7 @@ import dev.switchboard.http.Times;
 import dev.switchboard.message.CallPolicy;
 import dev.switchboard.message.Inbox;
 import dev.switchboard.message.Outbox;
-import dev.switchboard.message.OutboxStore;
+import dev.switchboard.message.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -38,7 +38,7 @@ public final class DeviceVerticle extends VerticleBase {
   private final DeviceRepository.Lease lease;
   private final WhatsAppEngine engine;
   private final Pool pool;
-  private final OutboxStore outboxes;
+  private final MessageStore messages;
   private final EventSink events;
   private final double sendRate;
   private final Inbox inbox;
@@ -59,13 +59,13 @@ public final class DeviceVerticle extends VerticleBase {
   private int statusVersion;
 
   public DeviceVerticle(DeviceRepository.Lease lease, DeviceRuntime runtime) {
-    this.outboxes = runtime.outboxes();
+    this.messages = runtime.messages();
     this.lease = lease;
     this.engine = runtime.engine();
     this.pool = runtime.pool();
     this.events = runtime.events();
     this.sendRate = runtime.sendRate();
-    this.inbox = new Inbox(runtime.pool(), lease.clientId(), lease.deviceId());
+    this.inbox = new Inbox(runtime.messages(), lease.clientId(), lease.deviceId());
     this.calls = new CallPolicy(runtime.configs(), runtime.pool(), lease.clientId(), lease.deviceId());
   }
 
@@ -75,7 +75,7 @@ public final class DeviceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    outbox = new Outbox(vertx, outboxes, events, lease.clientId(), lease.deviceId(), lease.epoch(), sendRate);
+    outbox = new Outbox(vertx, messages, events, lease.clientId(), lease.deviceId(), lease.epoch(), sendRate);
     consumer = vertx.eventBus().consumer(address(lease.clientId(), lease.deviceId()), this::onRequest);
     // Requests are routed here only once the consumer is registered everywhere.
     return consumer.completion().onSuccess(v -> open());

@@ -4,7 +4,6 @@ import dev.switchboard.engine.EngineEvent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,12 +21,12 @@ public final class Inbox {
   private static final Set<String> CONTENT_SKIP = Set.of("messageId", "chatId", "from", "type", "isGroup", "timestamp",
       "media", "mimeType", "fileName");
 
-  private final Pool pool;
+  private final MessageStore store;
   private final String clientId;
   private final String deviceId;
 
-  public Inbox(Pool pool, String clientId, String deviceId) {
-    this.pool = pool;
+  public Inbox(MessageStore store, String clientId, String deviceId) {
+    this.store = store;
     this.clientId = clientId;
     this.deviceId = deviceId;
   }
@@ -53,7 +52,7 @@ public final class Inbox {
         bytes = null;
       }
       if (bytes != null) {
-        media = MediaRepository.insert(pool, clientId, deviceId, data.getString("mimeType", "application/octet-stream"),
+        media = MediaRepository.insert(store.pool(), clientId, deviceId, data.getString("mimeType", "application/octet-stream"),
             data.getString("fileName"), bytes).map(MediaRepository.Media::mediaId);
       }
     }
@@ -67,8 +66,9 @@ public final class Inbox {
           content.put(e.getKey(), e.getValue());
         }
       });
-      return MessageRepository.insertInbound(pool, clientId, deviceId, data.getString("messageId"), data.getString("chatId"),
-          data.getString("from"), data.getString("type", "text"), content, time(data.getString("timestamp")));
+      return store.inbound(new MessageRepository.Inbound(clientId, deviceId, data.getString("messageId"),
+          data.getString("chatId"), data.getString("from"), data.getString("type", "text"), content,
+          time(data.getString("timestamp"))));
     }).map(fresh -> fresh ? data : null);
   }
 
@@ -77,7 +77,7 @@ public final class Inbox {
     if (!"DELIVERED".equals(status) && !"READ".equals(status)) {
       return Future.succeededFuture(data);
     }
-    return MessageRepository.receipt(pool, clientId, deviceId, data.getString("messageId"), status).map(data);
+    return store.receipt(new MessageRepository.Receipt(clientId, deviceId, data.getString("messageId"), status)).map(data);
   }
 
   private static OffsetDateTime time(String iso) {

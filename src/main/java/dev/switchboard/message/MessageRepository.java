@@ -12,8 +12,11 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** SQL of the messages table: the durable outbox, receipts, inbound messages, history and chats. */
 public final class MessageRepository {
@@ -82,19 +85,24 @@ public final class MessageRepository {
       WHERE id = ANY($1::bigint[])""";
   private static final String MARK_FAILED = """
       UPDATE messages SET status = 'FAILED', error = $2 WHERE id = $1 AND status = 'SENDING'""";
-  // Receipts only move a message forward: SENT < DELIVERED < READ.
-  private static final String RECEIPT = """
-      UPDATE messages SET status = $4,
-        sent_at = COALESCE(sent_at, now()),
-        delivered_at = COALESCE(delivered_at, now()),
-        read_at = CASE WHEN $4 = 'READ' THEN COALESCE(read_at, now()) ELSE read_at END
-      WHERE client_id = $1 AND device_id = $2 AND message_id = $3 AND direction = 'outbound'
-        AND (status IN ('SENDING', 'SENT') OR status = 'DELIVERED' AND $4 = 'READ')
-      RETURNING chat_id""";
+  // Receipts only move a message forward: SENT < DELIVERED < READ. One statement for many receipts
+  // (at most one per message: the caller keeps the furthest).
+  private static final String RECEIPTS = """
+      UPDATE messages m SET status = t.status,
+        sent_at = COALESCE(m.sent_at, now()),
+        delivered_at = COALESCE(m.delivered_at, now()),
+        read_at = CASE WHEN t.status = 'READ' THEN COALESCE(m.read_at, now()) ELSE m.read_at END
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, d, mid, status)
+      WHERE m.client_id = t.c AND m.device_id = t.d AND m.message_id = t.mid AND m.direction = 'outbound'
+        AND (m.status IN ('SENDING', 'SENT') OR m.status = 'DELIVERED' AND t.status = 'READ')""";
+  // A redelivered message (same id) is left out: RETURNING tells which rows are new.
   private static final String INSERT_INBOUND = """
       INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, sender, type, content, status, created_at)
-      VALUES ($1, $2, $3, 'inbound', $4, $5, $6, $7, 'RECEIVED', COALESCE($8, now()))
-      ON CONFLICT (client_id, device_id, message_id) DO NOTHING RETURNING id""";
+      SELECT t.c, t.d, t.mid, 'inbound', t.chat, t.sender, t.type, t.content::jsonb, 'RECEIVED', COALESCE(t.at, now())
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+        WITH ORDINALITY AS t(c, d, mid, chat, sender, type, content, at, n)
+      ORDER BY t.n
+      ON CONFLICT (client_id, device_id, message_id) DO NOTHING RETURNING client_id, device_id, message_id""";
   private static final String PROMOTE = """
       UPDATE messages SET status = 'QUEUED' WHERE id IN (
         SELECT id FROM messages WHERE status = 'SCHEDULED' AND send_at <= now() ORDER BY send_at LIMIT $1
@@ -232,18 +240,53 @@ public final class MessageRepository {
     return sql.preparedQuery(MARK_FAILED).execute(Tuple.of(id, error)).mapEmpty();
   }
 
-  /** Moves an outbound message to DELIVERED or READ; the chat id when it moved, else null. */
-  public static Future<String> receipt(SqlClient sql, String clientId, String deviceId, String messageId, String status) {
-    return sql.preparedQuery(RECEIPT).execute(Tuple.of(clientId, deviceId, messageId, status))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  /** A delivery or read receipt for an outbound message. */
+  public record Receipt(String clientId, String deviceId, String messageId, String status) {
   }
 
-  /** Stores an inbound message; false when it was stored before (a redelivery). */
-  public static Future<Boolean> insertInbound(SqlClient sql, String clientId, String deviceId, String messageId,
-      String chatId, String sender, String type, JsonObject content, OffsetDateTime at) {
+  /** Moves outbound messages to DELIVERED or READ in one statement (never backwards). */
+  public static Future<Void> receipts(SqlClient sql, List<Receipt> receipts) {
+    Map<String, Receipt> furthest = new LinkedHashMap<>();
+    for (Receipt r : receipts) {
+      furthest.merge(r.clientId() + "/" + r.deviceId() + "/" + r.messageId(), r, (x, y) -> "READ".equals(x.status()) ? x : y);
+    }
+    List<Receipt> rows = List.copyOf(furthest.values());
+    return sql.preparedQuery(RECEIPTS).execute(Tuple.of(
+        rows.stream().map(Receipt::clientId).toArray(String[]::new), rows.stream().map(Receipt::deviceId).toArray(String[]::new),
+        rows.stream().map(Receipt::messageId).toArray(String[]::new), rows.stream().map(Receipt::status).toArray(String[]::new)))
+        .mapEmpty();
+  }
+
+  /** An inbound message to store. */
+  public record Inbound(String clientId, String deviceId, String messageId, String chatId, String sender, String type,
+      JsonObject content, OffsetDateTime at) {
+
+    String key() {
+      return clientId + "/" + deviceId + "/" + messageId;
+    }
+  }
+
+  /** Stores inbound messages in one statement; for each, whether it is new (false: a redelivery, dropped). */
+  public static Future<List<Boolean>> insertInbound(SqlClient sql, List<Inbound> messages) {
+    int n = messages.size();
+    String[][] text = new String[7][n];
+    OffsetDateTime[] at = new OffsetDateTime[n];
+    for (int i = 0; i < n; i++) {
+      Inbound x = messages.get(i);
+      String[] row = {x.clientId(), x.deviceId(), x.messageId(), x.chatId(), x.sender(), x.type(), x.content().encode()};
+      for (int k = 0; k < row.length; k++) {
+        text[k][i] = row[k];
+      }
+      at[i] = x.at();
+    }
     return sql.preparedQuery(INSERT_INBOUND)
-        .execute(Tuple.from(new Object[] {clientId, deviceId, messageId, chatId, sender, type, content, at}))
-        .map(rows -> rows.size() == 1);
+        .execute(Tuple.of(text[0], text[1], text[2], text[3], text[4], text[5], text[6]).addArrayOfOffsetDateTime(at))
+        .map(rows -> {
+          Set<String> fresh = new HashSet<>();
+          rows.forEach(r -> fresh.add(r.getString(0) + "/" + r.getString(1) + "/" + r.getString(2)));
+          // The same message twice in one batch is new only the first time.
+          return messages.stream().map(m -> fresh.remove(m.key())).toList();
+        });
   }
 
   /** Queues the scheduled messages that are due; the result lists their devices, {client, device} pairs. */

@@ -28,7 +28,7 @@ public final class Outbox {
   static final long RETRY_MS = 1_000;
 
   private final Vertx vertx;
-  private final OutboxStore store;
+  private final MessageStore store;
   private final EventSink events;
   private final String clientId;
   private final String deviceId;
@@ -41,7 +41,7 @@ public final class Outbox {
   private record Outcome(MessageRepository.Claimed message, String error, boolean retry) {
   }
 
-  public Outbox(Vertx vertx, OutboxStore store, EventSink events, String clientId, String deviceId, long epoch, double rate) {
+  public Outbox(Vertx vertx, MessageStore store, EventSink events, String clientId, String deviceId, long epoch, double rate) {
     this.vertx = vertx;
     this.store = store;
     this.events = events;

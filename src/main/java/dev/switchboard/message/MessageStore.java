@@ -1,0 +1,66 @@
+package dev.switchboard.message;
+
+import dev.switchboard.store.GroupCommit;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+
+/**
+ * The node's message writes for every device actor: outbox claims, SENT outcomes, inbound messages
+ * and receipts go through group commit, so with many devices busy at once one statement serves all
+ * of them instead of one round trip and commit per device and message. One write of each kind is
+ * under way at a time, which keeps each device's inbound messages and receipts in their order.
+ */
+public final class MessageStore {
+
+  /** Devices per claim statement (each takes up to its own limit of rows). */
+  static final int CLAIMS_PER_STATEMENT = 100;
+  static final int ROWS_PER_STATEMENT = 1_000;
+  private static final int MAX_WAITING = 1_000_000;
+
+  private final Pool pool;
+  private final GroupCommit<MessageRepository.Claim, List<MessageRepository.Claimed>> claims;
+  private final GroupCommit<List<Long>, Void> sent;
+  private final GroupCommit<MessageRepository.Inbound, Boolean> inbound;
+  private final GroupCommit<MessageRepository.Receipt, Void> receipts;
+
+  public MessageStore(Pool pool) {
+    this.pool = pool;
+    this.claims = GroupCommit.of("outbox claims", 2, CLAIMS_PER_STATEMENT, MAX_WAITING,
+        batch -> MessageRepository.claim(pool, batch));
+    this.sent = new GroupCommit<>("outbox outcomes", 2, ROWS_PER_STATEMENT, MAX_WAITING, List::size,
+        GroupCommit.each(batch -> MessageRepository.markSent(pool, batch.stream().flatMap(List::stream).toList()),
+            (v, ids) -> null));
+    this.inbound = GroupCommit.of("inbound messages", 1, ROWS_PER_STATEMENT, MAX_WAITING,
+        batch -> MessageRepository.insertInbound(pool, batch));
+    this.receipts = GroupCommit.of("receipts", 1, ROWS_PER_STATEMENT, MAX_WAITING,
+        GroupCommit.each(batch -> MessageRepository.receipts(pool, batch), (v, r) -> null));
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Takes up to {@code limit} rows of the device's outbox, oldest first, if {@code epoch} is still its lease's. */
+  public Future<List<MessageRepository.Claimed>> claim(String clientId, String deviceId, long epoch, int limit) {
+    return claims.submit(new MessageRepository.Claim(clientId, deviceId, epoch, limit));
+  }
+
+  public Future<Void> markSent(List<Long> ids) {
+    return sent.submit(ids);
+  }
+
+  public Future<Void> markFailed(long id, String error) {
+    return MessageRepository.markFailed(pool, id, error);
+  }
+
+  /** Stores an inbound message; false when it was stored before (a redelivery). */
+  public Future<Boolean> inbound(MessageRepository.Inbound message) {
+    return inbound.submit(message);
+  }
+
+  /** Moves an outbound message to DELIVERED or READ (never backwards). */
+  public Future<Void> receipt(MessageRepository.Receipt receipt) {
+    return receipts.submit(receipt);
+  }
+}

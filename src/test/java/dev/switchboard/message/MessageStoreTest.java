@@ -1,0 +1,119 @@
+package dev.switchboard.message;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.switchboard.config.DbUrl;
+import dev.switchboard.store.Db;
+import dev.switchboard.store.Migrations;
+import dev.switchboard.support.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The node's batched message writes against a real PostgreSQL: many items in one statement still
+ * get their own answers (a redelivered inbound message is dropped, in one batch or across batches),
+ * receipts never move a message backwards, and claims are fenced by each device's epoch.
+ */
+class MessageStoreTest {
+
+  private static Vertx vertx;
+  private static Pool pool;
+  private static MessageStore store;
+
+  @BeforeAll
+  static void start() throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    vertx = Vertx.vertx();
+    pool = Db.pool(vertx, db, 4);
+    store = new MessageStore(pool);
+    pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
+        .compose(v -> pool.query("""
+            INSERT INTO devices (client_id, device_id, session_key, epoch) VALUES
+              ('c', 'd1', 'k1', 1), ('c', 'd2', 'k2', 1)""").execute())
+        .await(10, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private static MessageRepository.Inbound inbound(String device, String id) {
+    return new MessageRepository.Inbound("c", device, id, "4477@s.whatsapp.net", "4477@s.whatsapp.net", "text",
+        new JsonObject().put("text", "hi " + id), null);
+  }
+
+  @Test
+  void aRedeliveredInboundMessageIsNewOnlyOnce() throws Exception {
+    // Submitted together: the first goes alone, the rest share the next statement.
+    List<Future<Boolean>> first = new ArrayList<>();
+    for (String id : List.of("in-1", "in-2", "in-1", "in-3", "in-2")) {
+      first.add(store.inbound(inbound("d1", id)));
+    }
+    Future.all(first).await(10, TimeUnit.SECONDS);
+    assertEquals(List.of(true, true, false, true, false), first.stream().map(Future::result).toList());
+    // Later, and on another device the same id is a different message.
+    assertEquals(false, store.inbound(inbound("d1", "in-3")).await(10, TimeUnit.SECONDS));
+    assertEquals(true, store.inbound(inbound("d2", "in-3")).await(10, TimeUnit.SECONDS));
+    assertEquals(3L, count("SELECT count(*) FROM messages WHERE device_id = 'd1' AND direction = 'inbound'"));
+  }
+
+  @Test
+  void receiptsInOneBatchKeepTheFurthestStatus() throws Exception {
+    pool.query("""
+        INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status) VALUES
+          ('c', 'd1', 'out-1', 'outbound', 'x', 'text', '{}', 'SENT'),
+          ('c', 'd1', 'out-2', 'outbound', 'x', 'text', '{}', 'SENT'),
+          ('c', 'd1', 'out-3', 'outbound', 'x', 'text', '{}', 'READ')""").execute().await(10, TimeUnit.SECONDS);
+    List<Future<Void>> all = new ArrayList<>();
+    for (String[] r : new String[][] {{"out-1", "DELIVERED"}, {"out-1", "READ"}, {"out-2", "READ"}, {"out-2", "DELIVERED"},
+        {"out-3", "DELIVERED"}}) {
+      all.add(store.receipt(new MessageRepository.Receipt("c", "d1", r[0], r[1])));
+    }
+    Future.all(all).await(10, TimeUnit.SECONDS);
+    assertEquals("READ", status("out-1"));
+    assertEquals("READ", status("out-2"));
+    assertEquals("READ", status("out-3"), "a late DELIVERED does not move READ back");
+  }
+
+  @Test
+  void claimsOfSeveralDevicesInOneStatementAreFencedByEpoch() throws Exception {
+    pool.query("""
+        INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status) VALUES
+          ('c', 'd1', 'q-1', 'outbound', 'x', 'text', '{}', 'QUEUED'),
+          ('c', 'd1', 'q-2', 'outbound', 'x', 'text', '{}', 'QUEUED'),
+          ('c', 'd2', 'q-3', 'outbound', 'x', 'text', '{}', 'QUEUED')""").execute().await(10, TimeUnit.SECONDS);
+    Future<List<MessageRepository.Claimed>> d1 = store.claim("c", "d1", 1, 10);
+    Future<List<MessageRepository.Claimed>> stale = store.claim("c", "d2", 0, 10);
+    Future.all(d1, stale).await(10, TimeUnit.SECONDS);
+    assertEquals(List.of("q-1", "q-2"), d1.result().stream().map(MessageRepository.Claimed::messageId).toList());
+    assertEquals(List.of(), stale.result(), "an old epoch takes nothing");
+    assertEquals("QUEUED", status("q-3"));
+    assertEquals(List.of("q-3"), store.claim("c", "d2", 1, 10).await(10, TimeUnit.SECONDS).stream()
+        .map(MessageRepository.Claimed::messageId).toList());
+    store.markSent(List.of(d1.result().get(0).id())).await(10, TimeUnit.SECONDS);
+    assertEquals("SENT", status("q-1"));
+    assertEquals("SENDING", status("q-2"));
+  }
+
+  private static String status(String messageId) throws Exception {
+    Row row = pool.preparedQuery("SELECT status FROM messages WHERE message_id = $1").execute(Tuple.of(messageId))
+        .await(10, TimeUnit.SECONDS).iterator().next();
+    return row.getString(0);
+  }
+
+  private static long count(String sql) throws Exception {
+    return pool.query(sql).execute().await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+  }
+}
