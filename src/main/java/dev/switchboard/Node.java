@@ -121,8 +121,8 @@ public final class Node {
     requestPool = Db.pool(vertx, db, 6, "switchboard-requests");
     return Secrets.bootstrap(pool, config.masterKey())
         .compose(secrets -> {
-          keys = new KeyService(vertx, requestPool, secrets);
-          return Engines.create(vertx, config);
+          keys = new KeyService(vertx, requestPool, secrets, Db.subscriber(vertx, db));
+          return keys.start().compose(v -> Engines.create(vertx, config));
         })
         .compose(created -> {
           engine = created;

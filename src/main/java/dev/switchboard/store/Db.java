@@ -4,6 +4,7 @@ import dev.switchboard.config.DbUrl;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 
@@ -19,19 +20,30 @@ public final class Db {
   private Db() {
   }
 
+  /** A LISTEN connection of its own (for NOTIFY messages), reconnecting every second when it drops. */
+  public static PgSubscriber subscriber(Vertx vertx, DbUrl db) {
+    return PgSubscriber.subscriber(vertx, connectOptions(db)).reconnectPolicy(retries -> 1_000L);
+  }
+
+  private static PgConnectOptions connectOptions(DbUrl db) {
+    return new PgConnectOptions()
+        .setHost(db.host())
+        .setPort(db.port())
+        .setDatabase(db.database())
+        .setUser(db.user())
+        .setPassword(db.password());
+  }
+
   public static Pool pool(Vertx vertx, DbUrl db, int maxSize) {
     return pool(vertx, db, maxSize, "switchboard");
   }
 
   /** A pool of its own, {@code name}d, so one kind of work cannot queue behind another. */
   public static Pool pool(Vertx vertx, DbUrl db, int maxSize, String name) {
-    PgConnectOptions connect = new PgConnectOptions()
-        .setHost(db.host())
-        .setPort(db.port())
-        .setDatabase(db.database())
-        .setUser(db.user())
-        .setPassword(db.password())
+    PgConnectOptions connect = connectOptions(db)
         .setPipeliningLimit(256)
+        // Every statement is prepared; parsed and planned once per connection instead of on every call.
+        .setCachePreparedStatements(true)
         .setReconnectAttempts(2)
         .setReconnectInterval(500);
     PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setShared(true)

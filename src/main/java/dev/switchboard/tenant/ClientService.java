@@ -64,6 +64,7 @@ public final class ClientService {
     return require(clientId)
         .compose(row -> beforeDelete.apply(clientId, actor))
         .compose(v -> pool.withTransaction(tx -> ClientRepository.delete(tx, clientId)
+            .compose(deleted -> keys.announce(tx, clientId))
             .compose(deleted -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null))))
         .onSuccess(v -> onChange.accept(clientId))
         .onSuccess(v -> keys.changed(clientId))

@@ -5,13 +5,13 @@ import dev.switchboard.http.Principal;
 import dev.switchboard.http.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -26,21 +26,26 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns a credential into a {@link Principal} and manages client keys. Keys are looked up by their
  * SHA-256 and the answer is kept for {@link #CACHE_MS}, so a busy client costs no query per request.
  * A key that is issued, rotated or revoked, or whose client is deleted, is forgotten at once on every
- * node (a message on the clustered event bus after the commit); the short lifetime covers a node that
- * missed the message. {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
+ * node sharing the database, clustered or not: the change's transaction sends a PostgreSQL NOTIFY that
+ * each node LISTENs to. While a node's LISTEN connection is down it keeps no answers at all. {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
  */
 public final class KeyService {
+
+  private static final Logger log = LoggerFactory.getLogger(KeyService.class);
 
   static final long FLUSH_MS = 5_000;
   static final long CACHE_MS = 5_000;
   static final int CACHE_MAX = 10_000;
-  /** Where a changed key is announced; the body is the client id. */
-  static final String CHANGED = "switchboard.keys.changed";
+  /** The NOTIFY channel where a changed key is announced; the payload is the client id. */
+  static final String CHANNEL = "switchboard_keys";
+  private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', $1)";
   private static final String FIND = "SELECT client_id, key_id, expires_at FROM client_keys WHERE key_hash = $1";
   private static final String FIND_ID = "SELECT expires_at FROM client_keys WHERE key_id = $1 AND client_id = $2";
   private static final String UPSERT = """
@@ -60,26 +65,43 @@ public final class KeyService {
   private final Map<String, Known> known = new ConcurrentHashMap<>();
   /** When each client's key was last forgotten: an answer read before that is not kept. */
   private final Map<String, Long> forgotten = new ConcurrentHashMap<>();
-  private final MessageConsumer<String> changes;
+  private final PgSubscriber changes;
+  private volatile boolean listening;
 
   /** A client key found in the database: who it is, until when it is valid, and when it was read. */
   private record Known(Principal principal, Instant expiresAt, long readAt) {
   }
 
-  public KeyService(Vertx vertx, Pool pool, Secrets secrets) {
+  public KeyService(Vertx vertx, Pool pool, Secrets secrets, PgSubscriber changes) {
     this.vertx = vertx;
     this.pool = pool;
     this.masterHash = secrets.masterKeyHash();
     this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
         .setAlgorithm("HS256").setBuffer(secrets.jwtSecret())));
     this.flushTimer = vertx.setPeriodic(FLUSH_MS, id -> flushLastUsed());
-    this.changes = vertx.eventBus().consumer(CHANGED, m -> forget(m.body()));
+    this.changes = changes;
+    changes.channel(CHANNEL).handler(this::forget)
+        .subscribeHandler(v -> listening = true);
+    changes.closeHandler(v -> {
+      listening = false;
+      known.clear();
+    });
   }
 
-  /** After a commit that issued, rotated or revoked the client's key (or deleted it): every node forgets it. */
+  /** Listens for key changes of other nodes; until then (and whenever that connection is down) nothing is kept. */
+  public Future<Void> start() {
+    return changes.connect().onFailure(e -> log.warn("Not listening for key changes ({}); keys are read on every request",
+        e.getMessage())).otherwiseEmpty();
+  }
+
+  /** Inside the transaction that issues, rotates or revokes the client's key (or deletes the client): tells every node at its commit. */
+  public Future<Void> announce(SqlClient tx, String clientId) {
+    return tx.preparedQuery(NOTIFY).execute(Tuple.of(clientId)).mapEmpty();
+  }
+
+  /** After that commit: this node forgets at once, without waiting for its own notification. */
   public void changed(String clientId) {
     forget(clientId);
-    vertx.eventBus().publish(CHANGED, clientId);
   }
 
   private void forget(String clientId) {
@@ -104,7 +126,7 @@ public final class KeyService {
     byte[] hash = ApiKeys.hash(key);
     String cacheKey = HexFormat.of().formatHex(hash);
     Known cached = known.get(cacheKey);
-    if (cached != null && System.nanoTime() - cached.readAt() < TimeUnit.MILLISECONDS.toNanos(CACHE_MS)) {
+    if (cached != null && listening && System.nanoTime() - cached.readAt() < TimeUnit.MILLISECONDS.toNanos(CACHE_MS)) {
       return use(cached);
     }
     long readAt = System.nanoTime();
@@ -117,7 +139,7 @@ public final class KeyService {
       Known found = new Known(Principal.client(row.getString("client_id"), row.getUUID("key_id").toString()),
           row.getOffsetDateTime("expires_at").toInstant(), readAt);
       Long forgot = forgotten.get(found.principal().clientId());
-      if (forgot == null || forgot - readAt < 0) {
+      if (listening && (forgot == null || forgot - readAt < 0)) {
         if (known.size() >= CACHE_MAX) {
           known.clear();
         }
@@ -177,12 +199,14 @@ public final class KeyService {
     return sql.preparedQuery(UPSERT)
         .execute(Tuple.of(clientId, UUID.randomUUID(), io.vertx.core.buffer.Buffer.buffer(ApiKeys.hash(key)),
             ApiKeys.prefix(key), expires))
+        .compose(ignored -> announce(sql, clientId))
         .map(ignored -> new JsonObject().put("key", key).put("prefix", ApiKeys.prefix(key))
             .put("expiresAt", Times.iso(expires)));
   }
 
   public Future<Boolean> revoke(SqlClient sql, String clientId) {
-    return sql.preparedQuery(DELETE).execute(Tuple.of(clientId)).map(rows -> rows.rowCount() > 0);
+    return sql.preparedQuery(DELETE).execute(Tuple.of(clientId))
+        .compose(rows -> announce(sql, clientId).map(rows.rowCount() > 0));
   }
 
   /** The pending in-memory lastUsedAt of a key, newer than the stored one until the next flush. */
@@ -207,6 +231,7 @@ public final class KeyService {
 
   public Future<Void> close() {
     vertx.cancelTimer(flushTimer);
-    return changes.unregister().compose(v -> flushLastUsed());
+    listening = false;
+    return changes.close().transform(ar -> flushLastUsed());
   }
 }

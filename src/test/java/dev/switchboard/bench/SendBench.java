@@ -40,12 +40,7 @@ public final class SendBench {
     String simUrl = "http://127.0.0.1:" + sim.port();
     String db = TestDatabase.newDatabase();
     Path log = Files.createTempFile("send-bench", ".log");
-    List<String> jvm = new java.util.ArrayList<>(List.of("-Xmx1g", "-XX:+UseSerialGC"));
-    // Extra node JVM flags for diagnosis, e.g. -Dbench.nodeJvm=-XX:StartFlightRecording=filename=/tmp/node.jfr
-    String extra = System.getProperty("bench.nodeJvm", "");
-    if (!extra.isBlank()) {
-      jvm.addAll(List.of(extra.trim().split("\\s+")));
-    }
+    List<String> jvm = List.of("-Xmx1g", "-XX:+UseSerialGC");
 
     int port = NodeProcess.freePort();
     NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, jvm, List.of("--send-rate", "0"));

@@ -35,6 +35,11 @@ public final class NodeProcess {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java));
     cmd.addAll(jvm);
+    // More JVM flags for a diagnosis, e.g. -Dbench.nodeJvm=-XX:StartFlightRecording=filename=/tmp/node.jfr
+    String extra = System.getProperty("bench.nodeJvm", "").trim();
+    if (!extra.isEmpty()) {
+      cmd.addAll(List.of(extra.split("\\s+")));
+    }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.Main",
         "--http-port", String.valueOf(port), "--db-url", dbUrl, "--engine", "simulator", "--sim-url", simUrl,
         "--master-key", TestNode.MASTER, "--node-name", nodeName, "--allow-private-urls", "true"));
