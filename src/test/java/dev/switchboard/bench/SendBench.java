@@ -71,6 +71,7 @@ public final class SendBench {
     double deliveredSeconds = (System.nanoTime() - gateway.startNanos) / 1e9;
     long delivered = routed(vertx, sim.port()) - routedBefore;
     node.terminate();
+    control.close();
     System.out.printf("RESULT gateway devices=%d seconds=%d concurrency=%d accepted=%d errors=%d accepted_per_s=%.0f"
             + " p50_ms=%.2f p99_ms=%.2f delivered=%d delivered_per_s=%.0f%n",
         devices, seconds, concurrency, gateway.ok, gateway.errors, gateway.rate(), gateway.percentile(50),
@@ -81,7 +82,11 @@ public final class SendBench {
     Process bare = new ProcessBuilder(java, "-Xmx1g", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
         BareServer.class.getName(), String.valueOf(barePort)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    Thread.sleep(1500);
+    // Loaded only once it listens: a client whose first connections were refused is not what this measures.
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.readString(log).contains("bare server on " + barePort) && System.nanoTime() < until) {
+      Thread.sleep(100);
+    }
     Load ceiling = load(vertx, barePort, key, devices, seconds, concurrency);
     bare.destroyForcibly().waitFor();
 
