@@ -120,7 +120,14 @@ public final class SendBench {
   static Load load(Vertx vertx, int port, String key, int devices, int seconds, int concurrency) throws Exception {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
-    warm(http, key, devices, 3);
+    run(vertx, http, key, devices, 3, concurrency);
+    Load load = run(vertx, http, key, devices, seconds, concurrency);
+    http.close();
+    return load;
+  }
+
+  /** Every request starts on an event loop (the loops run on the client's contexts, not on this thread). */
+  private static Load run(Vertx vertx, HttpClient http, String key, int devices, int seconds, int concurrency) throws Exception {
     Load load = new Load();
     AtomicLong seq = new AtomicLong();
     load.startNanos = System.nanoTime();
@@ -132,7 +139,6 @@ public final class SendBench {
     }
     done.future().await(seconds + 60L, TimeUnit.SECONDS);
     load.elapsedSeconds = (System.nanoTime() - load.startNanos) / 1e9;
-    http.close();
     return load;
   }
 
@@ -159,18 +165,6 @@ public final class SendBench {
       }
       loop(http, key, devices, seq, end, load, running, done);
     });
-  }
-
-  private static void warm(HttpClient http, String key, int devices, int seconds) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    long n = 0;
-    while (System.nanoTime() < end) {
-      Future<?>[] batch = new Future<?>[32];
-      for (int i = 0; i < batch.length; i++) {
-        batch[i] = send(http, key, devices, --n);
-      }
-      Future.join(Arrays.asList(batch)).await(30, TimeUnit.SECONDS);
-    }
   }
 
   private static Future<Integer> send(HttpClient http, String key, int devices, long n) {
