@@ -1,5 +1,6 @@
 package dev.switchboard.event;
 
+import dev.switchboard.store.GroupCommit;
 import dev.switchboard.tenant.ClientConfig;
 import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.core.Context;
@@ -175,17 +176,6 @@ public final class EventService implements EventSink {
 
   /** Completes on the emitting actor's context, so its callbacks never run on another thread. */
   private static void complete(Pending p, Throwable failure) {
-    Runnable r = () -> {
-      if (failure == null) {
-        p.done().complete();
-      } else {
-        p.done().fail(failure);
-      }
-    };
-    if (p.caller() == null || p.caller() == Vertx.currentContext()) {
-      r.run();
-    } else {
-      p.caller().runOnContext(v -> r.run());
-    }
+    GroupCommit.completeOn(p.caller(), p.done(), null, failure);
   }
 }

@@ -143,17 +143,22 @@ public final class GroupCommit<T, R> {
   }
 
   private static <T, R> void complete(Pending<T, R> p, R result, Throwable failure) {
+    completeOn(p.caller(), p.done(), result, failure);
+  }
+
+  /** Completes {@code done} on {@code caller} (an actor's context), so its callbacks never run on another thread. */
+  public static <R> void completeOn(Context caller, Promise<R> done, R result, Throwable failure) {
     Runnable r = () -> {
       if (failure == null) {
-        p.done().complete(result);
+        done.complete(result);
       } else {
-        p.done().fail(failure);
+        done.fail(failure);
       }
     };
-    if (p.caller() == null || p.caller() == Vertx.currentContext()) {
+    if (caller == null || caller == Vertx.currentContext()) {
       r.run();
     } else {
-      p.caller().runOnContext(v -> r.run());
+      caller.runOnContext(v -> r.run());
     }
   }
 
