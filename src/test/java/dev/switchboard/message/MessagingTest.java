@@ -290,6 +290,24 @@ class MessagingTest {
 
     JsonObject invite = api.get(BASE + "/groups/" + groupId + "/invite", key).data();
     assertTrue(invite.getString("url").startsWith("https://chat.whatsapp.com/"));
+    assertEquals(invite.getString("url"), "https://chat.whatsapp.com/" + invite.getString("code"));
+
+    // Another client's device joins by the link, then again by the bare code (already in: no change).
+    String joinerKey = api.clientWithKey("msg-joiner");
+    Devices.link(api, sim, joinerKey, "msg-joiner", "j", "15554440007");
+    String joinBase = "/api/clients/msg-joiner/devices/j/groups/join";
+    Api.Response joined = api.post(joinBase, joinerKey, new JsonObject().put("invite", invite.getString("url")));
+    assertEquals(200, joined.status(), joined.toString());
+    assertEquals(groupId, joined.data().getString("groupId"));
+    assertTrue(api.get(BASE + "/groups/" + groupId, key).data().getJsonArray("participants").encode().contains("15554440007"));
+    assertEquals(5, api.get(BASE + "/groups/" + groupId, key).data().getJsonArray("participants").size());
+    assertEquals(200, api.post(joinBase, joinerKey, new JsonObject().put("invite", invite.getString("code"))).status());
+    assertEquals(5, api.get(BASE + "/groups/" + groupId, key).data().getJsonArray("participants").size());
+    int unknown = api.post(joinBase, joinerKey, new JsonObject().put("invite", "AAAAAAAAAAAAAAAAAAAAAA")).status();
+    assertTrue(unknown >= 400 && unknown < 500, "an unknown invite code is " + unknown);
+    assertEquals(400, api.post(joinBase, joinerKey, new JsonObject().put("invite", "https://example.com/x y")).status());
+    assertEquals(400, api.post(joinBase, joinerKey, new JsonObject()).status());
+
     assertEquals(202, api.post(BASE + "/groups/" + groupId + "/leave", key, null).status());
 
     // A group made by a person, joined by link.
