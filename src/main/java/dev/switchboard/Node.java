@@ -8,6 +8,7 @@ import dev.switchboard.config.DbUrl;
 import dev.switchboard.device.DeviceApi;
 import dev.switchboard.device.DeviceManager;
 import dev.switchboard.device.DeviceRuntime;
+import dev.switchboard.device.StatusWriter;
 import dev.switchboard.device.DeviceService;
 import dev.switchboard.device.Rebalancer;
 import dev.switchboard.device.SessionApi;
@@ -134,7 +135,7 @@ public final class Node {
           ReplySender replies = (clientId, deviceId, chatJid, text) ->
               messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
           events = new EventService(vertx, pool, configs, replies);
-          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, events, config.sendRate(), configs, new MessageStore(pool)), config.nodeName());
+          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, events, config.sendRate(), configs, new MessageStore(pool), new StatusWriter(pool)), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);

@@ -9,7 +9,11 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** SQL of the device registry: rows, leases with fencing epochs, and fenced credential writes. */
 public final class DeviceRepository {
@@ -49,10 +53,13 @@ public final class DeviceRepository {
       RETURNING d.client_id, d.device_id, d.epoch""";
   private static final String RELEASE = """
       UPDATE devices SET owner_node = NULL, lease_until = NULL WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
-  private static final String STATUS = """
-      UPDATE devices SET status = $4, last_error = $5, phone_number = COALESCE($6, phone_number),
-        connected_at = CASE WHEN $4 = 'CONNECTED' THEN now() ELSE connected_at END
-      WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
+  // Many devices' state changes in one statement (at most one per device and epoch: the caller keeps the newest).
+  private static final String STATUSES = """
+      UPDATE devices d SET status = t.status, last_error = t.err, phone_number = COALESCE(t.phone, d.phone_number),
+        connected_at = CASE WHEN t.status = 'CONNECTED' THEN now() ELSE d.connected_at END
+      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS t(c, dv, epoch, status, err, phone)
+      WHERE d.client_id = t.c AND d.device_id = t.dv AND d.epoch = t.epoch
+      RETURNING d.client_id, d.device_id, d.epoch""";
   private static final String DESIRED = "UPDATE devices SET desired_state = $3 WHERE client_id = $1 AND device_id = $2";
   private static final String LOAD_CREDENTIALS = "SELECT credentials FROM devices WHERE client_id = $1 AND device_id = $2";
   private static final String SAVE_CREDENTIALS = """
@@ -170,11 +177,34 @@ public final class DeviceRepository {
     return sql.preparedQuery(RELEASE).execute(Tuple.of(lease.clientId(), lease.deviceId(), lease.epoch())).mapEmpty();
   }
 
-  /** Records a state change; fenced, so a node that lost the lease writes nothing. */
-  public static Future<Boolean> status(SqlClient sql, Lease lease, DeviceStatus status, String lastError, String phone) {
-    return sql.preparedQuery(STATUS)
-        .execute(Tuple.of(lease.clientId(), lease.deviceId(), lease.epoch(), status.name(), lastError, phone))
-        .map(r -> r.rowCount() == 1);
+  /** One device's state change to record. */
+  public record StatusWrite(Lease lease, DeviceStatus status, String lastError, String phone) {
+
+    String key() {
+      return lease.clientId() + "/" + lease.deviceId() + "/" + lease.epoch();
+    }
+  }
+
+  /**
+   * Records state changes of many devices in one statement; for each, whether it was written (false:
+   * that epoch no longer owns the device). Of several changes of one device only the last is written.
+   */
+  public static Future<List<Boolean>> statuses(SqlClient sql, List<StatusWrite> writes) {
+    Map<String, StatusWrite> newest = new LinkedHashMap<>();
+    writes.forEach(w -> newest.put(w.key(), w));
+    List<StatusWrite> rows = List.copyOf(newest.values());
+    Long[] epochs = rows.stream().map(w -> w.lease().epoch()).toArray(Long[]::new);
+    return sql.preparedQuery(STATUSES).execute(Tuple.of(
+            rows.stream().map(w -> w.lease().clientId()).toArray(String[]::new),
+            rows.stream().map(w -> w.lease().deviceId()).toArray(String[]::new), epochs,
+            rows.stream().map(w -> w.status().name()).toArray(String[]::new),
+            rows.stream().map(StatusWrite::lastError).toArray(String[]::new),
+            rows.stream().map(StatusWrite::phone).toArray(String[]::new)))
+        .map(result -> {
+          Set<String> written = new HashSet<>();
+          result.forEach(r -> written.add(r.getString(0) + "/" + r.getString(1) + "/" + r.getLong(2)));
+          return writes.stream().map(w -> written.contains(w.key())).toList();
+        });
   }
 
   public static Future<Void> desired(SqlClient sql, String clientId, String deviceId, String state) {

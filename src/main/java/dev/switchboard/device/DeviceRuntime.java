@@ -9,8 +9,8 @@ import io.vertx.sqlclient.Pool;
 /**
  * What every device actor of a node shares: the database, the engine, where events go, and the
  * send pacing (messages per second per device; 0 = no pacing), client settings (call policy), and the
- * outboxes' batched claims and outcomes.
+ * batched writes of messages and of device states.
  */
 public record DeviceRuntime(Pool pool, WhatsAppEngine engine, EventSink events, double sendRate, ClientConfigCache configs,
-    MessageStore messages) {
+    MessageStore messages, StatusWriter statuses) {
 }

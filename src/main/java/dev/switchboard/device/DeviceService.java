@@ -64,18 +64,19 @@ public final class DeviceService {
     }));
   }
 
+  /**
+   * Asks the actor to answer once it shows a QR or has settled; until the actor is running (it is
+   * being started, here or on another node) the question is asked again every 100 ms.
+   */
   private void poll(String clientId, String deviceId, long deadline, Promise<JsonObject> done) {
-    DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "status"), 1_000).onComplete(ar -> {
-      JsonObject s = ar.succeeded() ? ar.result() : null;
-      String st = s == null ? null : s.getString("status");
-      boolean settled = "QR_READY".equals(st) && s.getString("qr") != null || "CONNECTED".equals(st)
-          || "LOGGED_OUT".equals(st) || "FAILED".equals(st);
-      if (settled || System.currentTimeMillis() >= deadline) {
-        done.complete(s == null ? new JsonObject() : liveFields(s));
-      } else {
-        vertx.setTimer(100, id -> poll(clientId, deviceId, deadline, done));
-      }
-    });
+    long left = deadline - System.currentTimeMillis();
+    if (left <= 0) {
+      done.complete(new JsonObject());
+      return;
+    }
+    DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "settled").put("waitMs", left), left + 1_000)
+        .onSuccess(s -> done.complete(liveFields(s)))
+        .onFailure(e -> vertx.setTimer(100, id -> poll(clientId, deviceId, deadline, done)));
   }
 
   private static JsonObject liveFields(JsonObject s) {

@@ -20,6 +20,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,11 +36,14 @@ public final class DeviceVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(DeviceVerticle.class);
   static final int MAX_ATTEMPTS_BEFORE_FAILED = 8;
   static final long STATUS_RETRY_MS = 1_000;
+  static final long MAX_SETTLE_WAIT_MS = 10_000;
 
   private final DeviceRepository.Lease lease;
   private final WhatsAppEngine engine;
   private final Pool pool;
   private final MessageStore messages;
+  private final StatusWriter statuses;
+  private final List<Message<JsonObject>> settleWaiters = new ArrayList<>();
   private final EventSink events;
   private final double sendRate;
   private final Inbox inbox;
@@ -60,6 +65,7 @@ public final class DeviceVerticle extends VerticleBase {
 
   public DeviceVerticle(DeviceRepository.Lease lease, DeviceRuntime runtime) {
     this.messages = runtime.messages();
+    this.statuses = runtime.statuses();
     this.lease = lease;
     this.engine = runtime.engine();
     this.pool = runtime.pool();
@@ -84,6 +90,8 @@ public final class DeviceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    settleWaiters.forEach(m -> m.reply(state()));
+    settleWaiters.clear();
     outbox.disconnected();
     vertx.cancelTimer(reconnectTimer);
     Future<Void> closed = session == null ? Future.succeededFuture() : session.disconnect().recover(e -> Future.succeededFuture());
@@ -261,11 +269,12 @@ public final class DeviceVerticle extends VerticleBase {
       data.put("lastError", error);
     }
     events.emit(lease.clientId(), lease.deviceId(), "device_status", data);
+    wakeSettleWaiters();
   }
 
   /** Records the current state; a failed write (database busy or down) is retried until a newer state replaces it. */
   private void writeStatus(int version) {
-    DeviceRepository.status(pool, lease, status, lastError, phone).onComplete(ar -> {
+    statuses.write(lease, status, lastError, phone).onComplete(ar -> {
       if (ar.succeeded() && !ar.result() && !stopping) {
         log.warn("Device {}/{} status write refused (epoch {} is stale); stopping", lease.clientId(), lease.deviceId(), lease.epoch());
         vertx.undeploy(deploymentID());
@@ -284,6 +293,7 @@ public final class DeviceVerticle extends VerticleBase {
     String op = msg.body().getString("op", "");
     switch (op) {
       case "status" -> msg.reply(state());
+      case "settled" -> awaitSettled(msg);
       case "drain" -> outbox.wake();
       case "qr" -> {
         if (status != DeviceStatus.QR_READY || qr == null) {
@@ -329,6 +339,38 @@ public final class DeviceVerticle extends VerticleBase {
           DeviceBus.reply(msg, SessionOps.invoke(session, op, msg.body()));
         }
       }
+    }
+  }
+
+  /**
+   * Answers once the device shows a QR or has settled (connected, logged out, failed), or after
+   * {@code waitMs} (at most {@link #MAX_SETTLE_WAIT_MS}) with whatever it is then: registration waits
+   * for the first QR this way instead of asking again and again.
+   */
+  private void awaitSettled(Message<JsonObject> msg) {
+    if (settled()) {
+      msg.reply(state());
+      return;
+    }
+    long waitMs = Math.max(1, Math.min(MAX_SETTLE_WAIT_MS, msg.body().getLong("waitMs", MAX_SETTLE_WAIT_MS)));
+    settleWaiters.add(msg);
+    vertx.setTimer(waitMs, id -> {
+      if (settleWaiters.remove(msg)) {
+        msg.reply(state());
+      }
+    });
+  }
+
+  private boolean settled() {
+    return status == DeviceStatus.QR_READY && qr != null || status == DeviceStatus.CONNECTED
+        || status == DeviceStatus.LOGGED_OUT || status == DeviceStatus.FAILED;
+  }
+
+  private void wakeSettleWaiters() {
+    if (!settleWaiters.isEmpty() && settled()) {
+      JsonObject now = state();
+      settleWaiters.forEach(m -> m.reply(now.copy()));
+      settleWaiters.clear();
     }
   }
 

@@ -1,0 +1,55 @@
+package dev.switchboard.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.switchboard.config.DbUrl;
+import dev.switchboard.store.Db;
+import dev.switchboard.store.Migrations;
+import dev.switchboard.support.TestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Device state changes of many devices in one statement: fenced by epoch, the newest change of a device wins. */
+class StatusWriterTest {
+
+  @Test
+  void batchedChangesKeepTheNewestPerDeviceAndRefuseAStaleEpoch() throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = Db.pool(vertx, db, 2);
+      pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
+          .compose(v -> pool.query("""
+              INSERT INTO devices (client_id, device_id, session_key, epoch) VALUES ('c', 'a', 'ka', 3), ('c', 'b', 'kb', 1)""")
+              .execute())
+          .await(10, TimeUnit.SECONDS);
+      StatusWriter writer = new StatusWriter(pool);
+      DeviceRepository.Lease a = new DeviceRepository.Lease("c", "a", "ka", 3);
+      DeviceRepository.Lease staleB = new DeviceRepository.Lease("c", "b", "kb", 0);
+      // The first goes alone; the next three share one statement, where a's QR_READY is replaced by CONNECTED.
+      List<Future<Boolean>> writes = List.of(
+          writer.write(a, DeviceStatus.CONNECTING, null, null),
+          writer.write(a, DeviceStatus.QR_READY, null, null),
+          writer.write(staleB, DeviceStatus.CONNECTED, null, "4411"),
+          writer.write(a, DeviceStatus.CONNECTED, null, "4477"));
+      Future.all(writes).await(10, TimeUnit.SECONDS);
+      assertEquals(List.of(true, true, false, true), writes.stream().map(Future::result).toList());
+      Row rowA = pool.query("SELECT status, phone_number, connected_at FROM devices WHERE device_id = 'a'").execute()
+          .await(10, TimeUnit.SECONDS).iterator().next();
+      assertEquals("CONNECTED", rowA.getString("status"));
+      assertEquals("4477", rowA.getString("phone_number"));
+      Row rowB = pool.query("SELECT status, phone_number FROM devices WHERE device_id = 'b'").execute()
+          .await(10, TimeUnit.SECONDS).iterator().next();
+      assertEquals("CONNECTING", rowB.getString("status"), "a stale epoch writes nothing");
+      assertEquals(null, rowB.getString("phone_number"));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+}
