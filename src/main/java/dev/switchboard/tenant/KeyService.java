@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * SHA-256 and the answer is kept for {@link #CACHE_MS}, so a busy client costs no query per request.
  * A key that is issued, rotated or revoked, or whose client is deleted, is forgotten at once on every
  * node sharing the database, clustered or not: the change's transaction sends a PostgreSQL NOTIFY that
- * each node LISTENs to. While a node's LISTEN connection is down it keeps no answers at all. {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
+ * each node LISTENs to. A node that is not listening keeps no answers; one whose LISTEN connection
+ * dropped and came back starts empty, and an answer kept across the drop lives at most {@link #CACHE_MS}. {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
  */
 public final class KeyService {
 
@@ -80,8 +81,13 @@ public final class KeyService {
         .setAlgorithm("HS256").setBuffer(secrets.jwtSecret())));
     this.flushTimer = vertx.setPeriodic(FLUSH_MS, id -> flushLastUsed());
     this.changes = changes;
+    // (Re)subscribed: a change may have been missed while the connection was down, so start empty.
     changes.channel(CHANNEL).handler(this::forget)
-        .subscribeHandler(v -> listening = true);
+        .subscribeHandler(v -> {
+          known.clear();
+          listening = true;
+        });
+    // Given up reconnecting: keep nothing from now on.
     changes.closeHandler(v -> {
       listening = false;
       known.clear();
