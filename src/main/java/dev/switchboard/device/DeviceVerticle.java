@@ -71,7 +71,7 @@ public final class DeviceVerticle extends VerticleBase {
     this.pool = runtime.pool();
     this.events = runtime.events();
     this.sendRate = runtime.sendRate();
-    this.inbox = new Inbox(runtime.messages(), lease.clientId(), lease.deviceId());
+    this.inbox = new Inbox(messages, lease.clientId(), lease.deviceId());
     this.calls = new CallPolicy(runtime.configs(), runtime.pool(), lease.clientId(), lease.deviceId());
   }
 

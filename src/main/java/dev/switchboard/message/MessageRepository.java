@@ -242,13 +242,17 @@ public final class MessageRepository {
 
   /** A delivery or read receipt for an outbound message. */
   public record Receipt(String clientId, String deviceId, String messageId, String status) {
+
+    String key() {
+      return clientId + "/" + deviceId + "/" + messageId;
+    }
   }
 
   /** Moves outbound messages to DELIVERED or READ in one statement (never backwards). */
   public static Future<Void> receipts(SqlClient sql, List<Receipt> receipts) {
     Map<String, Receipt> furthest = new LinkedHashMap<>();
     for (Receipt r : receipts) {
-      furthest.merge(r.clientId() + "/" + r.deviceId() + "/" + r.messageId(), r, (x, y) -> "READ".equals(x.status()) ? x : y);
+      furthest.merge(r.key(), r, (x, y) -> "READ".equals(x.status()) ? x : y);
     }
     List<Receipt> rows = List.copyOf(furthest.values());
     return sql.preparedQuery(RECEIPTS).execute(Tuple.of(

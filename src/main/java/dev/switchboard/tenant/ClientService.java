@@ -67,7 +67,7 @@ public final class ClientService {
             .compose(deleted -> keys.announce(tx, clientId))
             .compose(deleted -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null))))
         .onSuccess(v -> onChange.accept(clientId))
-        .onSuccess(v -> keys.changed(clientId))
+        .onSuccess(v -> keys.forget(clientId))
         .onSuccess(v -> log.info("Client {} deleted by {}", clientId, actor.actor()));
   }
 
@@ -79,7 +79,7 @@ public final class ClientService {
             .compose(key -> AuditLog.record(tx, clientId, "key.issued", actor, ip,
                 new JsonObject().put("prefix", key.getString("prefix")).put("ttlDays", ttlDays)
                     .put("clientCreated", created)).map(key))))
-        .onSuccess(k -> keys.changed(clientId))
+        .onSuccess(k -> keys.forget(clientId))
         .onSuccess(k -> log.info("Key {}... issued for client {}", k.getString("prefix"), clientId));
   }
 
@@ -91,7 +91,7 @@ public final class ClientService {
       return keys.replaceKey(tx, clientId, ttlDays)
           .compose(key -> AuditLog.record(tx, clientId, "key.rotated", actor, ip,
               new JsonObject().put("prefix", key.getString("prefix")).put("ttlDays", ttlDays)).map(key));
-    })).onSuccess(k -> keys.changed(clientId))
+    })).onSuccess(k -> keys.forget(clientId))
         .onSuccess(k -> log.info("Key of client {} rotated to {}...", clientId, k.getString("prefix")));
   }
 
@@ -101,7 +101,7 @@ public final class ClientService {
         return Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' has no key"));
       }
       return AuditLog.record(tx, clientId, "key.revoked", actor, ip, null);
-    })).onSuccess(v -> keys.changed(clientId))
+    })).onSuccess(v -> keys.forget(clientId))
         .onSuccess(v -> log.info("Key of client {} revoked", clientId));
   }
 

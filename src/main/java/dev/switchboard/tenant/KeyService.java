@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * A key that is issued, rotated or revoked, or whose client is deleted, is forgotten at once on every
  * node sharing the database, clustered or not: the change's transaction sends a PostgreSQL NOTIFY that
  * each node LISTENs to. A node that is not listening keeps no answers; one whose LISTEN connection
- * dropped and came back starts empty, and an answer kept across the drop lives at most {@link #CACHE_MS}. {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
+ * dropped and came back starts empty, and an answer kept across the drop lives at most {@link #CACHE_MS}.
+ * {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
  */
 public final class KeyService {
 
@@ -105,12 +106,11 @@ public final class KeyService {
     return tx.preparedQuery(NOTIFY).execute(Tuple.of(clientId)).mapEmpty();
   }
 
-  /** After that commit: this node forgets at once, without waiting for its own notification. */
-  public void changed(String clientId) {
-    forget(clientId);
-  }
-
-  private void forget(String clientId) {
+  /**
+   * Forgets the client's key: on a notification, and on the node that made the change right after
+   * its commit, so that node does not wait for its own notification.
+   */
+  public void forget(String clientId) {
     forgotten.put(clientId, System.nanoTime());
     known.values().removeIf(k -> clientId.equals(k.principal().clientId()));
   }
