@@ -35,9 +35,10 @@ public final class DeviceRepository {
       UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, status = 'CONNECTING', lease_until = now() + make_interval(secs => $4)
       WHERE client_id = $1 AND device_id = $2 AND""" + " " + takeable("$3", "$5", "$6") + " RETURNING epoch, session_key";
   private static final String CLAIM_MANY = """
+      WITH t AS (""" + lockInOrder("unnest($1::text[], $2::text[]) AS t(client_id, device_id)", takeable("$3", "$5", "$6")) + """
+      )
       UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, status = 'CONNECTING', lease_until = now() + make_interval(secs => $4)
-      FROM unnest($1::text[], $2::text[]) AS t(client_id, device_id)
-      WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND""" + " " + takeable("$3", "$5", "$6")
+      FROM t WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND""" + " " + takeable("$3", "$5", "$6")
       + " RETURNING d.client_id, d.device_id, d.epoch, d.session_key";
   // Our own devices with a live lease are left out (we run them), except right after a restart ($5).
   private static final String CLAIMABLE = "SELECT client_id, device_id, owner_node FROM devices d WHERE "
@@ -47,18 +48,21 @@ public final class DeviceRepository {
       UPDATE devices SET owner_node = $4, lease_until = now() WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
   // Only the devices this node runs: a lease it holds but does not use lapses, so another node can take it.
   private static final String RENEW = """
+      WITH t AS (""" + lockInOrder("unnest($3::text[], $4::text[]) AS t(client_id, device_id)", "d.owner_node = $1") + """
+      )
       UPDATE devices d SET lease_until = now() + make_interval(secs => $2)
-      FROM unnest($3::text[], $4::text[]) AS t(client_id, device_id)
-      WHERE d.owner_node = $1 AND d.client_id = t.client_id AND d.device_id = t.device_id
+      FROM t WHERE d.owner_node = $1 AND d.client_id = t.client_id AND d.device_id = t.device_id
       RETURNING d.client_id, d.device_id, d.epoch""";
   private static final String RELEASE = """
       UPDATE devices SET owner_node = NULL, lease_until = NULL WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
   // Many devices' state changes in one statement (at most one per device and epoch: the caller keeps the newest).
   private static final String STATUSES = """
+      WITH t AS (""" + lockInOrder("unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])"
+          + " AS t(client_id, device_id, epoch, status, err, phone)", "d.epoch = t.epoch") + """
+      )
       UPDATE devices d SET status = t.status, last_error = t.err, phone_number = COALESCE(t.phone, d.phone_number),
         connected_at = CASE WHEN t.status = 'CONNECTED' THEN now() ELSE d.connected_at END
-      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]) AS t(c, dv, epoch, status, err, phone)
-      WHERE d.client_id = t.c AND d.device_id = t.dv AND d.epoch = t.epoch
+      FROM t WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND d.epoch = t.epoch
       RETURNING d.client_id, d.device_id, d.epoch""";
   private static final String DESIRED = "UPDATE devices SET desired_state = $3 WHERE client_id = $1 AND device_id = $2";
   private static final String LOAD_CREDENTIALS = "SELECT credentials FROM devices WHERE client_id = $1 AND device_id = $2";
@@ -66,6 +70,17 @@ public final class DeviceRepository {
       UPDATE devices SET credentials = $3 WHERE client_id = $1 AND device_id = $2 AND epoch = $4""";
 
   private DeviceRepository() {
+  }
+
+  /**
+   * The rows of {@code source} (with client_id and device_id columns) whose device row matches
+   * {@code condition}, after locking those device rows in key order. Every statement that updates
+   * many devices locks them this way first, so two of them (lease renewal, state changes) never
+   * lock the same rows in opposite orders and deadlock.
+   */
+  private static String lockInOrder(String source, String condition) {
+    return "SELECT t.* FROM devices d JOIN " + source + " ON d.client_id = t.client_id AND d.device_id = t.device_id"
+        + " WHERE " + condition + " ORDER BY d.client_id, d.device_id FOR UPDATE OF d";
   }
 
   /**

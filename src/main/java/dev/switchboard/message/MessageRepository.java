@@ -80,20 +80,26 @@ public final class MessageRepository {
       UPDATE messages m SET status = 'SENDING' FROM picked WHERE m.id = picked.id
       RETURNING m.id, m.client_id, m.device_id, m.message_id, m.chat_id, m.type, m.content""";
   private static final String MARK_SENT = """
-      UPDATE messages SET status = CASE WHEN status = 'SENDING' THEN 'SENT' ELSE status END,
-        sent_at = COALESCE(sent_at, now()), error = NULL
-      WHERE id = ANY($1::bigint[])""";
+      WITH t AS (SELECT id FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE)
+      UPDATE messages m SET status = CASE WHEN m.status = 'SENDING' THEN 'SENT' ELSE m.status END,
+        sent_at = COALESCE(m.sent_at, now()), error = NULL
+      FROM t WHERE m.id = t.id""";
   private static final String MARK_FAILED = """
       UPDATE messages SET status = 'FAILED', error = $2 WHERE id = $1 AND status = 'SENDING'""";
   // Receipts only move a message forward: SENT < DELIVERED < READ. One statement for many receipts
-  // (at most one per message: the caller keeps the furthest).
+  // (at most one per message: the caller keeps the furthest). Like MARK_SENT it locks its rows in id
+  // order first, so the two never deadlock.
   private static final String RECEIPTS = """
+      WITH t AS (
+        SELECT m.id, t.status FROM messages m
+        JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, d, mid, status)
+          ON m.client_id = t.c AND m.device_id = t.d AND m.message_id = t.mid
+        WHERE m.direction = 'outbound' ORDER BY m.id FOR UPDATE OF m)
       UPDATE messages m SET status = t.status,
         sent_at = COALESCE(m.sent_at, now()),
         delivered_at = COALESCE(m.delivered_at, now()),
         read_at = CASE WHEN t.status = 'READ' THEN COALESCE(m.read_at, now()) ELSE m.read_at END
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, d, mid, status)
-      WHERE m.client_id = t.c AND m.device_id = t.d AND m.message_id = t.mid AND m.direction = 'outbound'
+      FROM t WHERE m.id = t.id
         AND (m.status IN ('SENDING', 'SENT') OR m.status = 'DELIVERED' AND t.status = 'READ')""";
   // A redelivered message (same id) is left out: RETURNING tells which rows are new.
   private static final String INSERT_INBOUND = """

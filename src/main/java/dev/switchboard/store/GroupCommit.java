@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  * would otherwise do with a statement of its own.
  *
  * <p>Each item's future completes on the context that submitted it, so an actor's callbacks never
- * run on another thread. When a batch of several items fails, each is written alone, so one bad
- * item (a device deleted meanwhile) cannot fail the others.
+ * run on another thread. When a batch of several items fails, each is written alone, in order and
+ * before the next batch, so one bad item (a device deleted meanwhile) cannot fail the others.
  *
  * @param <T> an item to write
  * @param <R> what the write answers for one item
@@ -110,26 +110,41 @@ public final class GroupCommit<T, R> {
   }
 
   private void write(List<Pending<T, R>> batch) {
-    run(batch.stream().map(Pending::item).toList()).onComplete(ar -> {
-      if (ar.succeeded()) {
-        List<R> results = ar.result();
-        for (int i = 0; i < batch.size(); i++) {
-          complete(batch.get(i), results.get(i), null);
-        }
-      } else if (batch.size() > 1) {
-        log.debug("{}: batch of {} failed ({}); writing each alone", name, batch.size(), ar.cause().toString());
-        for (Pending<T, R> p : batch) {
-          run(List.of(p.item())).onComplete(one -> complete(p, one.succeeded() ? one.result().get(0) : null, one.cause()));
-        }
-      } else {
-        complete(batch.get(0), null, ar.cause());
+    run(batch.stream().map(Pending::item).toList()).compose(results -> {
+      for (int i = 0; i < batch.size(); i++) {
+        complete(batch.get(i), results.get(i), null);
       }
+      return Future.<Void>succeededFuture();
+    }, failure -> {
+      if (batch.size() == 1) {
+        complete(batch.get(0), null, failure);
+        return Future.succeededFuture();
+      }
+      log.debug("{}: batch of {} failed ({}); writing each alone", name, batch.size(), failure.toString());
+      return alone(batch, 0);
+    }).onComplete(done -> {
       List<List<Pending<T, R>>> next;
       synchronized (this) {
         inFlight--;
         next = take();
       }
       next.forEach(this::write);
+    });
+  }
+
+  /**
+   * The items of a failed batch, one statement each and one after the other, so they are written in
+   * the order they were submitted (a device's older state never lands after its newer one), and the
+   * next batch waits until they are done.
+   */
+  private Future<Void> alone(List<Pending<T, R>> batch, int from) {
+    if (from == batch.size()) {
+      return Future.succeededFuture();
+    }
+    Pending<T, R> p = batch.get(from);
+    return run(List.of(p.item())).transform(one -> {
+      complete(p, one.succeeded() ? one.result().get(0) : null, one.cause());
+      return alone(batch, from + 1);
     });
   }
 

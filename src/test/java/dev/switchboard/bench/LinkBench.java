@@ -40,7 +40,9 @@ public final class LinkBench {
     List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC");
     // The bench drives everything with the master key, far past its default rate limit.
     NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, jvm, List.of("--master-rate-limit", "10000000"));
-    HttpClient http = HttpClient.newBuilder().executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    // HTTP/1.1: the JDK client would otherwise upgrade to h2c and carry all 64 requests on one connection, one event loop.
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     String base = "http://127.0.0.1:" + port;
     call(http, "POST", base + "/api/clients/bench/key", TestNode.MASTER, "{}");
     call(http, "PUT", base + "/api/clients/bench/config", TestNode.MASTER, "{\"maxDevices\": " + n + "}");
@@ -48,6 +50,7 @@ public final class LinkBench {
     long t0 = System.nanoTime();
     Semaphore inFlight = new Semaphore(64);
     java.util.concurrent.atomic.AtomicInteger staleQrs = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger lateQrs = new java.util.concurrent.atomic.AtomicInteger();
     List<Future<?>> jobs = new ArrayList<>();
     try (var exec = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < n; i++) {
@@ -57,7 +60,12 @@ public final class LinkBench {
           try {
             JsonObject created = call(http, "POST", base + "/api/clients/bench/devices", TestNode.MASTER,
                 "{\"deviceId\": \"d" + id + "\"}");
-            String qr = created.getJsonObject("data").getJsonObject("qr").getString("qr");
+            JsonObject shown = created.getJsonObject("data").getJsonObject("qr");
+            // No QR within the registration's 5 s: ask for it, as a client would.
+            if (shown == null) {
+              lateQrs.incrementAndGet();
+            }
+            String qr = shown != null ? shown.getString("qr") : currentQr(http, base, id);
             String pair = new JsonObject().put("phone", String.valueOf(4_400_000_000L + id)).encode();
             for (int attempt = 1; ; attempt++) {
               try {
@@ -68,8 +76,7 @@ public final class LinkBench {
                 if (attempt == 3) {
                   throw stale;
                 }
-                qr = call(http, "GET", base + "/api/clients/bench/devices/d" + id + "/qr", TestNode.MASTER, "")
-                    .getJsonObject("data").getString("qr");
+                qr = currentQr(http, base, id);
                 staleQrs.incrementAndGet();
               }
             }
@@ -96,12 +103,27 @@ public final class LinkBench {
     again.terminate();
     System.out.printf("RESULT devices=%d heapMax=%s link_all_connected_s=%.1f resume_after_kill9_s=%.1f"
             + " heap_used_mb=%.1f heap_per_device_kb=%.1f rss_mb=%.1f rss_per_device_kb=%.1f"
-            + " heap_used_after_resume_mb=%.1f rss_after_resume_mb=%.1f conflicts=%d rescanned_qrs=%d%n",
+            + " heap_used_after_resume_mb=%.1f rss_after_resume_mb=%.1f conflicts=%d rescanned_qrs=%d qrs_after_5s=%d%n",
         n, heap, linkSeconds, resumeSeconds, mem[0] / 1048576.0, mem[0] / 1024.0 / n, mem[1] / 1048576.0,
         mem[1] / 1024.0 / n, memAfter[0] / 1048576.0, memAfter[1] / 1048576.0, stats.getInteger("conflicts"),
-        staleQrs.get());
+        staleQrs.get(), lateQrs.get());
     vertx.close();
     System.exit(0);
+  }
+
+  /** The device's QR now, asked again while the device has none to show yet. */
+  private static String currentQr(HttpClient http, String base, int id) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call(http, "GET", base + "/api/clients/bench/devices/d" + id + "/qr", TestNode.MASTER, "")
+            .getJsonObject("data").getString("qr");
+      } catch (IllegalStateException notYet) {
+        if (attempt == 50) {
+          throw notYet;
+        }
+        Thread.sleep(200);
+      }
+    }
   }
 
   private static double awaitConnected(String dbUrl, int n, long since) throws Exception {

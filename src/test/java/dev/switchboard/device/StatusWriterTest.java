@@ -10,6 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,40 @@ class StatusWriterTest {
           .await(10, TimeUnit.SECONDS).iterator().next();
       assertEquals("CONNECTING", rowB.getString("status"), "a stale epoch writes nothing");
       assertEquals(null, rowB.getString("phone_number"));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void stateChangesAndLeaseRenewalsOfManyDevicesNeverDeadlock() throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = Db.pool(vertx, db, 4);
+      int n = 300;
+      pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
+          .compose(v -> pool.query("INSERT INTO devices (client_id, device_id, session_key, epoch, owner_node)"
+              + " SELECT 'c', 'd' || lpad(i::text, 4, '0'), 'k' || i, 1, 'n1' FROM generate_series(1, " + n + ") i").execute())
+          .await(10, TimeUnit.SECONDS);
+      List<String[]> ascending = new ArrayList<>();
+      List<DeviceRepository.StatusWrite> changes = new ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        String id = String.format("d%04d", i);
+        ascending.add(new String[] {"c", id});
+        changes.add(new DeviceRepository.StatusWrite(new DeviceRepository.Lease("c", id, "k", 1), DeviceStatus.CONNECTED, null, null));
+      }
+      List<String[]> descending = new ArrayList<>(ascending);
+      Collections.reverse(descending);
+      // Opposite orders, at once, many times: without ordered locking PostgreSQL reports a deadlock within a few rounds.
+      for (int round = 0; round < 30; round++) {
+        Future.all(DeviceRepository.statuses(pool, changes), DeviceRepository.renew(pool, "n1", descending))
+            .await(20, TimeUnit.SECONDS);
+      }
+      long deadlocks = pool.query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").execute()
+          .await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+      assertEquals(0, deadlocks);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }

@@ -75,6 +75,41 @@ class GroupCommitTest {
   }
 
   @Test
+  void theItemsOfAFailedBatchAreWrittenInOrderBeforeTheNextBatch() throws Exception {
+    // Writes complete in reverse order of starting unless the next one waits: the first item's is slowest.
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    Promise<Void> gate = Promise.promise();
+    Vertx timers = Vertx.vertx();
+    try {
+      GroupCommit<Integer, Integer> commit = GroupCommit.of("test", 1, 100, 1_000, items -> {
+        log.add("start " + items);
+        if (log.size() == 1) {
+          return gate.future().map(v -> items);
+        }
+        if (items.size() > 1) {
+          return Future.failedFuture("deadlock detected");
+        }
+        Promise<List<Integer>> slow = Promise.promise();
+        timers.setTimer(items.get(0) == 2 ? 200 : 1, t -> {
+          log.add("end " + items);
+          slow.complete(items);
+        });
+        return slow.future();
+      });
+      Future<Integer> first = commit.submit(1);
+      List<Future<Integer>> failedBatch = List.of(commit.submit(2), commit.submit(3));
+      gate.complete();
+      first.await(5, TimeUnit.SECONDS);
+      Future<Integer> later = commit.submit(4);
+      Future.all(failedBatch).await(5, TimeUnit.SECONDS);
+      later.await(5, TimeUnit.SECONDS);
+      assertEquals(List.of("start [1]", "start [2, 3]", "start [2]", "end [2]", "start [3]", "end [3]", "start [4]", "end [4]"), log);
+    } finally {
+      timers.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void tooMuchWaitingIsRefusedAndBatchesRespectTheirWeight() throws Exception {
     List<Integer> weights = Collections.synchronizedList(new ArrayList<>());
     Promise<Void> gate = Promise.promise();
