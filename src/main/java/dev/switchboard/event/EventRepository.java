@@ -16,17 +16,19 @@ import java.util.List;
 final class EventRepository {
 
   /**
-   * Events and their deliveries in one statement, hence one transaction. With a token the deliveries
-   * are born claimed by this node's dispatcher, which saves it a claim round trip.
+   * Events and their deliveries in one statement, hence one transaction (only events of clients with a
+   * webhook are stored). With a token the deliveries are born claimed by this node's dispatcher, which
+   * saves it a claim round trip.
    */
   private static final String INSERT = """
       WITH e AS (
         INSERT INTO events (id, client_id, device_id, event, payload)
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+        RETURNING id, client_id, device_id, event
       )
       INSERT INTO webhook_deliveries (event_id, client_id, device_id, event, locked_by, locked_until)
-      SELECT u.*, $10::text, CASE WHEN $10::text IS NULL THEN NULL ELSE now() + $11::int * interval '1 second' END
-      FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) AS u
+      SELECT e.*, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE now() + $7::int * interval '1 second' END
+      FROM e
       RETURNING id, event_id""";
   private static final String CLAIM = """
       UPDATE webhook_deliveries d SET locked_by = $1, locked_until = now() + $2::int * interval '1 second'
@@ -88,14 +90,14 @@ final class EventRepository {
   record Outcome(long id, String token, String outcome, Long delayMs, String url, Integer statusCode, String error) {
   }
 
-  /** One event to store; {@code webhook} says whether it also gets a delivery row. */
-  record NewEvent(String id, String clientId, String deviceId, String event, String payload, boolean webhook) {
+  /** One event to store for its webhook. */
+  record NewEvent(String id, String clientId, String deviceId, String event, String payload) {
   }
 
   private EventRepository() {
   }
 
-  /** Stores the events; the deliveries it created, claimed with {@code token} (none when token is null). */
+  /** Stores the events, each with its webhook delivery, claimed with {@code token} (unclaimed when token is null). */
   static Future<List<Delivery>> insert(SqlClient sql, List<NewEvent> events, String token, int leaseSeconds) {
     int n = events.size();
     String[] ids = new String[n];
@@ -103,7 +105,7 @@ final class EventRepository {
     String[] devices = new String[n];
     String[] names = new String[n];
     String[] payloads = new String[n];
-    List<NewEvent> hooked = new ArrayList<>();
+    java.util.Map<String, NewEvent> byId = new java.util.HashMap<>();
     for (int i = 0; i < n; i++) {
       NewEvent e = events.get(i);
       ids[i] = e.id();
@@ -111,31 +113,15 @@ final class EventRepository {
       devices[i] = e.deviceId();
       names[i] = e.event();
       payloads[i] = e.payload();
-      if (e.webhook()) {
-        hooked.add(e);
-      }
-    }
-    int m = hooked.size();
-    String[] hIds = new String[m];
-    String[] hClients = new String[m];
-    String[] hDevices = new String[m];
-    String[] hNames = new String[m];
-    for (int i = 0; i < m; i++) {
-      NewEvent e = hooked.get(i);
-      hIds[i] = e.id();
-      hClients[i] = e.clientId();
-      hDevices[i] = e.deviceId();
-      hNames[i] = e.event();
+      byId.put(e.id(), e);
     }
     Tuple t = Tuple.tuple().addValue(ids).addValue(clients).addValue(devices).addValue(names).addValue(payloads)
-        .addValue(hIds).addValue(hClients).addValue(hDevices).addValue(hNames).addValue(token).addValue(leaseSeconds);
+        .addValue(token).addValue(leaseSeconds);
     long leaseEnds = System.currentTimeMillis() + leaseSeconds * 1000L;
     return sql.preparedQuery(INSERT).execute(t).map(rows -> {
       if (token == null) {
         return List.<Delivery>of();
       }
-      java.util.Map<String, NewEvent> byId = new java.util.HashMap<>();
-      hooked.forEach(e -> byId.put(e.id(), e));
       List<Delivery> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
         NewEvent e = byId.get(r.getString("event_id"));

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's {@link EventSink}: applies the client's event switches, wraps the event in the envelope,
- * stores it with its webhook delivery (group commit: whatever arrives while a write is under way goes
+ * stores it with its webhook delivery when the client has a webhook (group commit: whatever arrives while a write is under way goes
  * into the next multi-row INSERT), then publishes it to the live feeds and wakes the dispatchers.
  */
 public final class EventService implements EventSink {
@@ -85,8 +85,12 @@ public final class EventService implements EventSink {
       return Future.succeededFuture();
     }
     JsonObject envelope = Events.envelope(event, clientId, deviceId, data == null ? new JsonObject() : data);
-    boolean webhook = config.get().webhookUrl() != null;
-    var row = new EventRepository.NewEvent(envelope.getString("id"), clientId, deviceId, event, envelope.encode(), webhook);
+    if (config.get().webhookUrl() == null) {
+      // Nothing to deliver later: only webhook deliveries read stored events, so the event goes to the live feeds alone.
+      Events.publish(vertx, envelope);
+      return Future.succeededFuture();
+    }
+    var row = new EventRepository.NewEvent(envelope.getString("id"), clientId, deviceId, event, envelope.encode());
     Promise<Void> done = Promise.promise();
     List<Pending> batch = null;
     synchronized (lock) {
@@ -126,13 +130,11 @@ public final class EventService implements EventSink {
       if (ar.failed()) {
         log.error("Lost {} event(s) for webhooks: {}", batch.size(), ar.cause().toString());
       }
-      boolean hooks = false;
       for (Pending p : batch) {
         // The live feed is best effort: it gets the event even when storing it failed.
         Events.publish(vertx, p.envelope());
-        hooks |= p.row().webhook();
       }
-      if (hooks && ar.succeeded()) {
+      if (ar.succeeded()) {
         if (token != null) {
           local.adopt(ar.result());
         } else {
