@@ -23,14 +23,29 @@ public final class DeviceRepository {
   private static final String COLUMNS = """
       client_id, device_id, session_key, status, desired_state, phone_number, last_error, owner_node, epoch,
       created_at, connected_at""";
-  private static final String INSERT = """
-      INSERT INTO devices (client_id, device_id, session_key) VALUES ($1, $2, $3)
-      ON CONFLICT DO NOTHING RETURNING device_id""";
+  // A registration in one statement: room is made in the client's device count (which locks the
+  // client's row until commit), then the device and its audit entry are added.
+  private static final String REGISTER = """
+      WITH room AS (
+        UPDATE clients SET device_count = device_count + 1
+        WHERE client_id = $1 AND device_count < $4
+          AND NOT EXISTS (SELECT 1 FROM devices WHERE client_id = $1 AND device_id = $2)
+        RETURNING client_id),
+      added AS (
+        INSERT INTO devices (client_id, device_id, session_key) SELECT $1, $2, $3 FROM room
+        ON CONFLICT DO NOTHING RETURNING device_id),
+      audit AS (
+        INSERT INTO audit_log (client_id, action, actor, source_ip, details)
+        SELECT $1, 'device.added', $5, $6, jsonb_build_object('deviceId', $2::text) FROM added)
+      SELECT EXISTS (SELECT 1 FROM room) AS counted, EXISTS (SELECT 1 FROM added) AS added,
+        EXISTS (SELECT 1 FROM devices WHERE client_id = $1 AND device_id = $2) AS existed,
+        (SELECT device_count FROM clients WHERE client_id = $1) AS device_count""";
   private static final String FIND = "SELECT " + COLUMNS + " FROM devices WHERE client_id = $1 AND device_id = $2";
   private static final String LIST = "SELECT " + COLUMNS + " " + """
       FROM devices WHERE client_id = $1 AND ($2::text IS NULL OR device_id > $2) ORDER BY device_id LIMIT $3""";
-  private static final String COUNT = "SELECT count(*) AS n FROM devices WHERE client_id = $1";
-  private static final String DELETE = "DELETE FROM devices WHERE client_id = $1 AND device_id = $2";
+  private static final String DELETE = """
+      WITH gone AS (DELETE FROM devices WHERE client_id = $1 AND device_id = $2 RETURNING client_id)
+      UPDATE clients SET device_count = device_count - 1 WHERE client_id = $1 AND EXISTS (SELECT 1 FROM gone)""";
   private static final String CLAIM = """
       UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, status = 'CONNECTING', lease_until = now() + make_interval(secs => $4)
       WHERE client_id = $1 AND device_id = $2 AND""" + " " + takeable("$3", "$5", "$6") + " RETURNING epoch, session_key";
@@ -113,8 +128,21 @@ public final class DeviceRepository {
     }
   }
 
-  public static Future<Boolean> insert(SqlClient sql, String clientId, String deviceId, String sessionKey) {
-    return sql.preparedQuery(INSERT).execute(Tuple.of(clientId, deviceId, sessionKey)).map(r -> r.size() == 1);
+  /** What a registration found: added, or why not (the device exists, or the client has no room). */
+  public record Registered(boolean added, boolean counted, boolean existed, int deviceCount) {
+  }
+
+  /**
+   * Adds the device if its id is new and the client has fewer than {@code maxDevices}, with its audit
+   * entry. Run it in a transaction: when {@code counted} but not {@code added} (the same id was
+   * registered at the same moment) the caller rolls back, or the count would keep a device too many.
+   */
+  public static Future<Registered> register(SqlClient sql, String clientId, String deviceId, String sessionKey, int maxDevices,
+      String actor, String sourceIp) {
+    return sql.preparedQuery(REGISTER).execute(Tuple.of(clientId, deviceId, sessionKey, maxDevices, actor, sourceIp)).map(rows -> {
+      Row r = rows.iterator().next();
+      return new Registered(r.getBoolean("added"), r.getBoolean("counted"), r.getBoolean("existed"), r.getInteger("device_count"));
+    });
   }
 
   public static Future<JsonObject> find(SqlClient sql, String clientId, String deviceId) {
@@ -126,10 +154,7 @@ public final class DeviceRepository {
     return sql.preparedQuery(LIST).execute(Tuple.of(clientId, after, limit));
   }
 
-  public static Future<Long> count(SqlClient sql, String clientId) {
-    return sql.preparedQuery(COUNT).execute(Tuple.of(clientId)).map(r -> r.iterator().next().getLong("n"));
-  }
-
+  /** Deletes the device and takes it off its client's device count. */
   public static Future<Boolean> delete(SqlClient sql, String clientId, String deviceId) {
     return sql.preparedQuery(DELETE).execute(Tuple.of(clientId, deviceId)).map(r -> r.rowCount() > 0);
   }

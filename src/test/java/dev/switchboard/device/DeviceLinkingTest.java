@@ -144,6 +144,32 @@ class DeviceLinkingTest {
   }
 
   @Test
+  void concurrentRegistrationsNeverExceedMaxDevicesAndADeleteMakesRoom() throws Exception {
+    String key = api.clientWithKey("limits");
+    api.put("/api/clients/limits/config", TestNode.MASTER, new JsonObject().put("maxDevices", 3));
+    // Eight different ids and the same id twice, all at once: three get in, the same id at most once.
+    java.util.List<String> ids = new java.util.ArrayList<>(java.util.List.of("a", "b", "c", "d", "e", "f", "g", "h", "twin", "twin"));
+    java.util.List<Api.Response> answers;
+    try (var exec = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      var calls = ids.stream().map(id -> exec.submit(() -> api.post("/api/clients/limits/devices", key,
+          new JsonObject().put("deviceId", id)))).toList();
+      answers = new java.util.ArrayList<>();
+      for (var c : calls) {
+        answers.add(c.get());
+      }
+    }
+    assertEquals(3, answers.stream().filter(r -> r.status() == 201).count());
+    assertTrue(answers.stream().allMatch(r -> r.status() == 201 || r.status() == 409));
+    assertEquals(3, api.get("/api/clients/limits/devices", key).data().getJsonArray("items").size());
+    assertEquals("DEVICE_LIMIT_REACHED", api.post("/api/clients/limits/devices", key, new JsonObject().put("deviceId", "late")).errorCode());
+
+    String first = api.get("/api/clients/limits/devices", key).data().getJsonArray("items").getJsonObject(0).getString("deviceId");
+    assertEquals(200, api.delete("/api/clients/limits/devices/" + first, key).status());
+    assertEquals(201, api.post("/api/clients/limits/devices", key, new JsonObject().put("deviceId", "late")).status());
+    assertEquals("DEVICE_LIMIT_REACHED", api.post("/api/clients/limits/devices", key, new JsonObject().put("deviceId", "later")).errorCode());
+  }
+
+  @Test
   void deleteLogsTheSessionOutAndRemovesTheDevice() {
     String key = api.clientWithKey("del1");
     Devices.link(api, sim, key, "del1", "d", "15550006006");

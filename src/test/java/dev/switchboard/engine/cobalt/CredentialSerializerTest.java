@@ -76,7 +76,7 @@ class CredentialSerializerTest {
   /** A fresh device row and its first lease. */
   private static DeviceRepository.Lease newDevice(UUID sessionKey) {
     String deviceId = "phone-" + ++devices;
-    assertTrue(await(DeviceRepository.insert(pool, "acme", deviceId, sessionKey.toString())));
+    assertTrue(await(DeviceRepository.register(pool, "acme", deviceId, sessionKey.toString(), 1_000, "test", null)).added());
     return await(DeviceRepository.claim(pool, "acme", deviceId, "node-a", DeviceRepository.Membership.unknown()));
   }
 
