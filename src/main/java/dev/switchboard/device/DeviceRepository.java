@@ -4,6 +4,7 @@ import dev.switchboard.http.Times;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
@@ -23,8 +24,10 @@ public final class DeviceRepository {
   private static final String COLUMNS = """
       client_id, device_id, session_key, status, desired_state, phone_number, last_error, owner_node, epoch,
       created_at, connected_at""";
-  // A registration in one statement: room is made in the client's device count (which locks the
-  // client's row until commit), then the device and its audit entry are added.
+  // A registration in one statement, hence one transaction: room is made in the client's device count
+  // (locking the client's row for this statement only), then the device and its audit entry are added.
+  // The same id registered at the same moment passes the NOT EXISTS of both; the second INSERT then
+  // fails on the key and the whole statement, count included, is undone.
   private static final String REGISTER = """
       WITH room AS (
         UPDATE clients SET device_count = device_count + 1
@@ -32,12 +35,11 @@ public final class DeviceRepository {
           AND NOT EXISTS (SELECT 1 FROM devices WHERE client_id = $1 AND device_id = $2)
         RETURNING client_id),
       added AS (
-        INSERT INTO devices (client_id, device_id, session_key) SELECT $1, $2, $3 FROM room
-        ON CONFLICT DO NOTHING RETURNING device_id),
+        INSERT INTO devices (client_id, device_id, session_key) SELECT $1, $2, $3 FROM room RETURNING device_id),
       audit AS (
         INSERT INTO audit_log (client_id, action, actor, source_ip, details)
         SELECT $1, 'device.added', $5, $6, jsonb_build_object('deviceId', $2::text) FROM added)
-      SELECT EXISTS (SELECT 1 FROM room) AS counted, EXISTS (SELECT 1 FROM added) AS added,
+      SELECT EXISTS (SELECT 1 FROM added) AS added,
         EXISTS (SELECT 1 FROM devices WHERE client_id = $1 AND device_id = $2) AS existed,
         (SELECT device_count FROM clients WHERE client_id = $1) AS device_count""";
   private static final String FIND = "SELECT " + COLUMNS + " FROM devices WHERE client_id = $1 AND device_id = $2";
@@ -129,20 +131,20 @@ public final class DeviceRepository {
   }
 
   /** What a registration found: added, or why not (the device exists, or the client has no room). */
-  public record Registered(boolean added, boolean counted, boolean existed, int deviceCount) {
+  public record Registered(boolean added, boolean existed, int deviceCount) {
   }
 
-  /**
-   * Adds the device if its id is new and the client has fewer than {@code maxDevices}, with its audit
-   * entry. Run it in a transaction: when {@code counted} but not {@code added} (the same id was
-   * registered at the same moment) the caller rolls back, or the count would keep a device too many.
-   */
+  /** Adds the device, with its audit entry, if its id is new and the client has fewer than {@code maxDevices}. */
   public static Future<Registered> register(SqlClient sql, String clientId, String deviceId, String sessionKey, int maxDevices,
       String actor, String sourceIp) {
-    return sql.preparedQuery(REGISTER).execute(Tuple.of(clientId, deviceId, sessionKey, maxDevices, actor, sourceIp)).map(rows -> {
-      Row r = rows.iterator().next();
-      return new Registered(r.getBoolean("added"), r.getBoolean("counted"), r.getBoolean("existed"), r.getInteger("device_count"));
-    });
+    return sql.preparedQuery(REGISTER).execute(Tuple.of(clientId, deviceId, sessionKey, maxDevices, actor, sourceIp))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return new Registered(r.getBoolean("added"), r.getBoolean("existed"), r.getInteger("device_count"));
+        })
+        .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.succeededFuture(new Registered(false, true, -1))
+            : Future.failedFuture(e));
   }
 
   public static Future<JsonObject> find(SqlClient sql, String clientId, String deviceId) {

@@ -34,21 +34,15 @@ public final class DeviceService {
   }
 
   public Future<JsonObject> register(String clientId, String deviceId, Principal actor, String ip) {
-    return clients.require(clientId).compose(client -> pool.withTransaction(tx -> {
+    return clients.require(clientId).compose(client -> {
           int max = client.config().effectiveMaxDevices();
-          return DeviceRepository.register(tx, clientId, deviceId, UUID.randomUUID().toString(), max, actor.actor(), ip)
-              .compose(r -> {
-                if (r.added()) {
-                  return Future.succeededFuture();
-                }
-                if (r.existed() || r.counted()) {
-                  // counted but not added: the same id registered at this moment; the rollback undoes the count.
-                  return Future.failedFuture(ApiException.conflict("DEVICE_EXISTS", "device '" + deviceId + "' already exists"));
-                }
-                return Future.failedFuture(ApiException.conflict("DEVICE_LIMIT_REACHED",
-                    "client '" + clientId + "' already has " + r.deviceCount() + " of its " + max + " devices"));
-              });
-        }))
+          return DeviceRepository.register(pool, clientId, deviceId, UUID.randomUUID().toString(), max, actor.actor(), ip)
+              .compose(r -> r.added() ? Future.succeededFuture()
+                  : Future.failedFuture(r.existed()
+                      ? ApiException.conflict("DEVICE_EXISTS", "device '" + deviceId + "' already exists")
+                      : ApiException.conflict("DEVICE_LIMIT_REACHED",
+                          "client '" + clientId + "' already has " + r.deviceCount() + " of its " + max + " devices")));
+        })
         .compose(v -> manager.place(clientId, deviceId))
         .compose(v -> waitForQr(clientId, deviceId))
         .onSuccess(d -> log.info("Device {}/{} registered", clientId, deviceId));
