@@ -55,7 +55,8 @@ public final class DeviceRepository {
       WITH t AS (""" + lockInOrder("unnest($1::text[], $2::text[]) AS t(client_id, device_id)", takeable("$3", "$5", "$6")) + """
       )
       UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, status = 'CONNECTING', lease_until = now() + make_interval(secs => $4)
-      FROM t WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND""" + " " + takeable("$3", "$5", "$6")
+      FROM t WHERE d.client_id = ANY($1) AND d.device_id = ANY($2) AND d.client_id = t.client_id AND d.device_id = t.device_id
+        AND""" + " " + takeable("$3", "$5", "$6")
       + " RETURNING d.client_id, d.device_id, d.epoch, d.session_key";
   // Our own devices with a live lease are left out (we run them), except right after a restart ($5).
   private static final String CLAIMABLE = "SELECT client_id, device_id, owner_node FROM devices d WHERE "
@@ -73,13 +74,16 @@ public final class DeviceRepository {
   private static final String RELEASE = """
       UPDATE devices SET owner_node = NULL, lease_until = NULL WHERE client_id = $1 AND device_id = $2 AND epoch = $3""";
   // Many devices' state changes in one statement (at most one per device and epoch: the caller keeps the newest).
+  // The ANY conditions make the UPDATE find its rows through the primary key: a cached plan would
+  // otherwise hash-join the batch against a scan of every device.
   private static final String STATUSES = """
       WITH t AS (""" + lockInOrder("unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[])"
           + " AS t(client_id, device_id, epoch, status, err, phone)", "d.epoch = t.epoch") + """
       )
       UPDATE devices d SET status = t.status, last_error = t.err, phone_number = COALESCE(t.phone, d.phone_number),
         connected_at = CASE WHEN t.status = 'CONNECTED' THEN now() ELSE d.connected_at END
-      FROM t WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND d.epoch = t.epoch
+      FROM t WHERE d.client_id = ANY($1) AND d.device_id = ANY($2)
+        AND d.client_id = t.client_id AND d.device_id = t.device_id AND d.epoch = t.epoch
       RETURNING d.client_id, d.device_id, d.epoch""";
   private static final String DESIRED = "UPDATE devices SET desired_state = $3 WHERE client_id = $1 AND device_id = $2";
   private static final String LOAD_CREDENTIALS = "SELECT credentials FROM devices WHERE client_id = $1 AND device_id = $2";
@@ -91,13 +95,15 @@ public final class DeviceRepository {
 
   /**
    * The rows of {@code source} (with client_id and device_id columns) whose device row matches
-   * {@code condition}, after locking those device rows in key order. Every statement that updates
-   * many devices locks them this way first, so two of them (lease renewal, state changes) never
-   * lock the same rows in opposite orders and deadlock.
+   * {@code condition}, after locking those device rows one by one in key order (a sorted outer side
+   * and an index lookup per row). Every statement that updates many devices locks them this way
+   * first, so two of them (lease renewal, state changes, claims) never lock the same rows in
+   * opposite orders and deadlock.
    */
   private static String lockInOrder(String source, String condition) {
-    return "SELECT t.* FROM devices d JOIN " + source + " ON d.client_id = t.client_id AND d.device_id = t.device_id"
-        + " WHERE " + condition + " ORDER BY d.client_id, d.device_id FOR UPDATE OF d";
+    return "SELECT t.* FROM (SELECT * FROM " + source + " ORDER BY client_id, device_id OFFSET 0) t"
+        + " CROSS JOIN LATERAL (SELECT 1 FROM devices d WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND "
+        + condition + " FOR UPDATE) locked";
   }
 
   /**

@@ -72,34 +72,35 @@ public final class MessageRepository {
   private static final String CLAIM = """
       WITH picked AS (
         SELECT x.id FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[]) AS d(c, dv, epoch, lim)
-        JOIN devices dd ON dd.client_id = d.c AND dd.device_id = d.dv AND dd.epoch = d.epoch
         CROSS JOIN LATERAL (
           SELECT m.id FROM messages m
           WHERE m.client_id = d.c AND m.device_id = d.dv AND m.status IN ('QUEUED', 'SENDING')
+            AND EXISTS (SELECT 1 FROM devices dd WHERE dd.client_id = d.c AND dd.device_id = d.dv AND dd.epoch = d.epoch)
           ORDER BY m.id LIMIT d.lim FOR UPDATE SKIP LOCKED) x)
-      UPDATE messages m SET status = 'SENDING' FROM picked WHERE m.id = picked.id
+      UPDATE messages m SET status = 'SENDING' WHERE m.id = ANY(ARRAY(SELECT id FROM picked))
       RETURNING m.id, m.client_id, m.device_id, m.message_id, m.chat_id, m.type, m.content""";
   private static final String MARK_SENT = """
-      WITH t AS (SELECT id FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE)
+      WITH locked AS (SELECT id FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE)
       UPDATE messages m SET status = CASE WHEN m.status = 'SENDING' THEN 'SENT' ELSE m.status END,
         sent_at = COALESCE(m.sent_at, now()), error = NULL
-      FROM t WHERE m.id = t.id""";
+      WHERE m.id = ANY(ARRAY(SELECT id FROM locked))""";
   private static final String MARK_FAILED = """
       UPDATE messages SET status = 'FAILED', error = $2 WHERE id = $1 AND status = 'SENDING'""";
   // Receipts only move a message forward: SENT < DELIVERED < READ. One statement for many receipts
   // (at most one per message: the caller keeps the furthest). Like MARK_SENT it locks its rows in id
-  // order first, so the two never deadlock.
+  // order first, so the two never deadlock; rows are found through indexes (ANY of ids), never by a
+  // scan of the table.
   private static final String RECEIPTS = """
       WITH t AS (
-        SELECT m.id, t.status FROM messages m
-        JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, d, mid, status)
-          ON m.client_id = t.c AND m.device_id = t.d AND m.message_id = t.mid
-        WHERE m.direction = 'outbound' ORDER BY m.id FOR UPDATE OF m)
+        SELECT found.id, t.status FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, d, mid, status)
+        CROSS JOIN LATERAL (SELECT m.id FROM messages m
+          WHERE m.client_id = t.c AND m.device_id = t.d AND m.message_id = t.mid AND m.direction = 'outbound') found),
+      locked AS (SELECT id FROM messages WHERE id = ANY(ARRAY(SELECT id FROM t)) ORDER BY id FOR UPDATE)
       UPDATE messages m SET status = t.status,
         sent_at = COALESCE(m.sent_at, now()),
         delivered_at = COALESCE(m.delivered_at, now()),
         read_at = CASE WHEN t.status = 'READ' THEN COALESCE(m.read_at, now()) ELSE m.read_at END
-      FROM t WHERE m.id = t.id
+      FROM t WHERE m.id = ANY(ARRAY(SELECT id FROM locked)) AND m.id = t.id
         AND (m.status IN ('SENDING', 'SENT') OR m.status = 'DELIVERED' AND t.status = 'READ')""";
   // A redelivered message (same id) is left out: RETURNING tells which rows are new.
   private static final String INSERT_INBOUND = """

@@ -16,7 +16,7 @@ public final class ClientRepository {
       c.client_id, c.name, c.created_at, c.webhook_url, c.webhook_api_key, c.webhook_secret, c.events,
       c.max_devices, c.call_policy, c.rate_limit_per_minute,
       k.key_id, k.prefix, k.expires_at, k.last_used_at,
-      (SELECT count(*) FROM devices d WHERE d.client_id = c.client_id) AS device_count""";
+      c.device_count""";
   private static final String FIND = "SELECT " + COLUMNS
       + " FROM clients c LEFT JOIN client_keys k ON k.client_id = c.client_id WHERE c.client_id = $1";
   private static final String LIST = "SELECT " + COLUMNS
