@@ -5,6 +5,7 @@ import dev.switchboard.cluster.Cluster;
 import dev.switchboard.cluster.RateLimits;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.DbUrl;
+import dev.switchboard.device.CredentialReader;
 import dev.switchboard.device.DeviceApi;
 import dev.switchboard.device.DeviceManager;
 import dev.switchboard.device.DeviceRuntime;
@@ -120,6 +121,7 @@ public final class Node {
   private Future<Void> startServices(DbUrl db) {
     pool = Db.pool(vertx, db, 16);
     requestPool = Db.pool(vertx, db, 6, "switchboard-requests");
+    Pool leasePool = Db.pool(vertx, db, 2, "switchboard-leases");
     return Secrets.bootstrap(pool, config.masterKey())
         .compose(secrets -> {
           keys = new KeyService(vertx, requestPool, secrets, Db.subscriber(vertx, db));
@@ -135,7 +137,8 @@ public final class Node {
           ReplySender replies = (clientId, deviceId, chatJid, text) ->
               messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
           events = new EventService(vertx, pool, configs, replies);
-          devices = new DeviceManager(vertx, new DeviceRuntime(pool, engine, events, config.sendRate(), configs, new MessageStore(pool), new StatusWriter(pool)), config.nodeName());
+          devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
+              new MessageStore(pool), new StatusWriter(pool), new CredentialReader(pool)), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);

@@ -53,7 +53,7 @@ public final class DeviceManager {
 
   public DeviceManager(Vertx vertx, DeviceRuntime runtime, String node) {
     this.vertx = vertx;
-    this.pool = runtime.pool();
+    this.pool = runtime.leases();
     this.runtime = runtime;
     this.node = node;
   }

@@ -55,8 +55,7 @@ public final class DeviceRepository {
       WITH t AS (""" + lockInOrder("unnest($1::text[], $2::text[]) AS t(client_id, device_id)", takeable("$3", "$5", "$6")) + """
       )
       UPDATE devices d SET owner_node = $3, epoch = d.epoch + 1, status = 'CONNECTING', lease_until = now() + make_interval(secs => $4)
-      FROM t WHERE d.client_id = ANY($1) AND d.device_id = ANY($2) AND d.client_id = t.client_id AND d.device_id = t.device_id
-        AND""" + " " + takeable("$3", "$5", "$6")
+      FROM t WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND""" + " " + takeable("$3", "$5", "$6")
       + " RETURNING d.client_id, d.device_id, d.epoch, d.session_key";
   // Our own devices with a live lease are left out (we run them), except right after a restart ($5).
   private static final String CLAIMABLE = "SELECT client_id, device_id, owner_node FROM devices d WHERE "
@@ -86,7 +85,12 @@ public final class DeviceRepository {
         AND d.client_id = t.client_id AND d.device_id = t.device_id AND d.epoch = t.epoch
       RETURNING d.client_id, d.device_id, d.epoch""";
   private static final String DESIRED = "UPDATE devices SET desired_state = $3 WHERE client_id = $1 AND device_id = $2";
-  private static final String LOAD_CREDENTIALS = "SELECT credentials FROM devices WHERE client_id = $1 AND device_id = $2";
+  // One row per asked device, in the order asked; a lookup per device (OFFSET 0 keeps it one).
+  private static final String LOAD_CREDENTIALS = """
+      SELECT c.credentials FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(client_id, device_id, n)
+      LEFT JOIN LATERAL (SELECT d.credentials FROM devices d WHERE d.client_id = t.client_id AND d.device_id = t.device_id
+        OFFSET 0) c ON true
+      ORDER BY t.n""";
   private static final String SAVE_CREDENTIALS = """
       UPDATE devices SET credentials = $3 WHERE client_id = $1 AND device_id = $2 AND epoch = $4""";
 
@@ -259,14 +263,24 @@ public final class DeviceRepository {
     return sql.preparedQuery(DESIRED).execute(Tuple.of(clientId, deviceId, state)).mapEmpty();
   }
 
-  public static Future<byte[]> loadCredentials(SqlClient sql, String clientId, String deviceId) {
-    return sql.preparedQuery(LOAD_CREDENTIALS).execute(Tuple.of(clientId, deviceId)).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
-      }
-      Buffer b = rows.iterator().next().getBuffer("credentials");
-      return b == null ? null : b.getBytes();
-    });
+  /** A device by its key. */
+  public record DeviceKey(String clientId, String deviceId) {
+  }
+
+  /** The credentials of each device, in the order given (null for a device without any, or gone). */
+  public static Future<List<byte[]>> loadCredentials(SqlClient sql, List<DeviceKey> devices) {
+    // addValue, not Tuple.of: a String[] as its last argument would be taken for its varargs.
+    return sql.preparedQuery(LOAD_CREDENTIALS).execute(Tuple.tuple()
+            .addValue(devices.stream().map(DeviceKey::clientId).toArray(String[]::new))
+            .addValue(devices.stream().map(DeviceKey::deviceId).toArray(String[]::new)))
+        .map(rows -> {
+          List<byte[]> out = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            Buffer b = r.getBuffer("credentials");
+            out.add(b == null ? null : b.getBytes());
+          }
+          return out;
+        });
   }
 
   /** Fenced by the epoch: true when written, false when this node no longer owns the device. */

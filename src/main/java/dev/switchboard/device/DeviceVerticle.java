@@ -43,6 +43,7 @@ public final class DeviceVerticle extends VerticleBase {
   private final Pool pool;
   private final MessageStore messages;
   private final StatusWriter statuses;
+  private final CredentialReader credentials;
   private final List<Message<JsonObject>> settleWaiters = new ArrayList<>();
   private final EventSink events;
   private final double sendRate;
@@ -66,6 +67,7 @@ public final class DeviceVerticle extends VerticleBase {
   public DeviceVerticle(DeviceRepository.Lease lease, DeviceRuntime runtime) {
     this.messages = runtime.messages();
     this.statuses = runtime.statuses();
+    this.credentials = runtime.credentials();
     this.lease = lease;
     this.engine = runtime.engine();
     this.pool = runtime.pool();
@@ -164,7 +166,7 @@ public final class DeviceVerticle extends VerticleBase {
     return new CredentialStore() {
       @Override
       public Future<byte[]> load() {
-        return DeviceRepository.loadCredentials(pool, lease.clientId(), lease.deviceId());
+        return credentials.load(lease.clientId(), lease.deviceId());
       }
 
       @Override

@@ -94,7 +94,7 @@ public final class MessageRepository {
       WITH t AS (
         SELECT found.id, t.status FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, d, mid, status)
         CROSS JOIN LATERAL (SELECT m.id FROM messages m
-          WHERE m.client_id = t.c AND m.device_id = t.d AND m.message_id = t.mid AND m.direction = 'outbound') found),
+          WHERE m.client_id = t.c AND m.device_id = t.d AND m.message_id = t.mid AND m.direction = 'outbound' OFFSET 0) found),
       locked AS (SELECT id FROM messages WHERE id = ANY(ARRAY(SELECT id FROM t)) ORDER BY id FOR UPDATE)
       UPDATE messages m SET status = t.status,
         sent_at = COALESCE(m.sent_at, now()),

@@ -88,4 +88,37 @@ class StatusWriterTest {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void credentialLoadsOfManyDevicesShareStatementsAndAnswerEachItsOwn() throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = Db.pool(vertx, db, 2);
+      pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
+          .compose(v -> pool.query("INSERT INTO devices (client_id, device_id, session_key, credentials)"
+              + " SELECT 'c', 'd' || i, 'k' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE convert_to('creds-' || i, 'UTF8') END"
+              + " FROM generate_series(1, 1200) i").execute())
+          .await(10, TimeUnit.SECONDS);
+      CredentialReader reader = new CredentialReader(pool);
+      List<Future<byte[]>> loads = new ArrayList<>();
+      for (int i = 1; i <= 1200; i++) {
+        loads.add(reader.load("c", "d" + i));
+      }
+      Future<byte[]> gone = reader.load("c", "no-such-device");
+      Future.all(loads).await(20, TimeUnit.SECONDS);
+      for (int i = 1; i <= 1200; i++) {
+        byte[] got = loads.get(i - 1).result();
+        if (i % 3 == 0) {
+          assertEquals(null, got, "d" + i + " has no credentials");
+        } else {
+          assertEquals("creds-" + i, new String(got, java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      assertEquals(null, gone.await(5, TimeUnit.SECONDS));
+    } finally {
+      vertx.close().await(10, TimeUnit.SECONDS);
+    }
+  }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.config.DbUrl;
+import dev.switchboard.device.CredentialReader;
 import dev.switchboard.device.DeviceRepository;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineException;
@@ -91,7 +92,7 @@ class CredentialSerializerTest {
 
     @Override
     public Future<byte[]> load() {
-      return DeviceRepository.loadCredentials(pool, lease.clientId(), lease.deviceId());
+      return new CredentialReader(pool).load(lease.clientId(), lease.deviceId());
     }
 
     @Override
