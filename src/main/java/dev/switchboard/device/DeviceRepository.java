@@ -107,7 +107,7 @@ public final class DeviceRepository {
   private static String lockInOrder(String source, String condition) {
     return "SELECT t.* FROM (SELECT * FROM " + source + " ORDER BY client_id, device_id OFFSET 0) t"
         + " CROSS JOIN LATERAL (SELECT 1 FROM devices d WHERE d.client_id = t.client_id AND d.device_id = t.device_id AND "
-        + condition + " FOR UPDATE) locked";
+        + condition + " FOR NO KEY UPDATE) locked";
   }
 
   /**
