@@ -1,6 +1,7 @@
 package dev.switchboard.device;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
@@ -193,13 +194,18 @@ public final class DeviceManager {
     reconciling = DeviceRepository.claimable(pool, node, live, RECONCILE_BATCH, first).compose(rows -> {
       reconciledOnce = true;
       // Ours already (a restart or a handoff), or ownerless and this node ranks first for it.
+      // Each wanted device is marked as starting here first: an API call starting it at this moment
+      // (a registration) then waits for this claim instead of claiming it a second time.
+      Promise<Void> claimed = Promise.promise();
       List<String[]> wanted = rows.stream()
-          .filter(row -> !running.containsKey(key(row[0], row[1])) && !starting.containsKey(key(row[0], row[1])))
+          .filter(row -> !running.containsKey(key(row[0], row[1])))
           .filter(row -> members == null || node.equals(row[2]) || node.equals(Placement.owner(row[0], row[1], members)))
+          .filter(row -> starting.putIfAbsent(key(row[0], row[1]), claimed.future()) == null)
           .toList();
       if (wanted.isEmpty()) {
         return Future.<Void>succeededFuture();
       }
+      claimed.future().onComplete(ar -> wanted.forEach(row -> starting.remove(key(row[0], row[1]), claimed.future())));
       return DeviceRepository.claimMany(pool, wanted, node, live).compose(leases -> {
         List<Future<Void>> deploys = new ArrayList<>();
         for (DeviceRepository.Lease lease : leases) {
@@ -212,7 +218,7 @@ public final class DeviceManager {
           log.info("Claimed {} device(s); {} run here", leases.size(), running.size() + leases.size());
         }
         return Future.join(deploys).<Void>mapEmpty();
-      });
+      }).onComplete(ar -> claimed.tryComplete());
     }).recover(e -> {
       log.warn("Reconcile failed: {}", e.getMessage());
       return Future.<Void>succeededFuture();
