@@ -55,13 +55,30 @@ public final class NodeProcess {
     }
   }
 
+  /**
+   * A free port for a node to listen on later, below Linux's ephemeral range (32768-60999): a port
+   * from that range could be taken meanwhile by any outgoing connection or by Hazelcast binding port
+   * 0, and the node would then fail to start. Never the same port twice in this JVM.
+   */
   public static int freePort() {
-    try (var s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 1_000; attempt++) {
+      int port = 20_000 + random.nextInt(12_000);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (var s = new java.net.ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        return port;
+      } catch (java.io.IOException taken) {
+        // try another
+      }
     }
+    throw new IllegalStateException("no free port between 20000 and 32000");
   }
+
+  private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private void awaitHealthy(Duration timeout) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
