@@ -16,21 +16,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Device state changes of many devices in one statement: fenced by epoch, the newest change of a device wins. */
+/**
+ * The node's batched device statements against real PostgreSQL: state changes (fenced by epoch, the
+ * newest change of a device wins), their lock order against lease renewals, and credential loads.
+ */
 class StatusWriterTest {
 
   @Test
   void batchedChangesKeepTheNewestPerDeviceAndRefuseAStaleEpoch() throws Exception {
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
-    Vertx vertx = Vertx.vertx();
-    try {
-      Pool pool = Db.pool(vertx, db, 2);
-      pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
-          .compose(v -> pool.query("""
-              INSERT INTO devices (client_id, device_id, session_key, epoch) VALUES ('c', 'a', 'ka', 3), ('c', 'b', 'kb', 1)""")
-              .execute())
-          .await(10, TimeUnit.SECONDS);
+    withDatabase(pool -> {
+      pool.query("""
+          INSERT INTO devices (client_id, device_id, session_key, epoch) VALUES ('c', 'a', 'ka', 3), ('c', 'b', 'kb', 1)""")
+          .execute().await(10, TimeUnit.SECONDS);
       StatusWriter writer = new StatusWriter(pool);
       DeviceRepository.Lease a = new DeviceRepository.Lease("c", "a", "ka", 3);
       DeviceRepository.Lease staleB = new DeviceRepository.Lease("c", "b", "kb", 0);
@@ -50,22 +47,15 @@ class StatusWriterTest {
           .await(10, TimeUnit.SECONDS).iterator().next();
       assertEquals("CONNECTING", rowB.getString("status"), "a stale epoch writes nothing");
       assertEquals(null, rowB.getString("phone_number"));
-    } finally {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
   void stateChangesAndLeaseRenewalsOfManyDevicesNeverDeadlock() throws Exception {
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
-    Vertx vertx = Vertx.vertx();
-    try {
-      Pool pool = Db.pool(vertx, db, 4);
+    withDatabase(pool -> {
       int n = 300;
-      pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
-          .compose(v -> pool.query("INSERT INTO devices (client_id, device_id, session_key, epoch, owner_node)"
-              + " SELECT 'c', 'd' || lpad(i::text, 4, '0'), 'k' || i, 1, 'n1' FROM generate_series(1, " + n + ") i").execute())
+      pool.query("INSERT INTO devices (client_id, device_id, session_key, epoch, owner_node)"
+              + " SELECT 'c', 'd' || lpad(i::text, 4, '0'), 'k' || i, 1, 'n1' FROM generate_series(1, " + n + ") i").execute()
           .await(10, TimeUnit.SECONDS);
       List<String[]> ascending = new ArrayList<>();
       List<DeviceRepository.StatusWrite> changes = new ArrayList<>();
@@ -84,22 +74,15 @@ class StatusWriterTest {
       long deadlocks = pool.query("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()").execute()
           .await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
       assertEquals(0, deadlocks);
-    } finally {
-      vertx.close().await(10, TimeUnit.SECONDS);
-    }
+    });
   }
 
   @Test
   void credentialLoadsOfManyDevicesShareStatementsAndAnswerEachItsOwn() throws Exception {
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
-    Vertx vertx = Vertx.vertx();
-    try {
-      Pool pool = Db.pool(vertx, db, 2);
-      pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
-          .compose(v -> pool.query("INSERT INTO devices (client_id, device_id, session_key, credentials)"
+    withDatabase(pool -> {
+      pool.query("INSERT INTO devices (client_id, device_id, session_key, credentials)"
               + " SELECT 'c', 'd' || i, 'k' || i, CASE WHEN i % 3 = 0 THEN NULL ELSE convert_to('creds-' || i, 'UTF8') END"
-              + " FROM generate_series(1, 1200) i").execute())
+              + " FROM generate_series(1, 1200) i").execute()
           .await(10, TimeUnit.SECONDS);
       CredentialReader reader = new CredentialReader(pool);
       List<Future<byte[]>> loads = new ArrayList<>();
@@ -117,6 +100,22 @@ class StatusWriterTest {
         }
       }
       assertEquals(null, gone.await(5, TimeUnit.SECONDS));
+    });
+  }
+
+  private interface DatabaseTest {
+    void run(Pool pool) throws Exception;
+  }
+
+  /** Runs {@code test} against a fresh migrated database holding client 'c'. */
+  private static void withDatabase(DatabaseTest test) throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Pool pool = Db.pool(vertx, db, 4);
+      pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute().await(10, TimeUnit.SECONDS);
+      test.run(pool);
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
