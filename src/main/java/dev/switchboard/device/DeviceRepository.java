@@ -41,7 +41,7 @@ public final class DeviceRepository {
         SELECT $1, 'device.added', $5, $6, jsonb_build_object('deviceId', $2::text) FROM added)
       SELECT EXISTS (SELECT 1 FROM added) AS added,
         EXISTS (SELECT 1 FROM devices WHERE client_id = $1 AND device_id = $2) AS existed,
-        (SELECT device_count FROM clients WHERE client_id = $1) AS device_count""";
+        COALESCE((SELECT device_count FROM clients WHERE client_id = $1), 0) AS device_count""";
   private static final String FIND = "SELECT " + COLUMNS + " FROM devices WHERE client_id = $1 AND device_id = $2";
   private static final String LIST = "SELECT " + COLUMNS + " " + """
       FROM devices WHERE client_id = $1 AND ($2::text IS NULL OR device_id > $2) ORDER BY device_id LIMIT $3""";

@@ -120,7 +120,7 @@ public final class GroupCommit<T, R> {
         complete(batch.get(0), null, failure);
         return Future.succeededFuture();
       }
-      log.debug("{}: batch of {} failed ({}); writing each alone", name, batch.size(), failure.toString());
+      log.warn("{}: batch of {} failed ({}); writing each alone, in order", name, batch.size(), failure.toString());
       return alone(batch, 0);
     }).onComplete(done -> {
       List<List<Pending<T, R>>> next;
