@@ -152,7 +152,7 @@ public final class DeviceRepository {
           Row r = rows.iterator().next();
           return new Registered(r.getBoolean("added"), r.getBoolean("existed"), r.getInteger("device_count"));
         })
-        .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
+        .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState()) && "devices_pkey".equals(pg.getConstraint())
             ? Future.succeededFuture(new Registered(false, true, -1))
             : Future.failedFuture(e));
   }
