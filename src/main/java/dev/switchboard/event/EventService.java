@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's {@link EventSink}: applies the client's event switches, wraps the event in the envelope,
- * stores it with its webhook delivery when the client has a webhook (group commit: whatever arrives while a write is under way goes
- * into the next multi-row INSERT), then publishes it to the live feeds and wakes the dispatchers.
+ * stores it with its webhook delivery when the client has a webhook (group commit: whatever arrives
+ * while a write is under way goes into the next multi-row INSERT), then publishes it to the live
+ * feeds and wakes the dispatchers.
  */
 public final class EventService implements EventSink {
 

@@ -65,7 +65,7 @@ public final class ClientService {
         .compose(row -> beforeDelete.apply(clientId, actor))
         .compose(v -> pool.withTransaction(tx -> ClientRepository.delete(tx, clientId)
             .compose(deleted -> keys.announce(tx, clientId))
-            .compose(deleted -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null))))
+            .compose(announced -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null))))
         .onSuccess(v -> onChange.accept(clientId))
         .onSuccess(v -> keys.forget(clientId))
         .onSuccess(v -> log.info("Client {} deleted by {}", clientId, actor.actor()));
