@@ -68,12 +68,20 @@ public final class LiveFeed {
     if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("upgrade"))) {
       throw new ApiException(400, "VALIDATION_ERROR", "this is a WebSocket endpoint: send an Upgrade: websocket request");
     }
-    ctx.request().toWebSocket().onSuccess(ws -> stream(ws, filter)).onFailure(e -> {
-      log.debug("WebSocket upgrade failed: {}", e.toString());
-      if (!ctx.response().ended()) {
-        ctx.fail(new ApiException(400, "VALIDATION_ERROR", "WebSocket upgrade failed: " + e.getMessage()));
-      }
-    });
+    // The subscription is in place before the upgrade is answered: on a clustered event bus a
+    // consumer's registration is asynchronous, and a subscriber told "connected" earlier could miss
+    // the first events published after it.
+    Subscription subscription = new Subscription(filter);
+    subscription.consumer.completion()
+        .compose(v -> ctx.request().toWebSocket())
+        .onSuccess(subscription::attach)
+        .onFailure(e -> {
+          subscription.consumer.unregister();
+          log.debug("Live feed subscription failed: {}", e.toString());
+          if (!ctx.response().ended()) {
+            ctx.fail(new ApiException(400, "VALIDATION_ERROR", "WebSocket upgrade failed: " + e.getMessage()));
+          }
+        });
   }
 
   private static Filter filter(RoutingContext ctx, Principal principal) {
@@ -106,13 +114,31 @@ public final class LiveFeed {
     return new Filter(clientId, deviceId, events);
   }
 
-  private void stream(ServerWebSocket ws, Filter filter) {
-    ws.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
-    String address = filter.clientId() == null ? Events.ALL : Events.address(filter.clientId());
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address);
-    consumer.handler(msg -> {
-      JsonObject envelope = msg.body();
-      if (!filter.matches(envelope) || ws.isClosed()) {
+  /** One subscriber: its event-bus consumer, registered first, and its socket once upgraded. */
+  private final class Subscription {
+
+    private final Filter filter;
+    private final MessageConsumer<JsonObject> consumer;
+    private ServerWebSocket ws;
+
+    Subscription(Filter filter) {
+      this.filter = filter;
+      String address = filter.clientId() == null ? Events.ALL : Events.address(filter.clientId());
+      this.consumer = vertx.eventBus().consumer(address, msg -> deliver(msg.body()));
+    }
+
+    void attach(ServerWebSocket socket) {
+      socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+      socket.closeHandler(v -> consumer.unregister());
+      socket.exceptionHandler(e -> consumer.unregister());
+      // Frames from the subscriber carry nothing; pings are answered by Vert.x.
+      socket.textMessageHandler(text -> { });
+      ws = socket;
+    }
+
+    private void deliver(JsonObject envelope) {
+      // Before the upgrade is answered nobody is listening yet: those events are not the subscriber's.
+      if (ws == null || ws.isClosed() || !filter.matches(envelope)) {
         return;
       }
       if (ws.writeQueueFull()) {
@@ -122,10 +148,6 @@ public final class LiveFeed {
         return;
       }
       ws.writeTextMessage(envelope.encode());
-    });
-    ws.closeHandler(v -> consumer.unregister());
-    ws.exceptionHandler(e -> consumer.unregister());
-    // Frames from the subscriber carry nothing; pings are answered by Vert.x.
-    ws.textMessageHandler(text -> { });
+    }
   }
 }

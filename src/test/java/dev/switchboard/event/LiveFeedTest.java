@@ -118,6 +118,18 @@ class LiveFeedTest {
   }
 
   @Test
+  void anEventEmittedAsSoonAsTheFeedIsOpenIsOnIt() {
+    // The subscription must be in place when the upgrade is answered, on every try.
+    for (int i = 0; i < 25; i++) {
+      String marker = "first-" + i;
+      Feed feed = open(i % 2 == 0 ? "" : "?clientId=feed-a", i % 2 == 0 ? keyA : TestNode.MASTER);
+      emit("feed-a", "d1", "message", marker);
+      Wait.until("the event emitted right after connecting, try " + i, 5_000, () -> feed.frames(marker), l -> l.size() == 1);
+      feed.socket().close();
+    }
+  }
+
+  @Test
   void aTokenInTheQueryWorksLikeTheKeyAndFiltersNarrowTheFeed() {
     String token = api.post("/api/auth/token", keyA, new JsonObject().put("ttlSeconds", 300)).data().getString("token");
     Feed byToken = open("?token=" + token, null);
