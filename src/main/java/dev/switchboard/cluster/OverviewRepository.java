@@ -29,16 +29,15 @@ final class OverviewRepository {
       WHERE rn <= $1 ORDER BY owner_node, client_id, device_id""";
   private static final String BY_STATUS = "SELECT status, count(*) AS n FROM devices GROUP BY status";
   private static final String QUEUE = """
-      SELECT count(*) FILTER (WHERE status IN ('QUEUED', 'SENDING')) AS queued,
-             count(*) FILTER (WHERE status = 'SCHEDULED') AS scheduled
-      FROM messages WHERE status IN ('QUEUED', 'SENDING', 'SCHEDULED')""";
+      SELECT count(*) FILTER (WHERE send_at IS NULL) AS queued, count(*) FILTER (WHERE send_at IS NOT NULL) AS scheduled
+      FROM outbox""";
   private static final String CLIENTS = """
       SELECT c.client_id, COALESCE(d.total, 0) AS devices, COALESCE(d.connected, 0) AS connected,
              COALESCE(m.queued, 0) AS queued
       FROM clients c
       LEFT JOIN (SELECT client_id, count(*) AS total, count(*) FILTER (WHERE status = 'CONNECTED') AS connected
                  FROM devices GROUP BY client_id) d ON d.client_id = c.client_id
-      LEFT JOIN (SELECT client_id, count(*) AS queued FROM messages WHERE status IN ('QUEUED', 'SENDING')
+      LEFT JOIN (SELECT client_id, count(*) AS queued FROM outbox WHERE send_at IS NULL
                  GROUP BY client_id) m ON m.client_id = c.client_id
       ORDER BY c.client_id""";
   private static final String WEBHOOKS = """

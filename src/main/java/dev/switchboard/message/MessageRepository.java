@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** SQL of the messages table: the durable outbox, receipts, inbound messages, history and chats. */
+/** SQL of the messages and outbox tables: durable sends, receipts, inbound messages, history and chats. */
 public final class MessageRepository {
 
   /** One outbound message to store. */
@@ -34,23 +34,36 @@ public final class MessageRepository {
       id, message_id, direction, chat_id, sender, type, content, status, error, send_at, created_at, sent_at,
       delivered_at, read_at""";
   // Rows for a device that does not exist or is logged out are left out: RETURNING tells the caller.
+  // Each stored row also goes into the outbox, which holds only what is still to be sent (V7).
   private static final String INSERT = """
-      INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status, send_at)
-      SELECT t.c, t.d, t.m, 'outbound', t.chat, t.type, t.content::jsonb, t.status, t.send_at
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-        WITH ORDINALITY AS t(c, d, m, chat, type, content, status, send_at, n)
-      JOIN devices dv ON dv.client_id = t.c AND dv.device_id = t.d AND dv.desired_state = 'CONNECTED'
-      ORDER BY t.n
-      RETURNING message_id""";
+      WITH stored AS (
+        INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status, send_at)
+        SELECT t.c, t.d, t.m, 'outbound', t.chat, t.type, t.content::jsonb, t.status, t.send_at
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+          WITH ORDINALITY AS t(c, d, m, chat, type, content, status, send_at, n)
+        JOIN devices dv ON dv.client_id = t.c AND dv.device_id = t.d AND dv.desired_state = 'CONNECTED'
+        ORDER BY t.n
+        RETURNING id, client_id, device_id, message_id, status, send_at),
+      queued AS (
+        INSERT INTO outbox (id, client_id, device_id, send_at)
+        SELECT id, client_id, device_id, CASE WHEN status = 'SCHEDULED' THEN send_at END FROM stored ORDER BY id)
+      SELECT message_id FROM stored""";
   private static final String FIND = "SELECT " + COLUMNS + " " + """
       FROM messages WHERE client_id = $1 AND device_id = $2 AND message_id = $3""";
+  // Only what is still in the outbox and not yet taken by the device actor can be cancelled.
   private static final String CANCEL = """
+      WITH gone AS (
+        DELETE FROM outbox WHERE NOT sending
+          AND id = (SELECT id FROM messages WHERE client_id = $1 AND device_id = $2 AND message_id = $3)
+        RETURNING id)
       UPDATE messages SET status = 'CANCELLED'
-      WHERE client_id = $1 AND device_id = $2 AND message_id = $3 AND status IN ('SCHEDULED', 'QUEUED')
+      WHERE id = (SELECT id FROM gone) AND status IN ('SCHEDULED', 'QUEUED')
       RETURNING message_id""";
   private static final String SCHEDULED = "SELECT device_id, " + COLUMNS + " " + """
-      FROM messages WHERE client_id = $1 AND status = 'SCHEDULED' AND ($2::bigint IS NULL OR id > $2)
-      ORDER BY id LIMIT $3""";
+      FROM messages WHERE id IN (
+        SELECT id FROM outbox WHERE client_id = $1 AND send_at IS NOT NULL AND ($2::bigint IS NULL OR id > $2)
+        ORDER BY id LIMIT $3)
+      ORDER BY id""";
   private static final String HISTORY = "SELECT " + COLUMNS + " " + """
       FROM messages WHERE client_id = $1 AND device_id = $2 AND chat_id = $3 AND ($4::bigint IS NULL OR id < $4)
       ORDER BY id DESC LIMIT $5""";
@@ -68,24 +81,31 @@ public final class MessageRepository {
       UPDATE messages SET read_at = now()
       WHERE client_id = $1 AND device_id = $2 AND direction = 'inbound' AND message_id = ANY($3::text[])""";
   // Fenced: only a device's current owner takes rows from its outbox. One statement serves many devices
-  // (each with its epoch and how many rows it takes): the node's device actors claim together.
+  // (each with its epoch and how many rows it takes): the node's device actors claim together. A taken
+  // row stays in the outbox, marked as sending (no longer cancellable), until its outcome is written;
+  // after a crash it is taken again and resent with the same message id.
   private static final String CLAIM = """
       WITH picked AS (
         SELECT x.id FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[]) AS d(c, dv, epoch, lim)
         CROSS JOIN LATERAL (
-          SELECT m.id FROM messages m
-          WHERE m.client_id = d.c AND m.device_id = d.dv AND m.status IN ('QUEUED', 'SENDING')
+          SELECT o.id FROM outbox o
+          WHERE o.client_id = d.c AND o.device_id = d.dv AND o.send_at IS NULL
             AND EXISTS (SELECT 1 FROM devices dd WHERE dd.client_id = d.c AND dd.device_id = d.dv AND dd.epoch = d.epoch)
-          ORDER BY m.id LIMIT d.lim FOR UPDATE SKIP LOCKED) x)
-      UPDATE messages m SET status = 'SENDING' WHERE m.id = ANY(ARRAY(SELECT id FROM picked))
-      RETURNING m.id, m.client_id, m.device_id, m.message_id, m.chat_id, m.type, m.content""";
+          ORDER BY o.id LIMIT d.lim FOR UPDATE SKIP LOCKED) x),
+      taken AS (UPDATE outbox SET sending = true WHERE id = ANY(ARRAY(SELECT id FROM picked)) AND NOT sending)
+      SELECT m.id, m.client_id, m.device_id, m.message_id, m.chat_id, m.type, m.content
+      FROM messages m WHERE m.id = ANY(ARRAY(SELECT id FROM picked))""";
+  // A receipt can come before the SENT is written: the status only moves on from QUEUED. The outbox
+  // row goes; the message rows are locked in id order, as RECEIPTS does, so the two never deadlock.
   private static final String MARK_SENT = """
-      WITH locked AS (SELECT id FROM messages WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE)
-      UPDATE messages m SET status = CASE WHEN m.status = 'SENDING' THEN 'SENT' ELSE m.status END,
+      WITH gone AS (DELETE FROM outbox WHERE id = ANY($1::bigint[]) RETURNING id),
+      locked AS (SELECT id FROM messages WHERE id = ANY(ARRAY(SELECT id FROM gone)) ORDER BY id FOR UPDATE)
+      UPDATE messages m SET status = CASE WHEN m.status = 'QUEUED' THEN 'SENT' ELSE m.status END,
         sent_at = COALESCE(m.sent_at, now()), error = NULL
       WHERE m.id = ANY(ARRAY(SELECT id FROM locked))""";
   private static final String MARK_FAILED = """
-      UPDATE messages SET status = 'FAILED', error = $2 WHERE id = $1 AND status = 'SENDING'""";
+      WITH gone AS (DELETE FROM outbox WHERE id = $1 RETURNING id)
+      UPDATE messages SET status = 'FAILED', error = $2 WHERE id = (SELECT id FROM gone) AND status = 'QUEUED'""";
   // Receipts only move a message forward: SENT < DELIVERED < READ. One statement for many receipts
   // (at most one per message: the caller keeps the furthest). Like MARK_SENT it locks its rows in id
   // order first, so the two never deadlock; rows are found through indexes (ANY of ids), never by a
@@ -101,7 +121,7 @@ public final class MessageRepository {
         delivered_at = COALESCE(m.delivered_at, now()),
         read_at = CASE WHEN t.status = 'READ' THEN COALESCE(m.read_at, now()) ELSE m.read_at END
       FROM t WHERE m.id = ANY(ARRAY(SELECT id FROM locked)) AND m.id = t.id
-        AND (m.status IN ('SENDING', 'SENT') OR m.status = 'DELIVERED' AND t.status = 'READ')""";
+        AND (m.status IN ('QUEUED', 'SENT') OR m.status = 'DELIVERED' AND t.status = 'READ')""";
   // A redelivered message (same id) is left out: RETURNING tells which rows are new.
   private static final String INSERT_INBOUND = """
       INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, sender, type, content, status, created_at)
@@ -111,13 +131,15 @@ public final class MessageRepository {
       ORDER BY t.n
       ON CONFLICT (client_id, device_id, message_id) DO NOTHING RETURNING client_id, device_id, message_id""";
   private static final String PROMOTE = """
-      UPDATE messages SET status = 'QUEUED' WHERE id IN (
-        SELECT id FROM messages WHERE status = 'SCHEDULED' AND send_at <= now() ORDER BY send_at LIMIT $1
-        FOR UPDATE SKIP LOCKED)
-      RETURNING client_id, device_id""";
+      WITH due AS (
+        UPDATE outbox SET send_at = NULL WHERE id IN (
+          SELECT id FROM outbox WHERE send_at <= now() ORDER BY send_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+        RETURNING id, client_id, device_id),
+      queued AS (UPDATE messages SET status = 'QUEUED' WHERE id = ANY(ARRAY(SELECT id FROM due)) AND status = 'SCHEDULED')
+      SELECT client_id, device_id FROM due""";
   private static final String WAITING = """
-      SELECT DISTINCT client_id, device_id FROM messages
-      WHERE status IN ('QUEUED', 'SENDING') AND created_at < now() - make_interval(secs => $1) LIMIT $2""";
+      SELECT DISTINCT client_id, device_id FROM outbox
+      WHERE send_at IS NULL AND queued_at < now() - make_interval(secs => $1) LIMIT $2""";
 
   private MessageRepository() {
   }
@@ -317,14 +339,13 @@ public final class MessageRepository {
   }
 
   static JsonObject toJson(Row r) {
-    String status = r.getString("status");
     return new JsonObject()
         .put("messageId", r.getString("message_id"))
         .put("direction", r.getString("direction"))
         .put("chatId", r.getString("chat_id"))
         .put("from", r.getString("sender"))
         .put("type", r.getString("type"))
-        .put("status", "SENDING".equals(status) ? "QUEUED" : status)
+        .put("status", r.getString("status"))
         .put("error", r.getString("error"))
         .put("content", r.getValue("content"))
         .put("sendAt", Times.iso(r.getOffsetDateTime("send_at")))

@@ -89,11 +89,8 @@ class MessageStoreTest {
 
   @Test
   void claimsOfSeveralDevicesInOneStatementAreFencedByEpoch() throws Exception {
-    pool.query("""
-        INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status) VALUES
-          ('c', 'd1', 'q-1', 'outbound', 'x', 'text', '{}', 'QUEUED'),
-          ('c', 'd1', 'q-2', 'outbound', 'x', 'text', '{}', 'QUEUED'),
-          ('c', 'd2', 'q-3', 'outbound', 'x', 'text', '{}', 'QUEUED')""").execute().await(10, TimeUnit.SECONDS);
+    MessageRepository.insert(pool, List.of(queued("d1", "q-1"), queued("d1", "q-2"), queued("d2", "q-3")))
+        .await(10, TimeUnit.SECONDS);
     Future<List<MessageRepository.Claimed>> d1 = store.claim("c", "d1", 1, 10);
     Future<List<MessageRepository.Claimed>> stale = store.claim("c", "d2", 0, 10);
     Future.all(d1, stale).await(10, TimeUnit.SECONDS);
@@ -104,7 +101,36 @@ class MessageStoreTest {
         .map(MessageRepository.Claimed::messageId).toList());
     store.markSent(List.of(d1.result().get(0).id())).await(10, TimeUnit.SECONDS);
     assertEquals("SENT", status("q-1"));
-    assertEquals("SENDING", status("q-2"));
+    assertEquals("QUEUED", status("q-2"));
+    assertEquals(List.of("q-2", "q-3"), outbox(), "a sent message leaves the outbox; taken ones stay until sent");
+    assertEquals(false, MessageRepository.cancel(pool, "c", "d1", "q-2").await(10, TimeUnit.SECONDS),
+        "a message being sent can no longer be cancelled");
+  }
+
+  @Test
+  void aQueuedMessageIsCancelledUntilItIsTakenAndAReceiptBeforeTheSentIsKept() throws Exception {
+    MessageRepository.insert(pool, List.of(queued("d1", "c-1"), queued("d1", "c-2"))).await(10, TimeUnit.SECONDS);
+    assertEquals(true, MessageRepository.cancel(pool, "c", "d1", "c-1").await(10, TimeUnit.SECONDS));
+    assertEquals("CANCELLED", status("c-1"));
+    List<MessageRepository.Claimed> taken = store.claim("c", "d1", 1, 10).await(10, TimeUnit.SECONDS);
+    assertEquals(List.of("c-2"), taken.stream().map(MessageRepository.Claimed::messageId).filter(id -> id.startsWith("c-")).toList(),
+        "a cancelled message is not sent");
+    // The receiver's receipt can be written before the device actor's SENT: DELIVERED stays.
+    store.receipt(new MessageRepository.Receipt("c", "d1", "c-2", "DELIVERED")).await(10, TimeUnit.SECONDS);
+    store.markSent(taken.stream().map(MessageRepository.Claimed::id).toList()).await(10, TimeUnit.SECONDS);
+    assertEquals("DELIVERED", status("c-2"));
+    assertEquals(false, outbox().contains("c-2"));
+  }
+
+  private static MessageRepository.Draft queued(String device, String messageId) {
+    return new MessageRepository.Draft("c", device, messageId, "x", "text", new JsonObject(), "QUEUED", null);
+  }
+
+  private static List<String> outbox() throws Exception {
+    List<String> ids = new ArrayList<>();
+    pool.query("SELECT m.message_id FROM outbox o JOIN messages m ON m.id = o.id ORDER BY o.id").execute()
+        .await(10, TimeUnit.SECONDS).forEach(r -> ids.add(r.getString(0)));
+    return ids;
   }
 
   private static String status(String messageId) throws Exception {

@@ -11,9 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
-/** Several nodes starting at the same moment apply each migration exactly once. */
+/**
+ * Several nodes starting at the same moment apply each migration exactly once, and an upgrade keeps
+ * what was waiting to be sent.
+ */
 class MigrationsTest {
 
   @Test
@@ -42,6 +46,33 @@ class MigrationsTest {
         assertEquals(1, rs.getInt(2), "version " + rs.getString(1) + " applied once");
       }
       assertEquals(true, versions >= 2);
+    }
+  }
+
+  @Test
+  void theOutboxMigrationKeepsEveryMessageStillToBeSent() throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Flyway.configure().dataSource(db.jdbcUrl(), db.user(), db.password()).locations("classpath:db/migration")
+        .target("6").load().migrate();
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      c.createStatement().execute("""
+          INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x');
+          INSERT INTO devices (client_id, device_id, session_key) VALUES ('c', 'd', 'k');
+          INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status, send_at) VALUES
+            ('c', 'd', 'queued', 'outbound', 'x', 'text', '{}', 'QUEUED', NULL),
+            ('c', 'd', 'sending', 'outbound', 'x', 'text', '{}', 'SENDING', NULL),
+            ('c', 'd', 'later', 'outbound', 'x', 'text', '{}', 'SCHEDULED', '2030-01-01T00:00:00Z'),
+            ('c', 'd', 'sent', 'outbound', 'x', 'text', '{}', 'SENT', NULL)""");
+      Migrations.apply(db);
+      List<String> rows = new ArrayList<>();
+      try (ResultSet rs = c.createStatement().executeQuery("""
+          SELECT m.message_id, m.status, o.sending, o.send_at IS NOT NULL
+          FROM outbox o JOIN messages m ON m.id = o.id ORDER BY o.id""")) {
+        while (rs.next()) {
+          rows.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getBoolean(3) + " " + rs.getBoolean(4));
+        }
+      }
+      assertEquals(List.of("queued QUEUED false false", "sending QUEUED true false", "later SCHEDULED false true"), rows);
     }
   }
 }
