@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Durable sends per second on one node (a separate JVM, simulator engine, pacing off, 100 linked
  * devices): the rate of 202s, p50/p99 of the 202, and the rate at which the simulator received
  * them; then the same load against a bare Vert.x server that does nothing (the ceiling), and the
- * ratio. Usage: bench/sends.sh [devices] [seconds] [concurrency]
+ * ratio. Usage: bench/sends.sh [devices] [seconds] [concurrency] [warm-up seconds]. The warm-up load
+ * (not counted; 20 s by default) lets the JIT finish: 20 s into a run the node's compiler threads
+ * still used as much CPU as its event loops.
  */
 public final class SendBench {
 
@@ -35,6 +37,7 @@ public final class SendBench {
     int devices = args.length > 0 ? Integer.parseInt(args[0]) : 100;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
+    int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     Vertx vertx = Vertx.vertx();
     SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
     String simUrl = "http://127.0.0.1:" + sim.port();
@@ -61,13 +64,15 @@ public final class SendBench {
         }
       }
     }
+    HttpClient http = client(vertx, port, concurrency);
+    long routedAtStart = routed(vertx, sim.port());
+    Load warm = run(vertx, http, key, devices, warmUp, concurrency);
+    // The measured run starts with the warm-up's messages all delivered, so it counts only its own.
+    awaitRouted(vertx, sim.port(), routedAtStart + warm.ok);
     long routedBefore = routed(vertx, sim.port());
-    Load gateway = load(vertx, port, key, devices, seconds, concurrency);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-    long total = gateway.ok;
-    while (routed(vertx, sim.port()) - routedBefore < total && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Load gateway = run(vertx, http, key, devices, seconds, concurrency);
+    http.close();
+    awaitRouted(vertx, sim.port(), routedBefore + gateway.ok);
     double deliveredSeconds = (System.nanoTime() - gateway.startNanos) / 1e9;
     long delivered = routed(vertx, sim.port()) - routedBefore;
     node.terminate();
@@ -87,7 +92,7 @@ public final class SendBench {
     while (!Files.readString(log).contains("bare server on " + barePort) && System.nanoTime() < until) {
       Thread.sleep(100);
     }
-    Load ceiling = load(vertx, barePort, key, devices, seconds, concurrency);
+    Load ceiling = load(vertx, barePort, key, devices, warmUp, seconds, concurrency);
     bare.destroyForcibly().waitFor();
 
     System.out.printf("RESULT bare bare_per_s=%.0f bare_p50_ms=%.2f bare_p99_ms=%.2f ratio_to_bare=%.3f%n",
@@ -116,11 +121,22 @@ public final class SendBench {
     }
   }
 
-  /** {@code concurrency} requests in flight for {@code seconds}, after a 3 s warm-up that is not counted. */
-  static Load load(Vertx vertx, int port, String key, int devices, int seconds, int concurrency) throws Exception {
-    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
+  private static HttpClient client(Vertx vertx, int port, int concurrency) {
+    return vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
-    run(vertx, http, key, devices, 3, concurrency);
+  }
+
+  private static void awaitRouted(Vertx vertx, int simPort, long count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (routed(vertx, simPort) < count && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+  }
+
+  /** {@code concurrency} requests in flight for {@code seconds}, after a warm-up that is not counted. */
+  static Load load(Vertx vertx, int port, String key, int devices, int warmUp, int seconds, int concurrency) throws Exception {
+    HttpClient http = client(vertx, port, concurrency);
+    run(vertx, http, key, devices, warmUp, concurrency);
     Load load = run(vertx, http, key, devices, seconds, concurrency);
     http.close();
     return load;
