@@ -135,8 +135,10 @@ public final class MessageService {
             return Future.failedFuture(messageNotFound(messageId));
           }
           if (!cancelled) {
+            // Still QUEUED but not cancelled: the device actor has taken it and is sending it.
+            String state = "QUEUED".equals(m.getString("status")) ? "being sent" : m.getString("status");
             return Future.failedFuture(ApiException.conflict("CONFLICT",
-                "message '" + messageId + "' is " + m.getString("status") + " and can no longer be cancelled"));
+                "message '" + messageId + "' is " + state + " and can no longer be cancelled"));
           }
           return Future.succeededFuture(withoutCursor(m));
         }));
