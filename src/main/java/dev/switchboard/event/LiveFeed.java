@@ -9,6 +9,7 @@ import dev.switchboard.http.Auth;
 import dev.switchboard.http.Ids;
 import dev.switchboard.http.Principal;
 import dev.switchboard.tenant.ClientConfig;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
@@ -73,13 +74,18 @@ public final class LiveFeed {
     // the first events published after it.
     Subscription subscription = new Subscription(filter);
     subscription.consumer.completion()
+        .recover(e -> {
+          log.warn("Live feed could not subscribe to the event bus: {}", e.toString());
+          return Future.failedFuture(ApiException.unavailable("the live feed cannot subscribe right now", 1));
+        })
         .compose(v -> ctx.request().toWebSocket())
         .onSuccess(subscription::attach)
         .onFailure(e -> {
           subscription.consumer.unregister();
           log.debug("Live feed subscription failed: {}", e.toString());
           if (!ctx.response().ended()) {
-            ctx.fail(new ApiException(400, "VALIDATION_ERROR", "WebSocket upgrade failed: " + e.getMessage()));
+            ctx.fail(e instanceof ApiException api ? api
+                : new ApiException(400, "VALIDATION_ERROR", "WebSocket upgrade failed: " + e.getMessage()));
           }
         });
   }

@@ -228,8 +228,7 @@ public final class MessageRepository {
     return sql.preparedQuery(MARK_READ).execute(Tuple.of(clientId, deviceId, messageIds.toArray(String[]::new))).mapEmpty();
   }
 
-  /** Takes up to {@code limit} messages of the outbox, oldest first; none when {@code epoch} is no longer the device's. */
-  /** One device's request to take rows from its outbox. */
+  /** One device's request to take up to {@code limit} rows from its outbox; none when {@code epoch} is no longer its. */
   public record Claim(String clientId, String deviceId, long epoch, int limit) {
   }
 
