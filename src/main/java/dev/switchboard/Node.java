@@ -70,6 +70,7 @@ public final class Node {
   private Pool requestPool;
   private SendScheduler scheduler;
   private EventService events;
+  private MessageStore messageStore;
   private String dispatcherDeployment;
   private int httpPort;
   private volatile ApiRoutes apiRoutes;
@@ -137,8 +138,9 @@ public final class Node {
           ReplySender replies = (clientId, deviceId, chatJid, text) ->
               messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
           events = new EventService(vertx, pool, configs, replies);
+          messageStore = new MessageStore(pool);
           devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
-              new MessageStore(pool), new StatusWriter(pool), new CredentialReader(pool)), config.nodeName());
+              messageStore, new StatusWriter(pool), new CredentialReader(pool)), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
           clients.beforeDelete(deviceService::deleteAll);
           HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);
@@ -234,6 +236,10 @@ public final class Node {
       if (devices != null) {
         devices.close().await(30, TimeUnit.SECONDS);
       }
+      if (messageStore != null) {
+        // Outcomes of sends that went out just before the devices stopped: written, not resent later.
+        messageStore.flush().await(10, TimeUnit.SECONDS);
+      }
       if (events != null) {
         events.flush().await(10, TimeUnit.SECONDS);
       }
@@ -247,7 +253,7 @@ public final class Node {
         keys.close().await(10, TimeUnit.SECONDS);
       }
     } catch (Exception e) {
-      log.warn("Could not flush key usage on shutdown: {}", e.toString());
+      log.warn("Could not flush everything on shutdown: {}", e.toString());
     }
     try {
       if (vertx != null) {

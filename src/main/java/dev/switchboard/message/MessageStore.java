@@ -37,6 +37,11 @@ public final class MessageStore {
         GroupCommit.each(batch -> MessageRepository.receipts(pool, batch), (v, r) -> null));
   }
 
+  /** Completes once every claim, outcome, inbound message and receipt handed in is written. */
+  public Future<Void> flush() {
+    return Future.join(claims.flush(), sent.flush(), inbound.flush(), receipts.flush()).mapEmpty();
+  }
+
   public Pool pool() {
     return pool;
   }

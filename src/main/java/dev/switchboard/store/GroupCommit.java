@@ -53,6 +53,7 @@ public final class GroupCommit<T, R> {
   private List<Pending<T, R>> waiting = new ArrayList<>();
   private int waitingWeight;
   private int inFlight;
+  private List<Promise<Void>> idleWaiters = new ArrayList<>();
 
   /**
    * @param maxInFlight statements under way at once (1 keeps the items' order across batches)
@@ -90,6 +91,18 @@ public final class GroupCommit<T, R> {
     return done.future();
   }
 
+  /** Completes once nothing waits and nothing is being written: for a graceful shutdown. */
+  public Future<Void> flush() {
+    synchronized (this) {
+      if (inFlight == 0 && waiting.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      Promise<Void> idle = Promise.promise();
+      idleWaiters.add(idle);
+      return idle.future();
+    }
+  }
+
   /** Under the lock: the batches to start now. */
   private List<List<Pending<T, R>>> take() {
     List<List<Pending<T, R>>> batches = new ArrayList<>();
@@ -124,11 +137,17 @@ public final class GroupCommit<T, R> {
       return alone(batch, 0);
     }).onComplete(done -> {
       List<List<Pending<T, R>>> next;
+      List<Promise<Void>> idle = List.of();
       synchronized (this) {
         inFlight--;
         next = take();
+        if (inFlight == 0) {
+          idle = idleWaiters;
+          idleWaiters = new ArrayList<>();
+        }
       }
       next.forEach(this::write);
+      idle.forEach(Promise::tryComplete);
     });
   }
 

@@ -1,6 +1,7 @@
 package dev.switchboard.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,6 +53,25 @@ class GroupCommitTest {
     assertEquals(List.of(List.of(1), List.of(2, 3, 4, 5)), batches);
     open.get(1).complete();
     assertEquals(List.of(10, 20, 30, 40, 50), Future.all(answers).await(5, TimeUnit.SECONDS).list());
+  }
+
+  @Test
+  void flushCompletesOnceEverythingSubmittedIsWritten() throws Exception {
+    List<Promise<List<Integer>>> open = Collections.synchronizedList(new ArrayList<>());
+    GroupCommit<Integer, Integer> commit = GroupCommit.of("test", 1, 100, 1_000, items -> {
+      Promise<List<Integer>> p = Promise.promise();
+      open.add(p);
+      return p.future().map(v -> items);
+    });
+    assertTrue(commit.flush().succeeded(), "nothing submitted: flushed at once");
+    commit.submit(1);
+    commit.submit(2);
+    Future<Void> flushed = commit.flush();
+    open.get(0).complete();
+    assertFalse(flushed.isComplete(), "the second item is still to be written");
+    open.get(1).complete();
+    flushed.await(5, TimeUnit.SECONDS);
+    assertTrue(flushed.succeeded());
   }
 
   @Test
