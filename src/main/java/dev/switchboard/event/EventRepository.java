@@ -10,7 +10,9 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** SQL for events and webhook deliveries. Batches travel as arrays ({@code unnest}), one statement each. */
 final class EventRepository {
@@ -105,7 +107,6 @@ final class EventRepository {
     String[] devices = new String[n];
     String[] names = new String[n];
     String[] payloads = new String[n];
-    java.util.Map<String, NewEvent> byId = new java.util.HashMap<>();
     for (int i = 0; i < n; i++) {
       NewEvent e = events.get(i);
       ids[i] = e.id();
@@ -113,7 +114,6 @@ final class EventRepository {
       devices[i] = e.deviceId();
       names[i] = e.event();
       payloads[i] = e.payload();
-      byId.put(e.id(), e);
     }
     Tuple t = Tuple.tuple().addValue(ids).addValue(clients).addValue(devices).addValue(names).addValue(payloads)
         .addValue(token).addValue(leaseSeconds);
@@ -122,6 +122,8 @@ final class EventRepository {
       if (token == null) {
         return List.<Delivery>of();
       }
+      Map<String, NewEvent> byId = new HashMap<>();
+      events.forEach(e -> byId.put(e.id(), e));
       List<Delivery> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
         NewEvent e = byId.get(r.getString("event_id"));
