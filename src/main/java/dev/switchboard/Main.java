@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
 
 /** {@code switchboard [options]}, {@code switchboard simulator --port P}, {@code switchboard postgres --port P --data DIR}. */
 public final class Main {
@@ -51,9 +53,23 @@ public final class Main {
       }
       throw new ConfigException("the node did not start: " + (root instanceof ConfigException ? root.getMessage() : root));
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.stop();
-    }, "switchboard-shutdown"));
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopping.compareAndSet(false, true)) {
+        node.stop();
+      }
+    };
+    // The embedded PostgreSQL library stops its database in a shutdown hook of its own, which runs
+    // alongside ours: a node stopped that way lost its database while it was still writing what its
+    // devices had done. On TERM and INT the node therefore stops first, then the JVM exits.
+    for (String name : List.of("TERM", "INT")) {
+      int exitCode = 128 + (name.equals("TERM") ? 15 : 2);
+      Signal.handle(new Signal(name), signal -> {
+        stop.run();
+        System.exit(exitCode);
+      });
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "switchboard-shutdown"));
   }
 
   private static void runPostgres(List<String> args) {
