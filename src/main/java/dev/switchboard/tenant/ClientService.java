@@ -63,45 +63,51 @@ public final class ClientService {
   public Future<Void> delete(String clientId, Principal actor, String ip) {
     return require(clientId)
         .compose(row -> beforeDelete.apply(clientId, actor))
-        .compose(v -> pool.withTransaction(tx -> ClientRepository.delete(tx, clientId)
-            .compose(deleted -> keys.announce(tx, clientId))
-            .compose(announced -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null))))
+        .compose(v -> {
+          KeyService.Change change = keys.change(clientId);
+          return pool.withTransaction(tx -> ClientRepository.delete(tx, clientId)
+              .compose(deleted -> change.announce(tx))
+              .compose(announced -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null)))
+              .transform(change::settle);
+        })
         .onSuccess(v -> onChange.accept(clientId))
-        .onSuccess(v -> keys.forget(clientId))
         .onSuccess(v -> log.info("Client {} deleted by {}", clientId, actor.actor()));
   }
 
   /** Issues a new key, creating the client if it does not exist yet; any previous key dies at once. */
   public Future<JsonObject> issueKey(String clientId, int ttlDays, Principal actor, String ip) {
+    KeyService.Change change = keys.change(clientId);
     return pool.withTransaction(tx -> ClientRepository.insert(tx, clientId, null)
         .compose(created -> ClientRepository.lock(tx, clientId)
-            .compose(ignored -> keys.replaceKey(tx, clientId, ttlDays))
+            .compose(ignored -> keys.replaceKey(tx, change, ttlDays))
             .compose(key -> AuditLog.record(tx, clientId, "key.issued", actor, ip,
                 new JsonObject().put("prefix", key.getString("prefix")).put("ttlDays", ttlDays)
                     .put("clientCreated", created)).map(key))))
-        .onSuccess(k -> keys.forget(clientId))
+        .transform(change::settle)
         .onSuccess(k -> log.info("Key {}... issued for client {}", k.getString("prefix"), clientId));
   }
 
   public Future<JsonObject> rotateKey(String clientId, int ttlDays, Principal actor, String ip) {
+    KeyService.Change change = keys.change(clientId);
     return pool.withTransaction(tx -> ClientRepository.lock(tx, clientId).compose(exists -> {
       if (!exists) {
         return Future.failedFuture(noSuchClient(clientId));
       }
-      return keys.replaceKey(tx, clientId, ttlDays)
+      return keys.replaceKey(tx, change, ttlDays)
           .compose(key -> AuditLog.record(tx, clientId, "key.rotated", actor, ip,
               new JsonObject().put("prefix", key.getString("prefix")).put("ttlDays", ttlDays)).map(key));
-    })).onSuccess(k -> keys.forget(clientId))
+    })).transform(change::settle)
         .onSuccess(k -> log.info("Key of client {} rotated to {}...", clientId, k.getString("prefix")));
   }
 
   public Future<Void> revokeKey(String clientId, Principal actor, String ip) {
-    return pool.withTransaction(tx -> keys.revoke(tx, clientId).compose(revoked -> {
+    KeyService.Change change = keys.change(clientId);
+    return pool.withTransaction(tx -> keys.revoke(tx, change).compose(revoked -> {
       if (!revoked) {
         return Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' has no key"));
       }
       return AuditLog.record(tx, clientId, "key.revoked", actor, ip, null);
-    })).onSuccess(v -> keys.forget(clientId))
+    })).transform(change::settle)
         .onSuccess(v -> log.info("Key of client {} revoked", clientId));
   }
 

@@ -3,7 +3,9 @@ package dev.switchboard.tenant;
 import dev.switchboard.http.ApiException;
 import dev.switchboard.http.Principal;
 import dev.switchboard.http.Times;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * SHA-256 and the answer is kept for {@link #CACHE_MS}, so a busy client costs no query per request.
  * A key that is issued, rotated or revoked, or whose client is deleted, is forgotten at once on every
  * node sharing the database, clustered or not: the change's transaction sends a PostgreSQL NOTIFY that
- * each node LISTENs to. A node that is not listening keeps no answers; one whose LISTEN connection
+ * each node LISTENs to, and the node that made the change answers only once its own copy of that
+ * notification has come back (PostgreSQL signals every listener at the commit, so the others have it
+ * too; see {@link Change}). A node that is not listening keeps no answers; one whose LISTEN connection
  * dropped and came back starts empty, and an answer kept across the drop lives at most {@link #CACHE_MS}.
  * {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
  */
@@ -45,8 +49,10 @@ public final class KeyService {
   static final long FLUSH_MS = 5_000;
   static final long CACHE_MS = 5_000;
   static final int CACHE_MAX = 10_000;
-  /** The NOTIFY channel where a changed key is announced; the payload is the client id. */
+  /** The NOTIFY channel where a changed key is announced; the payload is a change id, a space, the client id. */
   static final String CHANNEL = "switchboard_keys";
+  /** How long the changing node waits for its own notification before answering anyway (and saying so). */
+  static final long ECHO_MS = 2_000;
   private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', $1)";
   private static final String FIND = "SELECT client_id, key_id, expires_at FROM client_keys WHERE key_hash = $1";
   private static final String FIND_ID = "SELECT expires_at FROM client_keys WHERE key_id = $1 AND client_id = $2";
@@ -69,6 +75,8 @@ public final class KeyService {
   private final Map<String, Long> forgotten = new ConcurrentHashMap<>();
   private final PgSubscriber changes;
   private volatile boolean listening;
+  /** This node's changes whose notification has not come back yet, by change id. */
+  private final Map<String, Promise<Void>> unechoed = new ConcurrentHashMap<>();
 
   /** A client key found in the database: who it is, until when it is valid, and when it was read. */
   private record Known(Principal principal, Instant expiresAt, long readAt) {
@@ -83,7 +91,7 @@ public final class KeyService {
     this.flushTimer = vertx.setPeriodic(FLUSH_MS, id -> flushLastUsed());
     this.changes = changes;
     // (Re)subscribed: a change may have been missed while the connection was down, so start empty.
-    changes.channel(CHANNEL).handler(this::forget)
+    changes.channel(CHANNEL).handler(this::notified)
         .subscribeHandler(v -> {
           known.clear();
           listening = true;
@@ -101,16 +109,77 @@ public final class KeyService {
         e.getMessage())).otherwiseEmpty();
   }
 
-  /** Inside the transaction that issues, rotates or revokes the client's key (or deletes the client): tells every node at its commit. */
-  public Future<Void> announce(SqlClient tx, String clientId) {
-    return tx.preparedQuery(NOTIFY).execute(Tuple.of(clientId)).mapEmpty();
+  /** Whether key changes are being heard (and answers kept). */
+  boolean listening() {
+    return listening;
+  }
+
+  /** A change to the client's key (issue, rotation, revocation, or deletion of the client) about to be made. */
+  public Change change(String clientId) {
+    return new Change(clientId, UUID.randomUUID().toString());
   }
 
   /**
-   * Forgets the client's key: on a notification, and on the node that made the change right after
-   * its commit, so that node does not wait for its own notification.
+   * One change to a client's key. {@link #announce} goes inside the change's transaction;
+   * {@link #settle} gets the transaction's outcome and, when it committed, completes only once every
+   * node has forgotten the old key: PostgreSQL hands a committed notification to all its listeners at
+   * once, so the change's own notification coming back to this node means it has reached the others'
+   * connections too. Without it, a key revoked through one node could still be accepted by another
+   * for the few milliseconds the notification takes.
    */
-  public void forget(String clientId) {
+  public final class Change {
+
+    private final String clientId;
+    private final String id;
+    private final Promise<Void> echoed = Promise.promise();
+
+    private Change(String clientId, String id) {
+      this.clientId = clientId;
+      this.id = id;
+    }
+
+    /** Inside the change's transaction: every node is told at its commit. */
+    public Future<Void> announce(SqlClient tx) {
+      if (listening) {
+        unechoed.put(id, echoed);
+      }
+      return tx.preparedQuery(NOTIFY).execute(Tuple.of(id + " " + clientId)).mapEmpty();
+    }
+
+    /** The transaction's outcome, once the other nodes have heard of it (or {@link #ECHO_MS} has passed). */
+    public <T> Future<T> settle(AsyncResult<T> committed) {
+      if (committed.failed()) {
+        unechoed.remove(id);
+        return Future.failedFuture(committed.cause());
+      }
+      forget(clientId);
+      if (unechoed.get(id) == null) {
+        return Future.succeededFuture(committed.result());
+      }
+      return echoed.future().timeout(ECHO_MS, TimeUnit.MILLISECONDS).transform(heard -> {
+        unechoed.remove(id);
+        if (heard.failed()) {
+          log.warn("The key change of client {} was not heard back within {} ms; other nodes may accept the old key "
+              + "until they hear of it", clientId, ECHO_MS);
+        }
+        return Future.succeededFuture(committed.result());
+      });
+    }
+  }
+
+  /** A key change announced by any node, this one included. */
+  private void notified(String payload) {
+    int space = payload.indexOf(' ');
+    forget(payload.substring(space + 1));
+    if (space > 0) {
+      Promise<Void> mine = unechoed.remove(payload.substring(0, space));
+      if (mine != null) {
+        mine.tryComplete();
+      }
+    }
+  }
+
+  private void forget(String clientId) {
     forgotten.put(clientId, System.nanoTime());
     known.values().removeIf(k -> clientId.equals(k.principal().clientId()));
   }
@@ -199,20 +268,21 @@ public final class KeyService {
   }
 
   /** Creates or replaces the client's key inside {@code sql}'s transaction; the key is returned once. */
-  public Future<JsonObject> replaceKey(SqlClient sql, String clientId, int ttlDays) {
+  public Future<JsonObject> replaceKey(SqlClient sql, Change change, int ttlDays) {
+    String clientId = change.clientId;
     String key = ApiKeys.newClientKey();
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays);
     return sql.preparedQuery(UPSERT)
         .execute(Tuple.of(clientId, UUID.randomUUID(), io.vertx.core.buffer.Buffer.buffer(ApiKeys.hash(key)),
             ApiKeys.prefix(key), expires))
-        .compose(ignored -> announce(sql, clientId))
+        .compose(ignored -> change.announce(sql))
         .map(ignored -> new JsonObject().put("key", key).put("prefix", ApiKeys.prefix(key))
             .put("expiresAt", Times.iso(expires)));
   }
 
-  public Future<Boolean> revoke(SqlClient sql, String clientId) {
-    return sql.preparedQuery(DELETE).execute(Tuple.of(clientId))
-        .compose(rows -> announce(sql, clientId).map(rows.rowCount() > 0));
+  public Future<Boolean> revoke(SqlClient sql, Change change) {
+    return sql.preparedQuery(DELETE).execute(Tuple.of(change.clientId))
+        .compose(rows -> change.announce(sql).map(rows.rowCount() > 0));
   }
 
   /** The pending in-memory lastUsedAt of a key, newer than the stored one until the next flush. */
