@@ -20,9 +20,13 @@ public final class Db {
   private Db() {
   }
 
+  /** The application name of every node's LISTEN connection, so nodes can count the listeners. */
+  public static final String LISTENER_NAME = "switchboard-listener";
+
   /** A LISTEN connection of its own (for NOTIFY messages), reconnecting every second when it drops. */
   public static PgSubscriber subscriber(Vertx vertx, DbUrl db) {
-    return PgSubscriber.subscriber(vertx, connectOptions(db)).reconnectPolicy(retries -> 1_000L);
+    return PgSubscriber.subscriber(vertx, connectOptions(db).addProperty("application_name", LISTENER_NAME))
+        .reconnectPolicy(retries -> 1_000L);
   }
 
   private static PgConnectOptions connectOptions(DbUrl db) {

@@ -3,6 +3,7 @@ package dev.switchboard.tenant;
 import dev.switchboard.http.ApiException;
 import dev.switchboard.http.Principal;
 import dev.switchboard.http.Times;
+import dev.switchboard.store.Db;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +38,8 @@ import org.slf4j.LoggerFactory;
  * SHA-256 and the answer is kept for {@link #CACHE_MS}, so a busy client costs no query per request.
  * A key that is issued, rotated or revoked, or whose client is deleted, is forgotten at once on every
  * node sharing the database, clustered or not: the change's transaction sends a PostgreSQL NOTIFY that
- * each node LISTENs to, and the node that made the change answers only once its own copy of that
- * notification has come back (PostgreSQL signals every listener at the commit, so the others have it
- * too; see {@link Change}). A node that is not listening keeps no answers; one whose LISTEN connection
+ * each node LISTENs to, and the node that made the change answers only once every listening node has
+ * said it heard (see {@link Change}). A node that is not listening keeps no answers; one whose LISTEN connection
  * dropped and came back starts empty, and an answer kept across the drop lives at most {@link #CACHE_MS}.
  * {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
  */
@@ -51,8 +52,14 @@ public final class KeyService {
   static final int CACHE_MAX = 10_000;
   /** The NOTIFY channel where a changed key is announced; the payload is a change id, a space, the client id. */
   static final String CHANNEL = "switchboard_keys";
-  /** How long the changing node waits for its own notification before answering anyway (and saying so). */
+  /** Where a node says it has heard (and acted on) another's key change; the payload is the change id. */
+  static final String HEARD_CHANNEL = "switchboard_keys_heard";
+  /** How long the changing node waits for the other nodes to hear of a change before answering anyway (and saying so). */
   static final long ECHO_MS = 2_000;
+  private static final String HEARD = "SELECT pg_notify('" + HEARD_CHANNEL + "', $1)";
+  /** The nodes listening for key changes: each LISTEN connection carries this application name. */
+  private static final String LISTENERS = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+      + "AND application_name = '" + Db.LISTENER_NAME + "'";
   private static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', $1)";
   private static final String FIND = "SELECT client_id, key_id, expires_at FROM client_keys WHERE key_hash = $1";
   private static final String FIND_ID = "SELECT expires_at FROM client_keys WHERE key_id = $1 AND client_id = $2";
@@ -75,8 +82,8 @@ public final class KeyService {
   private final Map<String, Long> forgotten = new ConcurrentHashMap<>();
   private final PgSubscriber changes;
   private volatile boolean listening;
-  /** This node's changes whose notification has not come back yet, by change id. */
-  private final Map<String, Promise<Void>> unechoed = new ConcurrentHashMap<>();
+  /** This node's changes not yet heard by every listening node, by change id. */
+  private final Map<String, Change> pending = new ConcurrentHashMap<>();
 
   /** A client key found in the database: who it is, until when it is valid, and when it was read. */
   private record Known(Principal principal, Instant expiresAt, long readAt) {
@@ -91,6 +98,7 @@ public final class KeyService {
     this.flushTimer = vertx.setPeriodic(FLUSH_MS, id -> flushLastUsed());
     this.changes = changes;
     // (Re)subscribed: a change may have been missed while the connection was down, so start empty.
+    changes.channel(HEARD_CHANNEL).handler(this::acknowledged);
     changes.channel(CHANNEL).handler(this::notified)
         .subscribeHandler(v -> {
           known.clear();
@@ -122,16 +130,20 @@ public final class KeyService {
   /**
    * One change to a client's key. {@link #announce} goes inside the change's transaction;
    * {@link #settle} gets the transaction's outcome and, when it committed, completes only once every
-   * node has forgotten the old key: PostgreSQL hands a committed notification to all its listeners at
-   * once, so the change's own notification coming back to this node means it has reached the others'
-   * connections too. Without it, a key revoked through one node could still be accepted by another
-   * for the few milliseconds the notification takes.
+   * node listening at the time has forgotten the old key. Each node that hears another's change
+   * forgets it and then answers on {@link #HEARD_CHANNEL}; the changing node counts those answers
+   * and its own notification coming back against the listeners PostgreSQL had when the change was
+   * announced. Without that, a key revoked through one node could still be accepted from another's
+   * cache for the milliseconds its notification takes. A node that does not answer within
+   * {@link #ECHO_MS} (stopped, or cut off) is not waited for longer; the answer says so in the log.
    */
   public final class Change {
 
     private final String clientId;
     private final String id;
-    private final Promise<Void> echoed = Promise.promise();
+    private final Promise<Void> allHeard = Promise.promise();
+    private final AtomicInteger heard = new AtomicInteger();
+    private volatile int listeners;
 
     private Change(String clientId, String id) {
       this.clientId = clientId;
@@ -140,30 +152,41 @@ public final class KeyService {
 
     /** Inside the change's transaction: every node is told at its commit. */
     public Future<Void> announce(SqlClient tx) {
+      Future<Void> counted = Future.succeededFuture();
       if (listening) {
-        unechoed.put(id, echoed);
+        counted = tx.query(LISTENERS).execute().map(rows -> {
+          listeners = Math.max(1, rows.iterator().next().getInteger(0));
+          pending.put(id, this);
+          return null;
+        });
       }
-      return tx.preparedQuery(NOTIFY).execute(Tuple.of(id + " " + clientId)).mapEmpty();
+      return counted.compose(v -> tx.preparedQuery(NOTIFY).execute(Tuple.of(id + " " + clientId))).mapEmpty();
     }
 
     /** The transaction's outcome, once the other nodes have heard of it (or {@link #ECHO_MS} has passed). */
     public <T> Future<T> settle(AsyncResult<T> committed) {
       if (committed.failed()) {
-        unechoed.remove(id);
+        pending.remove(id);
         return Future.failedFuture(committed.cause());
       }
       forget(clientId);
-      if (unechoed.get(id) == null) {
+      if (!pending.containsKey(id)) {
         return Future.succeededFuture(committed.result());
       }
-      return echoed.future().timeout(ECHO_MS, TimeUnit.MILLISECONDS).transform(heard -> {
-        unechoed.remove(id);
-        if (heard.failed()) {
-          log.warn("The key change of client {} was not heard back within {} ms; other nodes may accept the old key "
-              + "until they hear of it", clientId, ECHO_MS);
+      return allHeard.future().timeout(ECHO_MS, TimeUnit.MILLISECONDS).transform(done -> {
+        pending.remove(id);
+        if (done.failed()) {
+          log.warn("The key change of client {} was heard by {} of {} listening node(s) within {} ms; the others "
+              + "may accept the old key until they hear of it", clientId, heard.get(), listeners, ECHO_MS);
         }
         return Future.succeededFuture(committed.result());
       });
+    }
+
+    private void heardOnce() {
+      if (heard.incrementAndGet() >= listeners && pending.remove(id) != null) {
+        allHeard.tryComplete();
+      }
     }
   }
 
@@ -172,10 +195,22 @@ public final class KeyService {
     int space = payload.indexOf(' ');
     forget(payload.substring(space + 1));
     if (space > 0) {
-      Promise<Void> mine = unechoed.remove(payload.substring(0, space));
+      String changeId = payload.substring(0, space);
+      Change mine = pending.get(changeId);
       if (mine != null) {
-        mine.tryComplete();
+        mine.heardOnce();
+      } else {
+        pool.preparedQuery(HEARD).execute(Tuple.of(changeId)).onFailure(e ->
+            log.warn("Could not tell that key change {} was heard: {}", changeId, e.getMessage()));
       }
+    }
+  }
+
+  /** Another node has forgotten the key of one of this node's changes. */
+  private void acknowledged(String changeId) {
+    Change mine = pending.get(changeId);
+    if (mine != null) {
+      mine.heardOnce();
     }
   }
 
