@@ -37,6 +37,7 @@ public final class EventService implements EventSink {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final Pool outcomes;
   private final ClientConfigCache configs;
   private volatile ReplySender replies;
   private volatile WebhookDispatcher dispatcher;
@@ -45,9 +46,15 @@ public final class EventService implements EventSink {
   private int writing;
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
 
-  public EventService(Vertx vertx, Pool pool, ClientConfigCache configs, ReplySender replies) {
+  /**
+   * {@code outcomes} records what became of delivery attempts and need not wait for the disk (see
+   * {@link dev.switchboard.store.Db#redoablePool}): an outcome lost in a crash of PostgreSQL leaves its
+   * delivery claimed until the claim runs out, and it is attempted again, with the same event id.
+   */
+  public EventService(Vertx vertx, Pool pool, Pool outcomes, ClientConfigCache configs, ReplySender replies) {
     this.vertx = vertx;
     this.pool = pool;
+    this.outcomes = outcomes;
     this.configs = configs;
     this.replies = replies;
   }
@@ -67,6 +74,11 @@ public final class EventService implements EventSink {
 
   Pool pool() {
     return pool;
+  }
+
+  /** Where attempts' outcomes are written (commits that do not wait for the disk). */
+  Pool outcomes() {
+    return outcomes;
   }
 
   /** This node's dispatcher: new deliveries go to it directly, already claimed, while it has room. */

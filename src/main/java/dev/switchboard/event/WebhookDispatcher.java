@@ -156,7 +156,7 @@ public final class WebhookDispatcher extends VerticleBase {
     Future<Void> released = releases.isEmpty() ? Future.succeededFuture()
         : EventRepository.release(events.pool(), List.copyOf(releases)).recover(e -> Future.succeededFuture());
     Future<Void> written = outcomes.isEmpty() ? Future.succeededFuture()
-        : EventRepository.complete(events.pool(), List.copyOf(outcomes), RETRY_WINDOW_SECONDS).recover(e -> Future.succeededFuture());
+        : EventRepository.complete(events.outcomes(), List.copyOf(outcomes), RETRY_WINDOW_SECONDS).recover(e -> Future.succeededFuture());
     return Future.all(released, written).compose(v -> wakeConsumer.unregister()).onComplete(v -> sender.close());
   }
 
@@ -344,7 +344,7 @@ public final class WebhookDispatcher extends VerticleBase {
     writingOutcomes = true;
     List<Outcome> batch = new ArrayList<>(outcomes.subList(0, Math.min(outcomes.size(), 1_000)));
     outcomes.subList(0, batch.size()).clear();
-    EventRepository.complete(events.pool(), batch, RETRY_WINDOW_SECONDS).onComplete(ar -> {
+    EventRepository.complete(events.outcomes(), batch, RETRY_WINDOW_SECONDS).onComplete(ar -> {
       writingOutcomes = false;
       if (ar.failed()) {
         // The rows stay claimed until their lease ends, then are posted again: at least once.

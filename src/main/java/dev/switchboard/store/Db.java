@@ -44,7 +44,23 @@ public final class Db {
 
   /** A pool of its own, {@code name}d, so one kind of work cannot queue behind another. */
   public static Pool pool(Vertx vertx, DbUrl db, int maxSize, String name) {
-    PgConnectOptions connect = connectOptions(db)
+    return pool(vertx, connectOptions(db), db, maxSize, name);
+  }
+
+  /**
+   * A pool whose commits do not wait for the disk ({@code synchronous_commit = off}), for writes that
+   * are made again when lost: outcomes of work that is redone, with the same ids, when its outcome is
+   * not on record. A crash of PostgreSQL can forget the last fraction of a second of them (never half
+   * of one, never anything else), and every later durable commit makes them durable as well. Each
+   * such write then costs no flush of the write-ahead log of its own, which at a few thousand
+   * commits a second was what PostgreSQL's backends waited on most.
+   */
+  public static Pool redoablePool(Vertx vertx, DbUrl db, int maxSize, String name) {
+    return pool(vertx, connectOptions(db).addProperty("synchronous_commit", "off"), db, maxSize, name);
+  }
+
+  private static Pool pool(Vertx vertx, PgConnectOptions options, DbUrl db, int maxSize, String name) {
+    PgConnectOptions connect = options
         .setPipeliningLimit(256)
         // Every statement is prepared; parsed and planned once per connection instead of on every call.
         .setCachePreparedStatements(true)

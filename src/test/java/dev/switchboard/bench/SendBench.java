@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Durable sends per second on one node (a separate JVM, simulator engine, pacing off, 100 linked
  * devices): the rate of 202s, p50/p99 of the 202, and the rate at which the simulator received
- * them; then the same load against a bare Vert.x server that does nothing (the ceiling), and the
- * ratio. Usage: bench/sends.sh [devices] [seconds] [concurrency] [warm-up seconds]. The warm-up load
+ * them; then, on the same node, a steady {@code rate} below its limit (the 202's latency when requests
+ * do not queue); then the first load against a bare Vert.x server that does nothing (the ceiling), and the ratio.
+ * Usage: bench/sends.sh [devices] [seconds] [concurrency] [warm-up seconds] [rate]. The warm-up load
  * (not counted; 20 s by default) lets the JIT finish: 20 s into a run the node's compiler threads
  * still used as much CPU as its event loops.
  */
@@ -38,6 +39,7 @@ public final class SendBench {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    int steadyRate = args.length > 4 ? Integer.parseInt(args[4]) : 500;
     Vertx vertx = Vertx.vertx();
     SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
     String simUrl = "http://127.0.0.1:" + sim.port();
@@ -71,16 +73,24 @@ public final class SendBench {
     awaitRouted(vertx, sim.port(), routedAtStart + warm.ok);
     long routedBefore = routed(vertx, sim.port());
     Load gateway = run(vertx, http, key, devices, seconds, concurrency);
-    http.close();
     awaitRouted(vertx, sim.port(), routedBefore + gateway.ok);
     double deliveredSeconds = (System.nanoTime() - gateway.startNanos) / 1e9;
     long delivered = routed(vertx, sim.port()) - routedBefore;
+    // The same node at a steady rate below its limit: the latency of a 202 when requests do not queue.
+    long routedBeforeSteady = routed(vertx, sim.port());
+    Load steady = paced(vertx, http, key, devices, seconds, steadyRate);
+    awaitRouted(vertx, sim.port(), routedBeforeSteady + steady.ok);
+    long deliveredSteady = routed(vertx, sim.port()) - routedBeforeSteady;
+    http.close();
     node.terminate();
     control.close();
     System.out.printf("RESULT gateway devices=%d seconds=%d concurrency=%d accepted=%d errors=%d accepted_per_s=%.0f"
             + " p50_ms=%.2f p99_ms=%.2f delivered=%d delivered_per_s=%.0f%n",
         devices, seconds, concurrency, gateway.ok, gateway.errors, gateway.rate(), gateway.percentile(50),
         gateway.percentile(99), delivered, delivered / deliveredSeconds);
+    System.out.printf("RESULT steady rate_per_s=%d seconds=%d accepted=%d errors=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
+            + " delivered=%d%n", steadyRate, seconds, steady.ok, steady.errors, steady.percentile(50), steady.percentile(99),
+        steady.percentile(100), deliveredSteady);
 
     int barePort = NodeProcess.freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
@@ -153,6 +163,51 @@ public final class SendBench {
     for (int i = 0; i < concurrency; i++) {
       vertx.runOnContext(v -> loop(http, key, devices, seq, end, load, running, done));
     }
+    done.future().await(seconds + 60L, TimeUnit.SECONDS);
+    load.elapsedSeconds = (System.nanoTime() - load.startNanos) / 1e9;
+    return load;
+  }
+
+  /**
+   * {@code rate} requests a second for {@code seconds}, started on a clock whatever the answers (an
+   * open loop: a slow answer does not hold back the next request, so its wait is counted).
+   */
+  private static Load paced(Vertx vertx, HttpClient http, String key, int devices, int seconds, int rate) throws Exception {
+    Load load = new Load();
+    AtomicLong seq = new AtomicLong();
+    AtomicLong inFlight = new AtomicLong();
+    Promise<Void> done = Promise.promise();
+    load.startNanos = System.nanoTime();
+    long end = load.startNanos + TimeUnit.SECONDS.toNanos(seconds);
+    vertx.setPeriodic(5, timer -> {
+      long now = System.nanoTime();
+      long due = Math.min(now, end) - load.startNanos;
+      long target = due * rate / 1_000_000_000L;
+      while (seq.get() < target) {
+        long n = seq.incrementAndGet();
+        long t0 = System.nanoTime();
+        inFlight.incrementAndGet();
+        send(http, key, devices, n).onComplete(ar -> {
+          synchronized (load) {
+            if (ar.succeeded() && ar.result() == 202) {
+              load.ok++;
+              load.micros[load.count++] = (System.nanoTime() - t0) / 1000;
+            } else {
+              load.errors++;
+            }
+          }
+          if (inFlight.decrementAndGet() == 0 && System.nanoTime() >= end) {
+            done.tryComplete();
+          }
+        });
+      }
+      if (now >= end) {
+        vertx.cancelTimer(timer);
+        if (inFlight.get() == 0) {
+          done.tryComplete();
+        }
+      }
+    });
     done.future().await(seconds + 60L, TimeUnit.SECONDS);
     load.elapsedSeconds = (System.nanoTime() - load.startNanos) / 1e9;
     return load;

@@ -36,7 +36,7 @@ class MessageStoreTest {
     Migrations.apply(db);
     vertx = Vertx.vertx();
     pool = Db.pool(vertx, db, 4);
-    store = new MessageStore(pool);
+    store = new MessageStore(pool, pool);
     pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
         .compose(v -> pool.query("""
             INSERT INTO devices (client_id, device_id, session_key, epoch) VALUES
