@@ -1,6 +1,7 @@
 package dev.switchboard.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.support.TestDatabase;
@@ -73,6 +74,40 @@ class MigrationsTest {
         }
       }
       assertEquals(List.of("queued QUEUED false false", "sending QUEUED true false", "later SCHEDULED false true"), rows);
+    }
+  }
+
+  @Test
+  void theOutboxIsVacuumedOnceAThousandOfItsRowsHaveDied() throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      // 20,000 rows waiting, counted by ANALYZE and vacuumed: by the defaults (a fifth of the table
+      // dead), 2,000 more dead rows would wait for 4,000; and the default look every minute would not come.
+      c.createStatement().execute("""
+          INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x');
+          INSERT INTO devices (client_id, device_id, session_key) VALUES ('c', 'd', 'k');
+          WITH m AS (
+            INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status)
+            SELECT 'c', 'd', 'm' || i, 'outbound', 'x', 'text', '{}', 'QUEUED' FROM generate_series(1, 20000) i
+            RETURNING id)
+          INSERT INTO outbox (id, client_id, device_id) SELECT id, 'c', 'd' FROM m""");
+      c.createStatement().execute("VACUUM ANALYZE outbox");
+      long before = autovacuums(c);
+      c.createStatement().execute("DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT 2000)");
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (autovacuums(c) == before && System.currentTimeMillis() < deadline) {
+        Thread.sleep(200);
+      }
+      assertTrue(autovacuums(c) > before, "the outbox was not vacuumed within 30 s of 2,000 rows dying");
+    }
+  }
+
+  private static long autovacuums(Connection c) throws Exception {
+    try (ResultSet rs = c.createStatement().executeQuery(
+        "SELECT autovacuum_count FROM pg_stat_user_tables WHERE relname = 'outbox'")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 }
