@@ -6,6 +6,7 @@ import dev.switchboard.support.Api;
 import dev.switchboard.support.NodeProcess;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -120,6 +121,18 @@ public final class SendBench {
     long[] micros = new long[1 << 22];
     int count;
 
+    /** One answer to a request started at {@code t0} (nanoTime). */
+    synchronized void record(AsyncResult<Integer> answer, long t0) {
+      if (answer.succeeded() && answer.result() == 202) {
+        ok++;
+        if (count < micros.length) {
+          micros[count++] = (System.nanoTime() - t0) / 1000;
+        }
+      } else {
+        errors++;
+      }
+    }
+
     double rate() {
       return ok / elapsedSeconds;
     }
@@ -188,14 +201,7 @@ public final class SendBench {
         long t0 = System.nanoTime();
         inFlight.incrementAndGet();
         send(http, key, devices, n).onComplete(ar -> {
-          synchronized (load) {
-            if (ar.succeeded() && ar.result() == 202) {
-              load.ok++;
-              load.micros[load.count++] = (System.nanoTime() - t0) / 1000;
-            } else {
-              load.errors++;
-            }
-          }
+          load.record(ar, t0);
           if (inFlight.decrementAndGet() == 0 && System.nanoTime() >= end) {
             done.tryComplete();
           }
@@ -224,16 +230,7 @@ public final class SendBench {
     long n = seq.incrementAndGet();
     long t0 = System.nanoTime();
     send(http, key, devices, n).onComplete(ar -> {
-      synchronized (load) {
-        if (ar.succeeded() && ar.result() == 202) {
-          load.ok++;
-          if (load.count < load.micros.length) {
-            load.micros[load.count++] = (System.nanoTime() - t0) / 1000;
-          }
-        } else {
-          load.errors++;
-        }
-      }
+      load.record(ar, t0);
       loop(http, key, devices, seq, end, load, running, done);
     });
   }
