@@ -13,12 +13,15 @@ import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -252,7 +255,7 @@ class WebhookDeliveryTest {
   }
 
   @Test
-  void a410StopsTheEndpointAndTheFailureIsDeadLettered() throws InterruptedException {
+  void a410StopsTheEndpointAndTheFailureIsDeadLettered() {
     try (Receiver receiver = new Receiver()) {
       String key = api.clientWithKey("gone");
       EventKit.link(api, sim, key, "gone", "d", "15551160001");
@@ -267,11 +270,15 @@ class WebhookDeliveryTest {
       assertEquals("webhook.disabled", api.get("/api/clients/gone/audit", key).data().getJsonArray("items")
           .getJsonObject(0).getString("action"));
       int before = receiver.hits().size();
+      // The live feed shows when the node has dealt with the next event: with the webhook off it is
+      // published there alone, neither stored for delivery nor posted.
+      List<String> feed = new CopyOnWriteArrayList<>();
+      WebSocketClient ws = node.vertx().createWebSocketClient();
+      TestNode.await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort())
+          .setURI("/api/events/ws?events=message").addHeader("x-api-key", key)).onSuccess(s -> s.textMessageHandler(feed::add)));
       EventKit.say(simControl, "15551169999", "15551160001", "still there?");
-      Wait.until("the message received", 5_000, () -> count("SELECT count(*) FROM messages WHERE client_id = 'gone'"
-          + " AND direction = 'inbound'"), n -> n == 2);
-      // Its event follows at once; with the webhook off it is neither stored for delivery nor posted.
-      Thread.sleep(500);
+      Wait.until("the message on the live feed", 10_000, () -> feed, f -> f.stream().anyMatch(t -> t.contains("still there?")));
+      TestNode.await(ws.close());
       assertEquals(1, count("SELECT count(*) FROM events WHERE client_id = 'gone' AND event = 'message'"));
       assertEquals(before, receiver.hits().size(), "nothing is posted to a stopped endpoint");
     }
