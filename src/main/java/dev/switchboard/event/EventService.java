@@ -1,6 +1,7 @@
 package dev.switchboard.event;
 
 import dev.switchboard.store.GroupCommit;
+import dev.switchboard.store.IdleWaiters;
 import dev.switchboard.tenant.ClientConfig;
 import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.core.Context;
@@ -44,7 +45,7 @@ public final class EventService implements EventSink {
   private final Object lock = new Object();
   private List<Pending> buffer = new ArrayList<>();
   private int writing;
-  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
+  private final IdleWaiters idleWaiters = new IdleWaiters();
 
   /**
    * {@code outcomes} records what became of delivery attempts and need not wait for the disk (see
@@ -158,13 +159,12 @@ public final class EventService implements EventSink {
         complete(p, ar.succeeded() ? null : ar.cause());
       }
       List<Pending> next = null;
-      List<Promise<Void>> idle = List.of();
+      Runnable idle = () -> { };
       synchronized (lock) {
         if (buffer.isEmpty()) {
           writing--;
           if (writing == 0) {
-            idle = List.copyOf(idleWaiters);
-            idleWaiters.clear();
+            idle = idleWaiters.becameIdle();
           }
         } else {
           next = take();
@@ -173,19 +173,14 @@ public final class EventService implements EventSink {
       if (next != null) {
         write(next, 0);
       }
-      idle.forEach(Promise::tryComplete);
+      idle.run();
     });
   }
 
   /** Completes once every event handed in so far is stored (for a graceful shutdown). */
   public Future<Void> flush() {
     synchronized (lock) {
-      if (writing == 0 && buffer.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      Promise<Void> p = Promise.promise();
-      idleWaiters.add(p);
-      return p.future();
+      return idleWaiters.whenIdle(writing == 0 && buffer.isEmpty());
     }
   }
 

@@ -53,7 +53,7 @@ public final class GroupCommit<T, R> {
   private List<Pending<T, R>> waiting = new ArrayList<>();
   private int waitingWeight;
   private int inFlight;
-  private List<Promise<Void>> idleWaiters = new ArrayList<>();
+  private final IdleWaiters idleWaiters = new IdleWaiters();
 
   /**
    * @param maxInFlight statements under way at once (1 keeps the items' order across batches)
@@ -94,12 +94,7 @@ public final class GroupCommit<T, R> {
   /** Completes once nothing waits and nothing is being written: for a graceful shutdown. */
   public Future<Void> flush() {
     synchronized (this) {
-      if (inFlight == 0 && waiting.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      Promise<Void> idle = Promise.promise();
-      idleWaiters.add(idle);
-      return idle.future();
+      return idleWaiters.whenIdle(inFlight == 0 && waiting.isEmpty());
     }
   }
 
@@ -137,17 +132,16 @@ public final class GroupCommit<T, R> {
       return alone(batch, 0);
     }).onComplete(done -> {
       List<List<Pending<T, R>>> next;
-      List<Promise<Void>> idle = List.of();
+      Runnable idle = () -> { };
       synchronized (this) {
         inFlight--;
         next = take();
         if (inFlight == 0) {
-          idle = idleWaiters;
-          idleWaiters = new ArrayList<>();
+          idle = idleWaiters.becameIdle();
         }
       }
       next.forEach(this::write);
-      idle.forEach(Promise::tryComplete);
+      idle.run();
     });
   }
 
