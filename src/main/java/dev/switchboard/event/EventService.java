@@ -1,6 +1,6 @@
 package dev.switchboard.event;
 
-import dev.switchboard.store.GroupCommit;
+import dev.switchboard.store.Handoff;
 import dev.switchboard.store.IdleWaiters;
 import dev.switchboard.tenant.ClientConfig;
 import dev.switchboard.tenant.ClientConfigCache;
@@ -155,9 +155,11 @@ public final class EventService implements EventSink {
           WebhookDispatcher.wake(vertx);
         }
       }
+      Handoff handoff = new Handoff();
       for (Pending p : batch) {
-        complete(p, ar.succeeded() ? null : ar.cause());
+        handoff.add(p.caller(), ar.succeeded() ? () -> p.done().complete() : () -> p.done().fail(ar.cause()));
       }
+      handoff.run();
       List<Pending> next = null;
       Runnable idle = () -> { };
       synchronized (lock) {
@@ -182,10 +184,5 @@ public final class EventService implements EventSink {
     synchronized (lock) {
       return idleWaiters.whenIdle(writing == 0 && buffer.isEmpty());
     }
-  }
-
-  /** Completes on the emitting actor's context, so its callbacks never run on another thread. */
-  private static void complete(Pending p, Throwable failure) {
-    GroupCommit.completeOn(p.caller(), p.done(), null, failure);
   }
 }

@@ -119,9 +119,13 @@ public final class GroupCommit<T, R> {
 
   private void write(List<Pending<T, R>> batch) {
     run(batch.stream().map(Pending::item).toList()).compose(results -> {
+      Handoff handoff = new Handoff();
       for (int i = 0; i < batch.size(); i++) {
-        complete(batch.get(i), results.get(i), null);
+        Pending<T, R> p = batch.get(i);
+        R result = results.get(i);
+        handoff.add(p.caller(), () -> p.done().complete(result));
       }
+      handoff.run();
       return Future.<Void>succeededFuture();
     }, failure -> {
       if (batch.size() == 1) {
@@ -170,24 +174,15 @@ public final class GroupCommit<T, R> {
     }
   }
 
+  /** Completes {@code p} on the context that submitted it, so an actor's callbacks never run on another thread. */
   private static <T, R> void complete(Pending<T, R> p, R result, Throwable failure) {
-    completeOn(p.caller(), p.done(), result, failure);
-  }
-
-  /** Completes {@code done} on {@code caller} (an actor's context), so its callbacks never run on another thread. */
-  public static <R> void completeOn(Context caller, Promise<R> done, R result, Throwable failure) {
-    Runnable r = () -> {
+    new Handoff().add(p.caller(), () -> {
       if (failure == null) {
-        done.complete(result);
+        p.done().complete(result);
       } else {
-        done.fail(failure);
+        p.done().fail(failure);
       }
-    };
-    if (caller == null || caller == Vertx.currentContext()) {
-      r.run();
-    } else {
-      caller.runOnContext(v -> r.run());
-    }
+    }).run();
   }
 
   /** Builds the per-item answers from one batch answer, e.g. a set of the ids that were stored. */
