@@ -83,7 +83,9 @@ public final class MessageRepository {
   // Fenced: only a device's current owner takes rows from its outbox. One statement serves many devices
   // (each with its epoch and how many rows it takes): the node's device actors claim together. A taken
   // row stays in the outbox, marked as sending (no longer cancellable), until its outcome is written;
-  // after a crash it is taken again and resent with the same message id.
+  // after a crash it is taken again and resent with the same message id. Only what the UPDATE took is
+  // sent: a row cancelled meanwhile is gone from it. (No FOR UPDATE before it: the UPDATE locks the
+  // rows itself, and a lock first cost a record in the write-ahead log per message.)
   private static final String CLAIM = """
       WITH picked AS (
         SELECT x.id FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[]) AS d(c, dv, epoch, lim)
@@ -91,10 +93,10 @@ public final class MessageRepository {
           SELECT o.id FROM outbox o
           WHERE o.client_id = d.c AND o.device_id = d.dv AND o.send_at IS NULL
             AND EXISTS (SELECT 1 FROM devices dd WHERE dd.client_id = d.c AND dd.device_id = d.dv AND dd.epoch = d.epoch)
-          ORDER BY o.id LIMIT d.lim FOR UPDATE SKIP LOCKED) x),
-      taken AS (UPDATE outbox SET sending = true WHERE id = ANY(ARRAY(SELECT id FROM picked)) AND NOT sending)
+          ORDER BY o.id LIMIT d.lim) x),
+      taken AS (UPDATE outbox SET sending = true WHERE id = ANY(ARRAY(SELECT id FROM picked)) AND send_at IS NULL RETURNING id)
       SELECT m.id, m.client_id, m.device_id, m.message_id, m.chat_id, m.type, m.content
-      FROM messages m WHERE m.id = ANY(ARRAY(SELECT id FROM picked))""";
+      FROM messages m WHERE m.id = ANY(ARRAY(SELECT id FROM taken))""";
   // A receipt can come before the SENT is written: the status only moves on from QUEUED. The outbox
   // row goes; the message rows are locked in id order, as RECEIPTS does, so the two never deadlock.
   private static final String MARK_SENT = """

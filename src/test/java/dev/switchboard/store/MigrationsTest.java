@@ -103,6 +103,38 @@ class MigrationsTest {
     }
   }
 
+  @Test
+  void deletingADeviceOrClientTakesItsOutboxRowsWithItsMessages() throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      c.createStatement().execute("""
+          INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x'), ('e', 'whsec_y');
+          INSERT INTO devices (client_id, device_id, session_key) VALUES ('c', 'd', 'k1'), ('c', 'kept', 'k2'), ('e', 'd', 'k3');
+          WITH m AS (
+            INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status)
+            SELECT c, d, 'm' || i, 'outbound', 'x', 'text', '{}', 'QUEUED'
+            FROM (VALUES ('c', 'd'), ('c', 'kept'), ('e', 'd')) AS v(c, d), generate_series(1, 3) i
+            RETURNING id, client_id, device_id)
+          INSERT INTO outbox (id, client_id, device_id) SELECT id, client_id, device_id FROM m""");
+      c.createStatement().execute("DELETE FROM devices WHERE client_id = 'c' AND device_id = 'd'");
+      assertEquals(List.of("c/kept 3", "e/d 3"), outbox(c));
+      c.createStatement().execute("DELETE FROM clients WHERE client_id = 'e'");
+      assertEquals(List.of("c/kept 3"), outbox(c));
+    }
+  }
+
+  private static List<String> outbox(Connection c) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (ResultSet rs = c.createStatement().executeQuery(
+        "SELECT client_id || '/' || device_id, count(*) FROM outbox GROUP BY 1 ORDER BY 1")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1) + " " + rs.getLong(2));
+      }
+    }
+    return rows;
+  }
+
   private static long autovacuums(Connection c) throws Exception {
     try (ResultSet rs = c.createStatement().executeQuery(
         "SELECT autovacuum_count FROM pg_stat_user_tables WHERE relname = 'outbox'")) {
