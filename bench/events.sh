@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Events from the simulator to a local webhook receiver through one node: events/s, and p50/p99 latency at a steady rate.
-# Usage: bench/events.sh [N=20000] [rate=1000] [seconds=20] [devices=8]
+# Usage: bench/events.sh [N=20000] [rate=1000] [seconds=20] [devices=8] [warm-up events=20000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/classpath.sh

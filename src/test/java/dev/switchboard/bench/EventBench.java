@@ -18,9 +18,12 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,11 +34,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * receiver and the injector share this JVM and its clock, so every event carries its injection time
  * ({@code System.nanoTime()}) in its text and the receiver computes injection-to-receipt latency.
  * <ol>
+ *   <li>Latency: a steady R events/s for S seconds; p50, p99 and max.</li>
  *   <li>Throughput: N messages injected as fast as the simulator takes them (64 in flight); events/s
  *       from the first injection to the last webhook received.</li>
- *   <li>Latency: a steady R events/s for S seconds; p50, p99 and max.</li>
+ *   <li>The steady rate again, right after that burst.</li>
  * </ol>
- * Usage: bench/events.sh [N=20000] [R=1000] [S=20] [devices=8]
+ * Usage: bench/events.sh [N=20000] [R=1000] [S=20] [devices=8] [warm-up events=20000]
  */
 public final class EventBench {
 
@@ -48,6 +52,8 @@ public final class EventBench {
   private final AtomicInteger received = new AtomicInteger();
   private final AtomicInteger duplicates = new AtomicInteger();
   private volatile long[] latencies = new long[0];
+  /** When each latency above was taken (receipt time), for the per-second timeline of the steady phase. */
+  private volatile long[] arrivals = new long[0];
   private final AtomicInteger latencyCount = new AtomicInteger();
   private final AtomicLong lastReceivedNanos = new AtomicLong();
   private String simUrl;
@@ -58,11 +64,12 @@ public final class EventBench {
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     int devices = args.length > 3 ? Integer.parseInt(args[3]) : 8;
-    new EventBench().run(n, rate, seconds, devices);
+    int warmUp = args.length > 4 ? Integer.parseInt(args[4]) : 20_000;
+    new EventBench().run(n, rate, seconds, devices, warmUp);
     System.exit(0);
   }
 
-  private void run(int n, int rate, int seconds, int deviceCount) throws Exception {
+  private void run(int n, int rate, int seconds, int deviceCount, int warmUp) throws Exception {
     devices = deviceCount;
     SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
     simUrl = "http://127.0.0.1:" + sim.port();
@@ -94,17 +101,22 @@ public final class EventBench {
     call(HttpMethod.PUT, base + "/api/clients/bench/config", TestNode.MASTER, new JsonObject()
         .put("webhookUrl", "http://127.0.0.1:" + receiver.actualPort() + "/hook").put("events", off));
 
-    // Warm-up: JIT, connection pools, prepared statements.
-    measure(2_000, 64);
-    reset(0);
+    // Warm-up: JIT, connection pools, prepared statements. 2,000 events left the node's JIT compiling
+    // through the next phase (a steady 1,000/s then fell seconds behind); 20,000 leave it warm.
+    measure(warmUp, 64);
+    int steadyTotal = rate * seconds;
     double[] cpu0 = cpu(node.pid());
-    double[] throughput = measure(n, 64);
-    double[] cpu1 = cpu(node.pid());
-    reset(rate * seconds);
+    reset(steadyTotal);
     double achievedRate = steady(rate, seconds);
+    double[] cpu1 = cpu(node.pid());
+    long[] lat = takeLatencies("steady", rate);
+    reset(0);
+    double[] throughput = measure(n, 64);
     double[] cpu2 = cpu(node.pid());
-    long[] lat = Arrays.copyOf(latencies, latencyCount.get());
-    Arrays.sort(lat);
+    // The same steady rate right after the burst: what the burst leaves behind (vacuum, backlog) shows here.
+    reset(steadyTotal);
+    double achievedAfter = steady(rate, seconds);
+    long[] after = takeLatencies("after the burst", rate);
     JsonObject stats = call(HttpMethod.GET, simUrl + "/sim/stats", null, null);
     node.terminate();
     System.out.printf("RESULT throughput: events=%d injected_per_s=%.0f delivered_per_s=%.0f duplicates=%d%n",
@@ -112,12 +124,14 @@ public final class EventBench {
     System.out.printf("RESULT latency at %d/s (achieved %.0f/s) for %d s: received=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f"
             + " messagesRouted=%d%n", rate, achievedRate, seconds, lat.length, pct(lat, 0.50), pct(lat, 0.99),
         lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6, stats.getInteger("messagesRouted"));
-    System.out.printf("RESULT cpu ms per event, throughput phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
-        (cpu1[0] - cpu0[0]) * 1000 / n, (cpu1[1] - cpu0[1]) * 1000 / n, (cpu1[2] - cpu0[2]) * 1000 / n);
-    int steadyTotal = rate * seconds;
+    System.out.printf("RESULT latency at %d/s right after the burst (achieved %.0f/s): received=%d p50_ms=%.1f p99_ms=%.1f"
+            + " max_ms=%.1f%n", rate, achievedAfter, after.length, pct(after, 0.50), pct(after, 0.99),
+        after.length == 0 ? 0 : after[after.length - 1] / 1e6);
     System.out.printf("RESULT cpu ms per event, steady phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
-        (cpu2[0] - cpu1[0]) * 1000 / steadyTotal, (cpu2[1] - cpu1[1]) * 1000 / steadyTotal,
-        (cpu2[2] - cpu1[2]) * 1000 / steadyTotal);
+        (cpu1[0] - cpu0[0]) * 1000 / steadyTotal, (cpu1[1] - cpu0[1]) * 1000 / steadyTotal,
+        (cpu1[2] - cpu0[2]) * 1000 / steadyTotal);
+    System.out.printf("RESULT cpu ms per event, throughput phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
+        (cpu2[0] - cpu1[0]) * 1000 / n, (cpu2[1] - cpu1[1]) * 1000 / n, (cpu2[2] - cpu1[2]) * 1000 / n);
     System.out.println("node log: " + log);
   }
 
@@ -151,6 +165,7 @@ public final class EventBench {
     seen.clear();
     received.set(0);
     latencies = new long[Math.max(expected * 2, 1)];
+    arrivals = new long[latencies.length];
     latencyCount.set(0);
   }
 
@@ -167,8 +182,10 @@ public final class EventBench {
     long injected = Long.parseLong(text.substring(text.indexOf(':') + 1));
     int i = latencyCount.getAndIncrement();
     long[] l = latencies;
-    if (i < l.length) {
+    long[] a = arrivals;
+    if (i < l.length && i < a.length) {
       l[i] = now - injected;
+      a[i] = now;
     }
     received.incrementAndGet();
     lastReceivedNanos.set(now);
@@ -247,6 +264,32 @@ public final class EventBench {
     if (received.get() < n) {
       System.out.println("WARNING: only " + received.get() + " of " + n + " events arrived within " + timeoutSeconds + " s");
     }
+  }
+
+  /** The latencies recorded since the last reset, sorted, after printing them second by second. */
+  private long[] takeLatencies(String phase, int rate) {
+    long[] lat = Arrays.copyOf(latencies, latencyCount.get());
+    printTimeline(phase + " at " + rate + "/s", lat, Arrays.copyOf(arrivals, lat.length));
+    Arrays.sort(lat);
+    return lat;
+  }
+
+  /** A steady phase second by second (by receipt time): where in the run the slow events are. */
+  private static void printTimeline(String phase, long[] latencies, long[] arrivals) {
+    if (latencies.length == 0) {
+      return;
+    }
+    long start = Arrays.stream(arrivals).min().orElse(0);
+    Map<Long, List<Long>> bySecond = new TreeMap<>();
+    for (int i = 0; i < latencies.length; i++) {
+      bySecond.computeIfAbsent((arrivals[i] - start) / 1_000_000_000L, k -> new ArrayList<>()).add(latencies[i]);
+    }
+    StringBuilder line = new StringBuilder("TIMELINE " + phase + ", second:p99_ms/max_ms");
+    bySecond.forEach((second, values) -> {
+      long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+      line.append(String.format(" %d:%.0f/%.0f", second, pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6));
+    });
+    System.out.println(line);
   }
 
   private static double pct(long[] sorted, double p) {
