@@ -124,6 +124,39 @@ class MigrationsTest {
     }
   }
 
+  @Test
+  void deletingAClientOrAnEventTakesItsDeliveriesWithIt() throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+      c.createStatement().execute("""
+          INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x'), ('e', 'whsec_y');
+          WITH e AS (
+            INSERT INTO events (id, client_id, device_id, event, payload)
+            SELECT v.c || '-' || i, v.c, 'd', 'message', '{}' FROM (VALUES ('c'), ('e')) AS v(c), generate_series(1, 3) i
+            RETURNING id, client_id)
+          INSERT INTO webhook_deliveries (event_id, client_id, device_id, event) SELECT id, client_id, 'd', 'message' FROM e""");
+      c.createStatement().execute("DELETE FROM events WHERE id = 'c-1'");
+      assertEquals(List.of("c 2 2", "e 3 3"), eventsAndDeliveries(c));
+      c.createStatement().execute("DELETE FROM clients WHERE client_id = 'e'");
+      assertEquals(List.of("c 2 2"), eventsAndDeliveries(c));
+    }
+  }
+
+  /** Per client: its events, its deliveries. */
+  private static List<String> eventsAndDeliveries(Connection c) throws Exception {
+    List<String> rows = new ArrayList<>();
+    try (ResultSet rs = c.createStatement().executeQuery("""
+        SELECT client_id, (SELECT count(*) FROM events e WHERE e.client_id = x.client_id),
+          (SELECT count(*) FROM webhook_deliveries w WHERE w.client_id = x.client_id)
+        FROM (SELECT client_id FROM events UNION SELECT client_id FROM webhook_deliveries) x ORDER BY 1""")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1) + " " + rs.getLong(2) + " " + rs.getLong(3));
+      }
+    }
+    return rows;
+  }
+
   private static List<String> outbox(Connection c) throws Exception {
     List<String> rows = new ArrayList<>();
     try (ResultSet rs = c.createStatement().executeQuery(
