@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -193,6 +194,9 @@ public final class SendBench {
     Load load = new Load();
     AtomicLong seq = new AtomicLong();
     AtomicLong inFlight = new AtomicLong();
+    // Set once the last request is sent: only then may the last answer end the phase. (Ending it when
+    // the answers caught up after the end time let the final tick send requests nobody counted.)
+    AtomicBoolean allSent = new AtomicBoolean();
     Promise<Void> done = Promise.promise();
     load.startNanos = System.nanoTime();
     long end = load.startNanos + TimeUnit.SECONDS.toNanos(seconds);
@@ -206,13 +210,14 @@ public final class SendBench {
         inFlight.incrementAndGet();
         send(http, key, devices, n).onComplete(ar -> {
           load.record(ar, t0);
-          if (inFlight.decrementAndGet() == 0 && System.nanoTime() >= end) {
+          if (inFlight.decrementAndGet() == 0 && allSent.get()) {
             done.tryComplete();
           }
         });
       }
       if (now >= end) {
         vertx.cancelTimer(timer);
+        allSent.set(true);
         if (inFlight.get() == 0) {
           done.tryComplete();
         }
