@@ -79,9 +79,7 @@ class MigrationsTest {
 
   @Test
   void theOutboxIsVacuumedOnceAThousandOfItsRowsHaveDied() throws Exception {
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+    try (Connection c = migrated()) {
       // 20,000 rows waiting, counted by ANALYZE and vacuumed: by the defaults (a fifth of the table
       // dead), 2,000 more dead rows would wait for 4,000; and the default look every minute would not come.
       c.createStatement().execute("""
@@ -105,9 +103,7 @@ class MigrationsTest {
 
   @Test
   void deletingADeviceOrClientTakesItsOutboxRowsWithItsMessages() throws Exception {
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+    try (Connection c = migrated()) {
       c.createStatement().execute("""
           INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x'), ('e', 'whsec_y');
           INSERT INTO devices (client_id, device_id, session_key) VALUES ('c', 'd', 'k1'), ('c', 'kept', 'k2'), ('e', 'd', 'k3');
@@ -126,9 +122,7 @@ class MigrationsTest {
 
   @Test
   void deletingAClientOrAnEventTakesItsDeliveriesWithIt() throws Exception {
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
-    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password())) {
+    try (Connection c = migrated()) {
       c.createStatement().execute("""
           INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x'), ('e', 'whsec_y');
           WITH e AS (
@@ -166,6 +160,13 @@ class MigrationsTest {
       }
     }
     return rows;
+  }
+
+  /** A connection to a new database at the newest schema version. */
+  private static Connection migrated() throws Exception {
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    return DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
   }
 
   private static long autovacuums(Connection c) throws Exception {
