@@ -121,9 +121,7 @@ public final class GroupCommit<T, R> {
     run(batch.stream().map(Pending::item).toList()).compose(results -> {
       Handoff handoff = new Handoff();
       for (int i = 0; i < batch.size(); i++) {
-        Pending<T, R> p = batch.get(i);
-        R result = results.get(i);
-        handoff.add(p.caller(), () -> p.done().complete(result));
+        handoff.add(batch.get(i).caller(), settle(batch.get(i), results.get(i), null));
       }
       handoff.run();
       return Future.<Void>succeededFuture();
@@ -176,13 +174,12 @@ public final class GroupCommit<T, R> {
 
   /** Completes {@code p} on the context that submitted it, so an actor's callbacks never run on another thread. */
   private static <T, R> void complete(Pending<T, R> p, R result, Throwable failure) {
-    new Handoff().add(p.caller(), () -> {
-      if (failure == null) {
-        p.done().complete(result);
-      } else {
-        p.done().fail(failure);
-      }
-    }).run();
+    new Handoff().add(p.caller(), settle(p, result, failure)).run();
+  }
+
+  /** What completes {@code p}: with {@code result}, or failed when there is a {@code failure}. */
+  private static <T, R> Runnable settle(Pending<T, R> p, R result, Throwable failure) {
+    return failure == null ? () -> p.done().complete(result) : () -> p.done().fail(failure);
   }
 
   /** Builds the per-item answers from one batch answer, e.g. a set of the ids that were stored. */
