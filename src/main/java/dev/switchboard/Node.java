@@ -123,7 +123,8 @@ public final class Node {
     pool = Db.pool(vertx, db, 16);
     requestPool = Db.pool(vertx, db, 6, "switchboard-requests");
     Pool leasePool = Db.pool(vertx, db, 2, "switchboard-leases");
-    Pool outcomePool = Db.redoablePool(vertx, db, 2, "switchboard-outcomes");
+    // Outcomes and outbox claims: writes that are redone, with the same ids, when a crash forgets them.
+    Pool redoablePool = Db.redoablePool(vertx, db, 2, "switchboard-redoable");
     return Secrets.bootstrap(pool, config.masterKey())
         .compose(secrets -> {
           keys = new KeyService(vertx, requestPool, secrets, Db.subscriber(vertx, db));
@@ -138,8 +139,8 @@ public final class Node {
           // Auto-replies go through the same durable outbox as every send.
           ReplySender replies = (clientId, deviceId, chatJid, text) ->
               messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
-          events = new EventService(vertx, pool, outcomePool, configs, replies);
-          messageStore = new MessageStore(pool, outcomePool);
+          events = new EventService(vertx, pool, redoablePool, configs, replies);
+          messageStore = new MessageStore(pool, redoablePool);
           devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
               messageStore, new StatusWriter(pool), new CredentialReader(pool)), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);

@@ -50,10 +50,11 @@ public final class Db {
   /**
    * A pool whose commits do not wait for the disk ({@code synchronous_commit = off}), for writes that
    * are made again when lost: outcomes of work that is redone, with the same ids, when its outcome is
-   * not on record, and the outbox claims that start such work. A crash of PostgreSQL can forget the last fraction of a second of them (never half
-   * of one, never anything else), and every later durable commit makes them durable as well. Each
-   * such write then costs no flush of the write-ahead log of its own, which at a few thousand
-   * commits a second was what PostgreSQL's backends waited on most.
+   * not on record, and the outbox claims that start such work. A crash of PostgreSQL can forget the
+   * last fraction of a second of them (never half of one, never anything else), and every later
+   * durable commit makes them durable as well. Each such write then costs no flush of the
+   * write-ahead log of its own, which at a few thousand commits a second was what PostgreSQL's
+   * backends waited on most.
    */
   public static Pool redoablePool(Vertx vertx, DbUrl db, int maxSize, String name) {
     return pool(vertx, connectOptions(db).addProperty("synchronous_commit", "off"), db, maxSize, name);
