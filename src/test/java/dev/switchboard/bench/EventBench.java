@@ -128,10 +128,10 @@ public final class EventBench {
         n, throughput[0], throughput[1], duplicates.get());
     System.out.printf("RESULT latency at %d/s (achieved %.0f/s) for %d s: received=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f"
             + " messagesRouted=%d%n", rate, achievedRate, seconds, lat.length, pct(lat, 0.50), pct(lat, 0.99),
-        lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6, stats.getInteger("messagesRouted"));
+        pct(lat, 1.0), stats.getInteger("messagesRouted"));
     System.out.printf("RESULT latency at %d/s right after the burst (achieved %.0f/s): received=%d p50_ms=%.1f p99_ms=%.1f"
             + " max_ms=%.1f%n", rate, achievedAfter, after.length, pct(after, 0.50), pct(after, 0.99),
-        after.length == 0 ? 0 : after[after.length - 1] / 1e6);
+        pct(after, 1.0));
     System.out.printf("RESULT cpu ms per event, steady phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
         (cpu1[0] - cpu0[0]) * 1000 / steadyTotal, (cpu1[1] - cpu0[1]) * 1000 / steadyTotal,
         (cpu1[2] - cpu0[2]) * 1000 / steadyTotal);
@@ -292,7 +292,7 @@ public final class EventBench {
     StringBuilder line = new StringBuilder("TIMELINE " + phase + ", second:p99_ms/max_ms");
     bySecond.forEach((second, values) -> {
       long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
-      line.append(String.format(" %d:%.0f/%.0f", second, pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6));
+      line.append(String.format(" %d:%.0f/%.0f", second, pct(sorted, 0.99), pct(sorted, 1.0)));
     });
     System.out.println(line);
   }
