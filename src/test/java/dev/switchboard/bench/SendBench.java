@@ -78,12 +78,15 @@ public final class SendBench {
     // The measured run starts with the warm-up's messages all delivered, so it counts only its own.
     awaitRouted(vertx, sim.port(), routedAtStart + warm.ok + warmSteady.ok);
     long routedBefore = routed(vertx, sim.port());
+    // For tools that watch a run (per-process CPU, pg_stat_statements): the measured load starts now.
+    System.out.println("PHASE measured load");
     Load gateway = run(vertx, http, key, devices, seconds, concurrency);
     awaitRouted(vertx, sim.port(), routedBefore + gateway.ok);
     double deliveredSeconds = (System.nanoTime() - gateway.startNanos) / 1e9;
     long delivered = routed(vertx, sim.port()) - routedBefore;
     // The same node at a steady rate below its limit: the latency of a 202 when requests do not queue.
     long routedBeforeSteady = routed(vertx, sim.port());
+    System.out.println("PHASE measured steady rate");
     Load steady = paced(vertx, http, key, devices, seconds, steadyRate);
     awaitRouted(vertx, sim.port(), routedBeforeSteady + steady.ok);
     long deliveredSteady = routed(vertx, sim.port()) - routedBeforeSteady;
@@ -94,6 +97,7 @@ public final class SendBench {
             + " p50_ms=%.2f p99_ms=%.2f delivered=%d delivered_per_s=%.0f%n",
         devices, seconds, concurrency, gateway.ok, gateway.errors, gateway.rate(), gateway.percentile(50),
         gateway.percentile(99), delivered, delivered / deliveredSeconds);
+    System.out.println("TIMELINE measured load, " + gateway.timeline());
     System.out.printf("RESULT steady rate_per_s=%d seconds=%d accepted=%d errors=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
             + " delivered=%d%n", steadyRate, seconds, steady.ok, steady.errors, steady.percentile(50), steady.percentile(99),
         steady.percentile(100), deliveredSteady);
@@ -124,6 +128,8 @@ public final class SendBench {
     long startNanos;
     double elapsedSeconds;
     long[] micros = new long[1 << 22];
+    /** When each 202 came, in milliseconds since {@code startNanos}, beside its latency in {@code micros}. */
+    int[] answeredMillis = new int[1 << 22];
     int count;
 
     /** One answer to a request started at {@code t0} (nanoTime). */
@@ -131,7 +137,9 @@ public final class SendBench {
       if (answer.succeeded() && answer.result() == 202) {
         ok++;
         if (count < micros.length) {
-          micros[count++] = (System.nanoTime() - t0) / 1000;
+          long now = System.nanoTime();
+          answeredMillis[count] = (int) ((now - startNanos) / 1_000_000);
+          micros[count++] = (now - t0) / 1000;
         }
       } else {
         errors++;
@@ -143,9 +151,28 @@ public final class SendBench {
     }
 
     double percentile(double p) {
-      long[] sorted = Arrays.copyOf(micros, count);
+      return percentile(Arrays.copyOf(micros, count), p);
+    }
+
+    private static double percentile(long[] values, double p) {
+      long[] sorted = values.clone();
       Arrays.sort(sorted);
       return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1000.0;
+    }
+
+    /** 202s and their p99 in each second of the run: whether the rate held or fell away during it. */
+    String timeline() {
+      StringBuilder line = new StringBuilder("second:202s/p99_ms");
+      int from = 0;
+      for (int second = 0; from < count; second++) {
+        int to = from;
+        while (to < count && answeredMillis[to] < (second + 1) * 1000) {
+          to++;
+        }
+        line.append(String.format(" %d:%d/%.0f", second, to - from, percentile(Arrays.copyOfRange(micros, from, to), 99)));
+        from = to;
+      }
+      return line.toString();
     }
   }
 
