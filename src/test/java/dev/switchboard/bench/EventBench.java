@@ -110,14 +110,14 @@ public final class EventBench {
     int steadyTotal = rate * seconds;
     reset(steadyTotal);
     steady(rate, seconds);
-    double[] cpu0 = cpu(node.pid());
+    double[] cpu0 = ProcessCpu.seconds(node.pid());
     reset(steadyTotal);
     double achievedRate = steady(rate, seconds);
-    double[] cpu1 = cpu(node.pid());
+    double[] cpu1 = ProcessCpu.seconds(node.pid());
     long[] lat = takeLatencies("steady", rate);
     reset(0);
     double[] throughput = measure(n, 64);
-    double[] cpu2 = cpu(node.pid());
+    double[] cpu2 = ProcessCpu.seconds(node.pid());
     // The same steady rate right after the burst: what the burst leaves behind (vacuum, backlog) shows here.
     reset(steadyTotal);
     double achievedAfter = steady(rate, seconds);
@@ -132,34 +132,11 @@ public final class EventBench {
     System.out.printf("RESULT latency at %d/s right after the burst (achieved %.0f/s): received=%d p50_ms=%.1f p99_ms=%.1f"
             + " max_ms=%.1f%n", rate, achievedAfter, after.length, pct(after, 0.50), pct(after, 0.99),
         pct(after, 1.0));
-    System.out.printf("RESULT cpu ms per event, steady phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
-        (cpu1[0] - cpu0[0]) * 1000 / steadyTotal, (cpu1[1] - cpu0[1]) * 1000 / steadyTotal,
-        (cpu1[2] - cpu0[2]) * 1000 / steadyTotal);
-    System.out.printf("RESULT cpu ms per event, throughput phase: node=%.3f postgres=%.3f simulator+injector+receiver=%.3f%n",
-        (cpu2[0] - cpu1[0]) * 1000 / n, (cpu2[1] - cpu1[1]) * 1000 / n, (cpu2[2] - cpu1[2]) * 1000 / n);
+    System.out.println("RESULT cpu ms per event, steady phase: "
+        + ProcessCpu.perMessage(cpu0, cpu1, steadyTotal, "simulator+injector+receiver"));
+    System.out.println("RESULT cpu ms per event, throughput phase: "
+        + ProcessCpu.perMessage(cpu1, cpu2, n, "simulator+injector+receiver"));
     System.out.println("node log: " + log);
-  }
-
-  /** CPU seconds used so far by {node, the embedded PostgreSQL's processes, this JVM}, from /proc. */
-  private static double[] cpu(long nodePid) {
-    long self = ProcessHandle.current().pid();
-    // The embedded PostgreSQL of this JVM (TestDatabase) runs with its data under target/test-pg-<our pid>.
-    double pg = ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(c -> c.contains("test-pg-" + self)).orElse(false))
-        .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
-        .mapToLong(ProcessHandle::pid).distinct().mapToDouble(EventBench::cpuSeconds).sum();
-    return new double[] {cpuSeconds(nodePid), pg, cpuSeconds(self)};
-  }
-
-  private static double cpuSeconds(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second).
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
-    } catch (Exception gone) {
-      return 0;
-    }
   }
 
   private static String devicePhone(int i) {

@@ -80,8 +80,11 @@ public final class SendBench {
     long routedBefore = routed(vertx, sim.port());
     // For tools that watch a run (per-process CPU, pg_stat_statements): the measured load starts now.
     System.out.println("PHASE measured load");
+    double[] cpu0 = ProcessCpu.seconds(node.pid());
     Load gateway = run(vertx, http, key, devices, seconds, concurrency);
     awaitRouted(vertx, sim.port(), routedBefore + gateway.ok);
+    // Per send accepted and delivered: the machine's two cores are shared by all three.
+    double[] cpu1 = ProcessCpu.seconds(node.pid());
     double deliveredSeconds = (System.nanoTime() - gateway.startNanos) / 1e9;
     long delivered = routed(vertx, sim.port()) - routedBefore;
     // The same node at a steady rate below its limit: the latency of a 202 when requests do not queue.
@@ -98,6 +101,7 @@ public final class SendBench {
         devices, seconds, concurrency, gateway.ok, gateway.errors, gateway.rate(), gateway.percentile(50),
         gateway.percentile(99), delivered, delivered / deliveredSeconds);
     System.out.println("TIMELINE measured load, " + gateway.timeline());
+    System.out.println("RESULT cpu ms per send, measured load: " + ProcessCpu.perMessage(cpu0, cpu1, gateway.ok, "client+simulator"));
     System.out.printf("RESULT steady rate_per_s=%d seconds=%d accepted=%d errors=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
             + " delivered=%d%n", steadyRate, seconds, steady.ok, steady.errors, steady.percentile(50), steady.percentile(99),
         steady.percentile(100), deliveredSteady);
