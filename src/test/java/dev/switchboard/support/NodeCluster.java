@@ -13,12 +13,13 @@ public final class NodeCluster implements AutoCloseable {
   public final PostgresProcess pg;
   public final Sim sim;
   public final Path log;
+  private final Path dir;
   private final int[] hz = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
   private final List<String> extraFlags;
 
   public NodeCluster(String name, List<String> extraFlags) throws Exception {
     this.extraFlags = extraFlags;
-    Path dir = Files.createDirectories(Path.of("target", name + "-" + System.nanoTime()));
+    dir = Files.createDirectories(Path.of("target", name + "-" + System.nanoTime()));
     log = dir.resolve("nodes.log");
     pg = PostgresProcess.start(dir.resolve("pg"), dir.resolve("postgres.log"));
     sim = new Sim(20_000);
@@ -48,5 +49,7 @@ public final class NodeCluster implements AutoCloseable {
     }
     sim.close();
     pg.close();
+    // The logs stay for a failed test to be read; the database (100 MB or more) goes.
+    Dirs.deleteAfterStop(dir.resolve("pg"));
   }
 }

@@ -19,10 +19,14 @@ public final class TestDatabase {
   public static synchronized EmbeddedDatabase server() {
     if (server == null) {
       // Tests throw their databases away; benchmarks ask for a durable one (-Dbench.durable=true).
-      server = EmbeddedDatabase.start(Path.of("target", "test-pg-" + ProcessHandle.current().pid()), 0,
-          Boolean.getBoolean("bench.durable"));
+      Path dir = Path.of("target", "test-pg-" + ProcessHandle.current().pid());
+      server = EmbeddedDatabase.start(dir, 0, Boolean.getBoolean("bench.durable"));
       EmbeddedDatabase s = server;
-      Runtime.getRuntime().addShutdownHook(new Thread(s::close));
+      // Each test or bench JVM leaves 100-700 MB of data behind otherwise; a few hundred runs filled this disk.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        s.close();
+        Dirs.deleteAfterStop(dir);
+      }));
     }
     return server;
   }
