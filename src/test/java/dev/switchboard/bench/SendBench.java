@@ -158,8 +158,8 @@ public final class SendBench {
       return percentile(Arrays.copyOf(micros, count), p);
     }
 
-    private static double percentile(long[] values, double p) {
-      long[] sorted = values.clone();
+    /** Sorts {@code sorted} (a copy) in place. */
+    private static double percentile(long[] sorted, double p) {
       Arrays.sort(sorted);
       return sorted.length == 0 ? 0 : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1000.0;
     }
