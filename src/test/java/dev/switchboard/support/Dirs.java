@@ -36,7 +36,7 @@ public final class Dirs {
   }
 
   /** Deletes {@code dir} and everything under it; nothing when it does not exist. */
-  public static void delete(Path dir) {
+  private static void delete(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
