@@ -148,7 +148,7 @@ public final class Node {
           HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);
           long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
           // A 202 never queues behind device outboxes and webhooks: sends are written on the request pool.
-          messages = new MessageService(vertx, pool, requestPool, deviceService, new MediaFetcher(vertx, urls, (int) mediaMax));
+          messages = new MessageService(vertx, pool, requestPool, deviceService, messageStore, new MediaFetcher(vertx, urls, (int) mediaMax));
           scheduler = new SendScheduler(vertx, pool);
           scheduler.start();
           List<Consumer<ApiRoutes>> modules = List.of(health::register, new TenantApi(clients, keys)::register,

@@ -6,7 +6,6 @@ import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.time.OffsetDateTime;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +46,7 @@ public final class CallPolicy {
           return Future.<Void>succeededFuture();
         }
         MessageRepository.Draft draft = new MessageRepository.Draft(clientId, deviceId, ChatIds.newMessageId(), caller, "text",
-            new JsonObject().put("text", text), "QUEUED", (OffsetDateTime) null);
+            new JsonObject().put("text", text), "QUEUED", null, null);
         return MessageRepository.insert(pool, List.of(draft)).onSuccess(ids -> outbox.wake()).mapEmpty();
       }).map(v -> call.copy().put("rejected", true)).recover(e -> {
         log.warn("Device {}/{} could not apply the call policy: {}", clientId, deviceId, e.getMessage());

@@ -21,9 +21,16 @@ import java.util.Set;
 /** SQL of the messages and outbox tables: durable sends, receipts, inbound messages, history and chats. */
 public final class MessageRepository {
 
-  /** One outbound message to store. */
+  /**
+   * One outbound message to store. {@code takenBy}: the epoch of this node's device actor that will send
+   * it at once (see {@link MessageStore#attached}), or null to leave it waiting for a claim.
+   */
   public record Draft(String clientId, String deviceId, String messageId, String chatId, String type, JsonObject content,
-      String status, OffsetDateTime sendAt) {
+      String status, OffsetDateTime sendAt, Long takenBy) {
+  }
+
+  /** A stored outbound message: its row id, and whether it was stored already taken by its device actor. */
+  public record Stored(String messageId, long id, boolean taken) {
   }
 
   /** A message the device actor has taken from its outbox to send. */
@@ -34,7 +41,9 @@ public final class MessageRepository {
       id, message_id, direction, chat_id, sender, type, content, status, error, send_at, created_at, sent_at,
       delivered_at, read_at""";
   // Rows for a device that does not exist or is logged out are left out: RETURNING tells the caller.
-  // Each stored row also goes into the outbox, which holds only what is still to be sent (V7).
+  // Each stored row also goes into the outbox, which holds only what is still to be sent (V7). A queued
+  // row of a device whose actor runs on this node and still holds the lease ($9-$11: device and epoch)
+  // is stored taken, as a claim would leave it, and handed to the actor: no claim statement for it.
   private static final String INSERT = """
       WITH stored AS (
         INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status, send_at)
@@ -44,10 +53,16 @@ public final class MessageRepository {
         JOIN devices dv ON dv.client_id = t.c AND dv.device_id = t.d AND dv.desired_state = 'CONNECTED'
         ORDER BY t.n
         RETURNING id, client_id, device_id, message_id, status, send_at),
+      owned AS (
+        SELECT dv.client_id, dv.device_id FROM unnest($9::text[], $10::text[], $11::bigint[]) AS x(c, d, epoch)
+        JOIN devices dv ON dv.client_id = x.c AND dv.device_id = x.d AND dv.epoch = x.epoch),
       queued AS (
-        INSERT INTO outbox (id, client_id, device_id, send_at)
-        SELECT id, client_id, device_id, CASE WHEN status = 'SCHEDULED' THEN send_at END FROM stored ORDER BY id)
-      SELECT message_id FROM stored""";
+        INSERT INTO outbox (id, client_id, device_id, send_at, sending)
+        SELECT s.id, s.client_id, s.device_id, CASE WHEN s.status = 'SCHEDULED' THEN s.send_at END,
+          s.status = 'QUEUED' AND EXISTS (SELECT 1 FROM owned o WHERE o.client_id = s.client_id AND o.device_id = s.device_id)
+        FROM stored s ORDER BY s.id
+        RETURNING id, sending)
+      SELECT s.message_id, s.id, q.sending FROM stored s JOIN queued q ON q.id = s.id""";
   private static final String FIND = "SELECT " + COLUMNS + " " + """
       FROM messages WHERE client_id = $1 AND device_id = $2 AND message_id = $3""";
   // Only what is still in the outbox and not yet taken by the device actor can be cancelled.
@@ -147,7 +162,7 @@ public final class MessageRepository {
   }
 
   /** Stores outbound messages in one statement; the result holds the message ids that were stored. */
-  public static Future<List<String>> insert(SqlClient sql, List<Draft> drafts) {
+  public static Future<List<Stored>> insert(SqlClient sql, List<Draft> drafts) {
     int n = drafts.size();
     String[] c = new String[n];
     String[] d = new String[n];
@@ -157,6 +172,7 @@ public final class MessageRepository {
     String[] content = new String[n];
     String[] status = new String[n];
     OffsetDateTime[] sendAt = new OffsetDateTime[n];
+    Map<String, Draft> takers = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
       Draft x = drafts.get(i);
       c[i] = x.clientId();
@@ -167,13 +183,19 @@ public final class MessageRepository {
       content[i] = x.content().encode();
       status[i] = x.status();
       sendAt[i] = x.sendAt();
+      if (x.takenBy() != null) {
+        takers.putIfAbsent(x.clientId() + "/" + x.deviceId(), x);
+      }
     }
-    return sql.preparedQuery(INSERT).execute(Tuple.of(c, d, m, chat, type, content, status).addArrayOfOffsetDateTime(sendAt))
-        .map(rows -> {
-          List<String> ids = new ArrayList<>(rows.size());
-          rows.forEach(r -> ids.add(r.getString(0)));
-          return ids;
-        });
+    Tuple t = Tuple.of(c, d, m, chat, type, content, status).addArrayOfOffsetDateTime(sendAt)
+        .addArrayOfString(takers.values().stream().map(Draft::clientId).toArray(String[]::new))
+        .addArrayOfString(takers.values().stream().map(Draft::deviceId).toArray(String[]::new))
+        .addArrayOfLong(takers.values().stream().map(Draft::takenBy).toArray(Long[]::new));
+    return sql.preparedQuery(INSERT).execute(t).map(rows -> {
+      List<Stored> stored = new ArrayList<>(rows.size());
+      rows.forEach(r -> stored.add(new Stored(r.getString(0), r.getLong(1), r.getBoolean(2))));
+      return stored;
+    });
   }
 
   public static Future<JsonObject> find(SqlClient sql, String clientId, String deviceId, String messageId) {

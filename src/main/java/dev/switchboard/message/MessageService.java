@@ -14,8 +14,9 @@ import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * Sends, their state, history and media. A send is answered 202 only once its rows are committed;
@@ -26,13 +27,16 @@ public final class MessageService {
   private final Vertx vertx;
   private final Pool pool;
   private final DeviceService devices;
+  private final MessageStore store;
   private final MessageWriter writer;
   private final MediaFetcher fetcher;
 
-  public MessageService(Vertx vertx, Pool pool, Pool sendPool, DeviceService devices, MediaFetcher fetcher) {
+  public MessageService(Vertx vertx, Pool pool, Pool sendPool, DeviceService devices, MessageStore store,
+      MediaFetcher fetcher) {
     this.vertx = vertx;
     this.pool = pool;
     this.devices = devices;
+    this.store = store;
     this.fetcher = fetcher;
     this.writer = new MessageWriter(sendPool);
   }
@@ -60,10 +64,12 @@ public final class MessageService {
       List<MessageRepository.Draft> drafts = new ArrayList<>();
       JsonArray answers = new JsonArray();
       String status = request.scheduled() ? "SCHEDULED" : "QUEUED";
+      Outbox local = request.scheduled() ? null : store.attached(clientId, deviceId);
+      Long takenBy = local == null ? null : local.epoch();
       for (String to : request.to()) {
         String id = ChatIds.newMessageId();
         drafts.add(new MessageRepository.Draft(clientId, deviceId, id, to, request.type(), content, status,
-            MessageRepository.utc(request.sendAt())));
+            MessageRepository.utc(request.sendAt()), takenBy));
         JsonObject answer = new JsonObject().put("messageId", id).put("status", status).put("to", to);
         if (request.scheduled()) {
           answer.put("sendAt", request.sendAt().toString());
@@ -72,19 +78,19 @@ public final class MessageService {
       }
       JsonObject data = answers.size() == 1 ? answers.getJsonObject(0) : new JsonObject().put("messages", answers);
       Idempotency.Answer answer = new Idempotency.Answer(202, data);
-      Future<Set<String>> stored = key == null ? writer.write(drafts) : pool.withTransaction(tx ->
+      Future<List<MessageRepository.Stored>> stored = key == null ? writer.write(drafts) : pool.withTransaction(tx ->
           Idempotency.record(tx, clientId, key, hash, answer).compose(mine -> mine
-              ? MessageRepository.insert(tx, drafts).compose(ids -> ids.isEmpty()
-                  ? Future.failedFuture(new NotStored()) : Future.succeededFuture(Set.copyOf(ids)))
+              ? MessageRepository.insert(tx, drafts).compose(rows -> rows.isEmpty()
+                  ? Future.failedFuture(new NotStored()) : Future.succeededFuture(rows))
               : Future.failedFuture(new KeyTaken())));
       return stored
-          .recover(e -> e instanceof NotStored ? Future.succeededFuture(Set.of()) : Future.failedFuture(e))
-          .compose(ids -> {
-            if (ids.isEmpty()) {
+          .recover(e -> e instanceof NotStored ? Future.succeededFuture(List.of()) : Future.failedFuture(e))
+          .compose(rows -> {
+            if (rows.isEmpty()) {
               return notStored(clientId, deviceId);
             }
             if (!request.scheduled()) {
-              wake(vertx, clientId, deviceId);
+              handOver(local, drafts, rows);
             }
             return Future.succeededFuture(answer);
           })
@@ -114,6 +120,28 @@ public final class MessageService {
         .compose(device -> fetcher.fetch(request.mediaUrl()))
         .compose(f -> MediaRepository.insert(pool, clientId, deviceId, f.mimeType(), f.fileName(), f.data()))
         .map(m -> request.content().copy().put("mediaId", m.mediaId()));
+  }
+
+  /**
+   * Committed queued rows go to the device's actor: those stored taken straight to it on this node, and
+   * for the others (the actor is elsewhere, or its lease moved meanwhile) a wake-up to claim them.
+   */
+  private void handOver(Outbox local, List<MessageRepository.Draft> drafts, List<MessageRepository.Stored> rows) {
+    Map<String, MessageRepository.Draft> byId = new HashMap<>();
+    drafts.forEach(d -> byId.put(d.messageId(), d));
+    List<MessageRepository.Claimed> taken = new ArrayList<>(rows.size());
+    for (MessageRepository.Stored row : rows) {
+      MessageRepository.Draft d = byId.get(row.messageId());
+      if (row.taken()) {
+        taken.add(new MessageRepository.Claimed(row.id(), d.messageId(), d.chatId(), d.type(), d.content()));
+      }
+    }
+    if (!taken.isEmpty()) {
+      local.take(taken);
+    }
+    if (taken.size() < rows.size()) {
+      wake(vertx, drafts.get(0).clientId(), drafts.get(0).deviceId());
+    }
   }
 
   /** Tells the device's actor, wherever it runs, that its outbox has work; a lost wake-up is caught by {@link SendScheduler}. */

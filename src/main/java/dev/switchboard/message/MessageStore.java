@@ -4,6 +4,8 @@ import dev.switchboard.store.GroupCommit;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The node's message writes for every device actor: outbox claims, SENT outcomes, inbound messages
@@ -32,6 +34,7 @@ public final class MessageStore {
   private final GroupCommit<List<Long>, Void> sent;
   private final GroupCommit<MessageRepository.Inbound, Boolean> inbound;
   private final GroupCommit<MessageRepository.Receipt, Void> receipts;
+  private final Map<String, Outbox> attached = new ConcurrentHashMap<>();
 
   public MessageStore(Pool pool, Pool redoable) {
     this.pool = pool;
@@ -53,6 +56,23 @@ public final class MessageStore {
 
   public Pool pool() {
     return pool;
+  }
+
+  /**
+   * The outbox of a device whose actor runs on this node, is connected and sends unpaced, or null: a
+   * send for it is stored already taken ({@link MessageRepository.Draft#takenBy}) and handed over by
+   * {@link Outbox#take}, without the claim statement.
+   */
+  public Outbox attached(String clientId, String deviceId) {
+    return attached.get(clientId + "/" + deviceId);
+  }
+
+  void attach(Outbox outbox, String clientId, String deviceId) {
+    attached.put(clientId + "/" + deviceId, outbox);
+  }
+
+  void detach(Outbox outbox, String clientId, String deviceId) {
+    attached.remove(clientId + "/" + deviceId, outbox);
   }
 
   /** Takes up to {@code limit} rows of the device's outbox, oldest first, if {@code epoch} is still its lease's. */

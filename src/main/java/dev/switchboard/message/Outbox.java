@@ -4,10 +4,12 @@ import dev.switchboard.engine.EngineException;
 import dev.switchboard.engine.EngineSession;
 import dev.switchboard.engine.OutboundMessage;
 import dev.switchboard.event.EventSink;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -20,29 +22,42 @@ import org.slf4j.LoggerFactory;
  * with pacing off, pipelined in batches. Each outcome is recorded (SENT or FAILED) and reported as
  * a {@code message_sent} event. Rows taken but not sent when the session drops stay taken and go
  * out, with the same message id, on the next drain.
+ *
+ * <p>Rows come two ways. A claim takes what waits in the outbox table (on connection, after a retry,
+ * when woken by a send on another node or by the scheduler). A send accepted on this node while the
+ * actor is connected and unpaced is stored already taken and handed over ({@link #take}): no claim.
+ * A claim also returns the handed rows still in the table, so handed rows not yet sent are dropped
+ * whenever a claim is due; one batch is under way at a time, so nothing goes out twice.
  */
 public final class Outbox {
 
   private static final Logger log = LoggerFactory.getLogger(Outbox.class);
   static final int UNPACED_BATCH = 200;
+  /** Handed rows held in memory at most; beyond that the table holds them and a claim takes them. */
+  static final int MAX_HANDED = 1_000;
   static final long RETRY_MS = 1_000;
 
   private final Vertx vertx;
+  private final Context context;
   private final MessageStore store;
   private final EventSink events;
   private final String clientId;
   private final String deviceId;
   private final long epoch;
   private final double rate;
+  private final ArrayDeque<MessageRepository.Claimed> handed = new ArrayDeque<>();
   private EngineSession session;
   private boolean draining;
-  private boolean again;
+  /** A claim is due once the batch under way is done. */
+  private boolean claimDue;
 
   private record Outcome(MessageRepository.Claimed message, String error, boolean retry) {
   }
 
+  /** Created on the device actor's context, where all of it runs. */
   public Outbox(Vertx vertx, MessageStore store, EventSink events, String clientId, String deviceId, long epoch, double rate) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.store = store;
     this.events = events;
     this.clientId = clientId;
@@ -51,50 +66,105 @@ public final class Outbox {
     this.rate = rate;
   }
 
+  /** The epoch of the lease this outbox's actor holds: rows stored taken for it are checked against it. */
+  public long epoch() {
+    return epoch;
+  }
+
   /** The session is connected: drain what waits. */
   public void connected(EngineSession connected) {
     session = connected;
+    if (rate == 0) {
+      // Paced rows stay in the table, where they can still be cancelled, until their turn.
+      store.attach(this, clientId, deviceId);
+    }
     wake();
   }
 
   /** The session is gone: stop after the message in flight. */
   public void disconnected() {
     session = null;
+    store.detach(this, clientId, deviceId);
+    handed.clear();
   }
 
-  /** New work may be waiting. */
+  /** New work may be waiting in the table: claim it. */
   public void wake() {
     if (session == null) {
       return;
     }
+    handed.clear();
     if (draining) {
-      again = true;
+      claimDue = true;
       return;
     }
-    drain();
+    claim();
   }
 
-  private void drain() {
+  /**
+   * Rows just stored already taken for this actor (any thread may call this, once they are committed).
+   * Dropped when a claim is due or the session is gone: they stay taken in the table, and that claim,
+   * or the first one of the next connection, takes them.
+   */
+  public void take(List<MessageRepository.Claimed> rows) {
+    context.runOnContext(v -> {
+      if (session == null || claimDue) {
+        return;
+      }
+      if (handed.size() + rows.size() > MAX_HANDED) {
+        wake();
+        return;
+      }
+      handed.addAll(rows);
+      if (!draining) {
+        sendHanded();
+      }
+    });
+  }
+
+  private void claim() {
     EngineSession current = session;
-    draining = true;
-    again = false;
-    store.claim(clientId, deviceId, epoch, rate == 0 ? UNPACED_BATCH : Math.max(1, (int) Math.ceil(rate)))
-        .compose(batch -> batch.isEmpty() ? Future.succeededFuture(false) : send(current, batch))
-        .onComplete(ar -> {
-          draining = false;
-          if (ar.failed()) {
-            log.warn("Outbox of {}/{} failed: {}; retrying", clientId, deviceId, ar.cause().getMessage());
-            vertx.setTimer(RETRY_MS, id -> wake());
-          } else if (ar.result() || again) {
-            wake();
-          } else {
-            // A send to retry (connection lost or no answer in time): again in a moment, same message id.
-            vertx.setTimer(RETRY_MS, id -> wake());
-          }
-        });
+    handed.clear();
+    claimDue = false;
+    run(store.claim(clientId, deviceId, epoch, rate == 0 ? UNPACED_BATCH : Math.max(1, (int) Math.ceil(rate)))
+        .compose(batch -> batch.isEmpty() ? Future.succeededFuture(Drained.DONE)
+            : send(current, batch).map(all -> all ? Drained.MORE : Drained.RETRY)));
   }
 
-  /** Sends a batch; true when all of it was handled (so more may follow), false when the session went away. */
+  private void sendHanded() {
+    List<MessageRepository.Claimed> batch = new ArrayList<>(Math.min(handed.size(), UNPACED_BATCH));
+    while (!handed.isEmpty() && batch.size() < UNPACED_BATCH) {
+      batch.add(handed.poll());
+    }
+    run(send(session, batch).map(all -> all ? Drained.DONE : Drained.RETRY));
+  }
+
+  /** How a batch went: a claimed batch all handled (another claim may find more), done, or something to retry. */
+  private enum Drained { MORE, DONE, RETRY }
+
+  private void run(Future<Drained> batch) {
+    draining = true;
+    batch.onComplete(ar -> {
+      draining = false;
+      if (ar.failed()) {
+        log.warn("Outbox of {}/{} failed: {}; retrying", clientId, deviceId, ar.cause().getMessage());
+      }
+      Drained done = ar.failed() ? Drained.RETRY : ar.result();
+      if (done == Drained.RETRY) {
+        // Connection lost or no answer in time: again in a moment, same message id, by a claim so that
+        // nothing newer overtakes it.
+        claimDue = true;
+        handed.clear();
+        vertx.setTimer(RETRY_MS, id -> wake());
+      } else if (claimDue || done == Drained.MORE) {
+        wake();
+      } else if (!handed.isEmpty()) {
+        sendHanded();
+      }
+    });
+  }
+
+  /** Sends a batch; true when all of it was handled, false when part of it has to be retried. */
   private Future<Boolean> send(EngineSession current, List<MessageRepository.Claimed> batch) {
     if (rate == 0) {
       List<Future<Outcome>> sends = new ArrayList<>();

@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -122,8 +124,32 @@ class MessageStoreTest {
     assertEquals(false, outbox().contains("c-2"));
   }
 
+  @Test
+  void aSendIsStoredTakenOnlyForTheActorHoldingTheLease() throws Exception {
+    OffsetDateTime later = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1);
+    List<MessageRepository.Stored> rows = MessageRepository.insert(pool, List.of(
+        taken("d1", "t-1", 1L), taken("d1", "t-2", 1L), taken("d2", "t-3", 0L), queued("d2", "t-4"),
+        new MessageRepository.Draft("c", "d1", "t-5", "x", "text", new JsonObject(), "SCHEDULED", later, 1L)))
+        .await(10, TimeUnit.SECONDS);
+    assertEquals(List.of("t-1", "t-2", "t-3", "t-4", "t-5"), rows.stream().map(MessageRepository.Stored::messageId).sorted().toList());
+    assertEquals(List.of("t-1", "t-2"), rows.stream().filter(MessageRepository.Stored::taken)
+        .map(MessageRepository.Stored::messageId).sorted().toList(), "a stale epoch and a scheduled message are not taken");
+    assertEquals(false, MessageRepository.cancel(pool, "c", "d1", "t-1").await(10, TimeUnit.SECONDS),
+        "a message handed to its actor is being sent");
+    assertEquals(true, MessageRepository.cancel(pool, "c", "d2", "t-3").await(10, TimeUnit.SECONDS));
+    // After a crash the taken rows are claimed again, like any row taken but not sent.
+    assertEquals(true, store.claim("c", "d1", 1, 100).await(10, TimeUnit.SECONDS).stream()
+        .map(MessageRepository.Claimed::messageId).toList().containsAll(List.of("t-1", "t-2")));
+    pool.query("DELETE FROM outbox WHERE id IN (SELECT id FROM messages WHERE message_id LIKE 't-%')").execute()
+        .await(10, TimeUnit.SECONDS);
+  }
+
   private static MessageRepository.Draft queued(String device, String messageId) {
-    return new MessageRepository.Draft("c", device, messageId, "x", "text", new JsonObject(), "QUEUED", null);
+    return taken(device, messageId, null);
+  }
+
+  private static MessageRepository.Draft taken(String device, String messageId, Long epoch) {
+    return new MessageRepository.Draft("c", device, messageId, "x", "text", new JsonObject(), "QUEUED", null, epoch);
   }
 
   private static List<String> outbox() throws Exception {

@@ -19,7 +19,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -45,6 +47,8 @@ class MessagingTest {
     node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url(), "--send-rate", "0"));
     api = new Api(node.httpPort());
     key = api.clientWithKey(CLIENT);
+    // The bursts below send for seconds on end: far above the default 600 requests a minute.
+    api.put("/api/clients/" + CLIENT + "/config", TestNode.MASTER, new JsonObject().put("rateLimitPerMinute", 100_000));
     Devices.link(api, sim, key, CLIENT, "d", PHONE);
   }
 
@@ -139,6 +143,55 @@ class MessagingTest {
     assertEquals(2, messages.size());
     arrived(BOB, messages.getJsonObject(0).getString("messageId"));
     arrived("15552220001", messages.getJsonObject(1).getString("messageId"));
+  }
+
+  /**
+   * Sends to a connected device on this node are handed to its actor as they commit, not left for a
+   * claim: each goes out at once (a row left behind waits at least 5 s for the scheduler's sweep), in
+   * the order accepted, and once.
+   */
+  @Test
+  void sendsGoStraightToTheirActorInOrderAndOnce() {
+    long duplicatesBefore = sim.stats().getLong("duplicatesDropped");
+    List<String> ids = burst("15552220011", List.of());
+    for (String id : ids) {
+      JsonObject m = status(id, "SENT");
+      Duration waited = Duration.between(Instant.parse(m.getString("createdAt")), Instant.parse(m.getString("sentAt")));
+      assertTrue(waited.toMillis() < 3_000, id + " waited " + waited + " between its 202 and its SENT");
+    }
+    assertEquals(duplicatesBefore, sim.stats().getLong("duplicatesDropped"), "nothing was sent twice");
+  }
+
+  /** Scheduled messages falling due mid-burst make the actor claim from its outbox too: still in order and once. */
+  @Test
+  void claimsAmidHandedSendsKeepTheOrderAndSendOnce() {
+    String to = "15552220012";
+    long duplicatesBefore = sim.stats().getLong("duplicatesDropped");
+    String soon = Instant.now().plusMillis(800).toString();
+    List<String> scheduled = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      scheduled.add(send("text", new JsonObject().put("to", to).put("text", "due " + i).put("sendAt", soon)).data()
+          .getString("messageId"));
+    }
+    burst(to, scheduled);
+    assertEquals(duplicatesBefore, sim.stats().getLong("duplicatesDropped"), "nothing was sent twice");
+  }
+
+  /** Sends one after another for 2.5 s; checks they all arrived once, in order, beside {@code others}. */
+  private static List<String> burst(String to, List<String> others) {
+    List<String> ids = new ArrayList<>();
+    long until = System.nanoTime() + 2_500_000_000L;
+    for (int i = 0; i < 150 || System.nanoTime() < until; i++) {
+      Api.Response r = send("text", new JsonObject().put("to", to).put("text", "burst " + i));
+      assertEquals(202, r.status(), r.toString());
+      ids.add(r.data().getString("messageId"));
+    }
+    Wait.until("the burst at " + to, 20_000, () -> sim.received(to).size(), n -> n >= ids.size() + others.size());
+    List<String> arrived = sim.received(to).stream().map(o -> ((JsonObject) o).getString("messageId")).toList();
+    assertEquals(ids, arrived.stream().filter(ids::contains).toList(), "in the order accepted");
+    assertTrue(arrived.containsAll(others));
+    assertEquals(ids.size() + others.size(), arrived.size());
+    return ids;
   }
 
   @Test
