@@ -90,8 +90,10 @@ public final class SendBench {
     // The same node at a steady rate below its limit: the latency of a 202 when requests do not queue.
     long routedBeforeSteady = routed(vertx, sim.port());
     System.out.println("PHASE measured steady rate");
+    double[] cpu2 = ProcessCpu.seconds(node.pid());
     Load steady = paced(vertx, http, key, devices, seconds, steadyRate);
     awaitRouted(vertx, sim.port(), routedBeforeSteady + steady.ok);
+    double[] cpu3 = ProcessCpu.seconds(node.pid());
     long deliveredSteady = routed(vertx, sim.port()) - routedBeforeSteady;
     http.close();
     node.terminate();
@@ -105,6 +107,8 @@ public final class SendBench {
     System.out.printf("RESULT steady rate_per_s=%d seconds=%d accepted=%d errors=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
             + " delivered=%d%n", steadyRate, seconds, steady.ok, steady.errors, steady.percentile(50), steady.percentile(99),
         steady.percentile(100), deliveredSteady);
+    // Below the limit statements carry fewer rows each: the cost per send of a gateway that is not saturated.
+    System.out.println("RESULT cpu ms per send, steady rate: " + ProcessCpu.perMessage(cpu2, cpu3, steady.ok, "client+simulator"));
 
     int barePort = NodeProcess.freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
