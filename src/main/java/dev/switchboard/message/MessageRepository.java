@@ -161,7 +161,10 @@ public final class MessageRepository {
   private MessageRepository() {
   }
 
-  /** Stores outbound messages in one statement; the result holds the message ids that were stored. */
+  /**
+   * Stores outbound messages in one statement; the result holds the rows that were stored (a draft of a
+   * device that does not exist or is logged out is left out), each with whether it was stored taken.
+   */
   public static Future<List<Stored>> insert(SqlClient sql, List<Draft> drafts) {
     int n = drafts.size();
     String[] c = new String[n];

@@ -93,8 +93,9 @@ public final class Outbox {
     if (session == null) {
       return;
     }
-    handed.clear();
     if (draining) {
+      // That claim takes the handed rows too.
+      handed.clear();
       claimDue = true;
       return;
     }
