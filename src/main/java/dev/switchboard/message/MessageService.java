@@ -14,9 +14,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Sends, their state, history and media. A send is answered 202 only once its rows are committed;
@@ -78,19 +76,22 @@ public final class MessageService {
       }
       JsonObject data = answers.size() == 1 ? answers.getJsonObject(0) : new JsonObject().put("messages", answers);
       Idempotency.Answer answer = new Idempotency.Answer(202, data);
-      Future<List<MessageRepository.Stored>> stored = key == null ? writer.write(drafts) : pool.withTransaction(tx ->
+      MessageWriter.Request write = new MessageWriter.Request(drafts, local);
+      Future<List<MessageRepository.Stored>> stored = key == null ? writer.write(write) : pool.withTransaction(tx ->
           Idempotency.record(tx, clientId, key, hash, answer).compose(mine -> mine
               ? MessageRepository.insert(tx, drafts).compose(rows -> rows.isEmpty()
                   ? Future.failedFuture(new NotStored()) : Future.succeededFuture(rows))
-              : Future.failedFuture(new KeyTaken())));
+              : Future.failedFuture(new KeyTaken())))
+          .onSuccess(rows -> MessageWriter.handOver(List.of(write), rows));
       return stored
           .recover(e -> e instanceof NotStored ? Future.succeededFuture(List.of()) : Future.failedFuture(e))
           .compose(rows -> {
             if (rows.isEmpty()) {
               return notStored(clientId, deviceId);
             }
-            if (!request.scheduled()) {
-              handOver(local, drafts, rows);
+            if (!request.scheduled() && rows.stream().anyMatch(row -> !row.taken())) {
+              // Queued for an actor elsewhere (or whose lease moved meanwhile): it claims them once woken.
+              wake(vertx, clientId, deviceId);
             }
             return Future.succeededFuture(answer);
           })
@@ -120,28 +121,6 @@ public final class MessageService {
         .compose(device -> fetcher.fetch(request.mediaUrl()))
         .compose(f -> MediaRepository.insert(pool, clientId, deviceId, f.mimeType(), f.fileName(), f.data()))
         .map(m -> request.content().copy().put("mediaId", m.mediaId()));
-  }
-
-  /**
-   * Committed queued rows go to the device's actor: those stored taken straight to it on this node, and
-   * for the others (the actor is elsewhere, or its lease moved meanwhile) a wake-up to claim them.
-   */
-  private void handOver(Outbox local, List<MessageRepository.Draft> drafts, List<MessageRepository.Stored> rows) {
-    Map<String, MessageRepository.Draft> byId = new HashMap<>();
-    drafts.forEach(d -> byId.put(d.messageId(), d));
-    List<MessageRepository.Claimed> taken = new ArrayList<>(rows.size());
-    for (MessageRepository.Stored row : rows) {
-      MessageRepository.Draft d = byId.get(row.messageId());
-      if (row.taken()) {
-        taken.add(new MessageRepository.Claimed(row.id(), d.messageId(), d.chatId(), d.type(), d.content()));
-      }
-    }
-    if (!taken.isEmpty()) {
-      local.take(taken);
-    }
-    if (taken.size() < rows.size()) {
-      wake(vertx, drafts.get(0).clientId(), drafts.get(0).deviceId());
-    }
   }
 
   /** Tells the device's actor, wherever it runs, that its outbox has work; a lost wake-up is caught by {@link SendScheduler}. */

@@ -102,25 +102,29 @@ public final class Outbox {
     claim();
   }
 
+  /** The actor's context: {@link #take} runs there. */
+  Context context() {
+    return context;
+  }
+
   /**
-   * Rows just stored already taken for this actor (any thread may call this, once they are committed).
-   * Dropped when a claim is due or the session is gone: they stay taken in the table, and that claim,
-   * or the first one of the next connection, takes them.
+   * Rows just stored already taken for this actor, once they are committed; called on {@link #context}
+   * ({@link MessageWriter#handOver} batches the calls per event loop). Dropped when a claim is due or the
+   * session is gone: they stay taken in the table, and that claim, or the first one of the next
+   * connection, takes them.
    */
-  public void take(List<MessageRepository.Claimed> rows) {
-    context.runOnContext(v -> {
-      if (session == null || claimDue) {
-        return;
-      }
-      if (handed.size() + rows.size() > MAX_HANDED) {
-        wake();
-        return;
-      }
-      handed.addAll(rows);
-      if (!draining) {
-        sendHanded();
-      }
-    });
+  void take(List<MessageRepository.Claimed> rows) {
+    if (session == null || claimDue) {
+      return;
+    }
+    if (handed.size() + rows.size() > MAX_HANDED) {
+      wake();
+      return;
+    }
+    handed.addAll(rows);
+    if (!draining) {
+      sendHanded();
+    }
   }
 
   private void claim() {
