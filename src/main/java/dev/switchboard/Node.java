@@ -96,6 +96,12 @@ public final class Node {
         .compose(joined -> {
           node.cluster = joined;
           node.vertx = joined.vertx();
+          if (node.vertx.isNativeTransportEnabled()) {
+            log.info("Network I/O on the native transport");
+          } else {
+            log.warn("Network I/O on Java NIO, which costs more CPU per request: the native transport is unavailable ({})",
+                String.valueOf(node.vertx.unavailableNativeTransportCause()));
+          }
           return node.vertx.executeBlocking(node::prepareDatabase);
         })
         .compose(node::startServices)

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Walks the routes the node really registered: each must have an auth rule and an OpenAPI entry,
- * and each that is not public must refuse a request without a key.
+ * and each that is not public must refuse a request without a key. Sends are tried first, and the
+ * node serves them on the native transport.
  */
 @ExtendWith(VertxExtension.class)
 class RouteRulesTest {
@@ -102,5 +103,24 @@ class RouteRulesTest {
     assertFalse(init.body().toString().contains("petstore"));
     assertEquals(302, api.get("/docs", null).status());
     assertNotNull(api.get("/api/openapi.json", null).json().getJsonObject("paths").getJsonObject("/api/clients/{clientId}/config"));
+  }
+
+  @Test
+  void sendsAreTheFirstRoutesTriedAfterHealth() {
+    List<String> paths = node.apiRoutes().router().getRoutes().stream()
+        .filter(r -> r.getPath() != null && r.methods() != null && !r.methods().isEmpty())
+        .map(Route::getPath).toList();
+    int text = paths.indexOf("/api/clients/:clientId/devices/:deviceId/messages/text");
+    assertTrue(text >= 0 && paths.subList(0, text).stream().allMatch(p -> p.startsWith("/api/health")),
+        "routes tried before a text send: " + paths.subList(0, Math.max(0, text)));
+  }
+
+  @Test
+  void theNodeRunsOnTheNativeTransport() {
+    String arch = System.getProperty("os.arch");
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
+        && (arch.equals("amd64") || arch.equals("aarch64")), "epoll is bundled for Linux on x86_64 and aarch64");
+    assertTrue(node.vertx().isNativeTransportEnabled(), "native transport unavailable: "
+        + node.vertx().unavailableNativeTransportCause());
   }
 }
