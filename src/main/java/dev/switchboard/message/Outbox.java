@@ -94,12 +94,16 @@ public final class Outbox {
       return;
     }
     if (draining) {
-      // That claim takes the handed rows too.
-      handed.clear();
-      claimDue = true;
+      claimNext();
       return;
     }
     claim();
+  }
+
+  /** The next batch is a claim, once the one under way is done; it takes the handed rows too, so they go here. */
+  private void claimNext() {
+    claimDue = true;
+    handed.clear();
   }
 
   /** The actor's context: {@link #take} runs there. */
@@ -158,8 +162,7 @@ public final class Outbox {
       if (done == Drained.RETRY) {
         // Connection lost or no answer in time: again in a moment, same message id, by a claim so that
         // nothing newer overtakes it.
-        claimDue = true;
-        handed.clear();
+        claimNext();
         vertx.setTimer(RETRY_MS, id -> wake());
       } else if (claimDue || done == Drained.MORE) {
         wake();
