@@ -30,6 +30,8 @@ final class Linking {
   private final Consumer<String> onOnline;
   private final Map<String, String> phoneBySecret = new HashMap<>();
   private final Set<String> loggedOut = new HashSet<>();
+  /** The credentials of each phone that are not logged out: every routed message asks for them. */
+  private final Map<String, Set<String>> liveSecretsByPhone = new HashMap<>();
   private final Map<String, DeviceLink> byQr = new HashMap<>();
   private final Map<DeviceLink, Long> qrTimers = new HashMap<>();
   private final Map<String, DeviceLink> byCode = new HashMap<>();
@@ -99,7 +101,7 @@ final class Linking {
   private void issue(DeviceLink link, String phone) {
     stopLinking(link);
     String secret = Jids.randomToken(43);
-    phoneBySecret.put(secret, phone);
+    remember(secret, phone);
     String credentials = new JsonObject().put("phone", phone).put("secret", secret).encode();
     online.put(secret, link);
     link.linked(phone, secret, credentials);
@@ -121,7 +123,7 @@ final class Linking {
         || !phone.equals(phoneBySecret.getOrDefault(secret, phone))) {
       throw new SimException(401, "LOGGED_OUT", "credentials were logged out");
     }
-    phoneBySecret.put(secret, phone);
+    remember(secret, phone);
     DeviceLink older = online.put(secret, link);
     if (older != null && older != link) {
       conflicts++;
@@ -131,18 +133,31 @@ final class Linking {
     onOnline.accept(phone);
   }
 
+  private void remember(String secret, String phone) {
+    phoneBySecret.put(secret, phone);
+    liveSecretsByPhone.computeIfAbsent(phone, k -> new LinkedHashSet<>()).add(secret);
+  }
+
+  private void forget(String secret) {
+    loggedOut.add(secret);
+    String phone = phoneBySecret.get(secret);
+    Set<String> live = phone == null ? null : liveSecretsByPhone.get(phone);
+    if (live != null && live.remove(secret) && live.isEmpty()) {
+      liveSecretsByPhone.remove(phone);
+    }
+  }
+
   /** The device itself logs out: its credential is dead. */
   void logoutSecret(String secret) {
-    loggedOut.add(secret);
+    forget(secret);
     online.remove(secret);
   }
 
   /** The phone logs out every device linked to it. */
   void logout(String phone) {
-    List<String> secrets = phoneBySecret.entrySet().stream()
-        .filter(e -> e.getValue().equals(phone)).map(Map.Entry::getKey).toList();
-    loggedOut.addAll(secrets);
+    List<String> secrets = List.copyOf(liveSecretsByPhone.getOrDefault(phone, Set.of()));
     for (String secret : secrets) {
+      forget(secret);
       DeviceLink link = online.remove(secret);
       if (link != null) {
         link.kick("logged_out", true);
@@ -168,17 +183,21 @@ final class Linking {
   }
 
   boolean isDevice(String phone) {
-    for (Map.Entry<String, String> e : phoneBySecret.entrySet()) {
-      if (e.getValue().equals(phone) && !loggedOut.contains(e.getKey())) {
-        return true;
-      }
-    }
-    return false;
+    return liveSecretsByPhone.containsKey(phone);
   }
 
   List<DeviceLink> online(String phone) {
-    List<DeviceLink> links = new ArrayList<>();
-    online.values().stream().filter(l -> phone.equals(l.phone())).forEach(links::add);
+    Set<String> live = liveSecretsByPhone.get(phone);
+    if (live == null) {
+      return List.of();
+    }
+    List<DeviceLink> links = new ArrayList<>(live.size());
+    for (String secret : live) {
+      DeviceLink link = online.get(secret);
+      if (link != null) {
+        links.add(link);
+      }
+    }
     return links;
   }
 
@@ -205,6 +224,7 @@ final class Linking {
     online.clear();
     open.clear();
     phoneBySecret.clear();
+    liveSecretsByPhone.clear();
     loggedOut.clear();
     conflicts = 0;
   }

@@ -142,6 +142,27 @@ class SimulatorEngineTest {
   }
 
   @Test
+  void messagesReachEveryDeviceOfAPhoneUntilItsLastOneLogsOut() {
+    TestDevice first = TestDevice.linked(engine, sim, DEVICE);
+    TestDevice second = TestDevice.linked(engine, sim, DEVICE);
+    sim.sendAs(ALICE, new JsonObject().put("to", DEVICE).put("type", "text").put("text", "to both").put("messageId", "B1"));
+    assertEquals("to both", message(first, "B1").getString("text"));
+    assertEquals("to both", message(second, "B1").getString("text"));
+
+    first.await(first.session().logout());
+    sim.sendAs(ALICE, new JsonObject().put("to", DEVICE).put("type", "text").put("text", "to one").put("messageId", "B2"));
+    assertEquals("to one", message(second, "B2").getString("text"));
+    assertTrue(sim.inbox(DEVICE).isEmpty(), "a phone with a device left is still a device");
+
+    second.await(second.session().logout());
+    sim.sendAs(ALICE, new JsonObject().put("to", DEVICE).put("type", "text").put("text", "to none").put("messageId", "B3"));
+    JsonArray inbox = sim.inbox(DEVICE);
+    assertEquals(1, inbox.size(), "with its last device logged out the phone is a person again: " + inbox);
+    assertEquals("B3", inbox.getJsonObject(0).getString("messageId"));
+    assertTrue(first.listener().events.stream().noneMatch(e -> "B2".equals(e.data().getString("messageId"))));
+  }
+
+  @Test
   void personToDeviceMessagesArriveWithTheirFields() {
     TestDevice device = TestDevice.linked(engine, sim, DEVICE);
     String text = "שלום عالم 👋🏽 héllo";
