@@ -48,6 +48,41 @@ class DbTest {
     }
   }
 
+  @Test
+  void theRedoablePoolFindsRowsOfASparseQueueByTheirKey() {
+    Vertx vertx = Vertx.vertx();
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    try {
+      // A queue after a burst: rows inserted and deleted leave a few live ones spread over many pages.
+      Pool admin = Db.pool(vertx, db, 1, "db-test-queue");
+      for (String sql : new String[] {
+          "CREATE TABLE queue (id BIGINT PRIMARY KEY, pad TEXT NOT NULL)",
+          "INSERT INTO queue SELECT n, repeat('x', 100) FROM generate_series(1, 2500) AS n ORDER BY random()",
+          "DELETE FROM queue WHERE id % 100 <> 0",
+          "VACUUM ANALYZE queue"}) {
+        TestNode.await(admin.query(sql).execute());
+      }
+      // One connection, so the session's settings and prepared statements hold for every statement below.
+      Pool redoable = Db.redoablePool(vertx, db, 1, "db-test-queue-redoable");
+      assertTrue(genericPlan(redoable, "take").contains("queue_pkey"), "found through the primary key");
+      // Prepared again with PostgreSQL's default page costs, the same generic plan reads the whole table.
+      TestNode.await(redoable.query("SET random_page_cost = 4").execute());
+      assertTrue(genericPlan(redoable, "take_at_default_costs").contains("Seq Scan"), "the default costs scan the table");
+    } finally {
+      TestNode.await(vertx.close());
+    }
+  }
+
+  /** The plan a statement deleting rows of the queue by their ids gets when it is prepared now. */
+  private static String genericPlan(Pool pool, String name) {
+    TestNode.await(pool.query("PREPARE " + name + "(bigint[]) AS DELETE FROM queue WHERE id = ANY($1)").execute());
+    StringBuilder plan = new StringBuilder();
+    TestNode.await(pool.query("EXPLAIN EXECUTE " + name + "('{100, 200}')").execute())
+        .forEach(row -> plan.append(row.getString(0)).append('\n'));
+    assertTrue(plan.indexOf("$1") >= 0, () -> "a generic plan names its parameter: " + plan);
+    return plan.toString();
+  }
+
   /** Runs a statement ten times, then reads how many of its calls were planned for their values. */
   private static long customPlans(Pool pool) {
     for (int i = 0; i < 10; i++) {
