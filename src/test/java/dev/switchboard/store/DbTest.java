@@ -9,68 +9,66 @@ import dev.switchboard.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The node's pools: durable commits everywhere but on the pool of redoable outcomes, whose
- * statements are planned once per connection.
+ * statements are planned once per connection and priced for tables read from memory.
  */
 class DbTest {
 
+  private Vertx vertx;
+  private DbUrl db;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    db = DbUrl.parse(TestDatabase.newDatabase());
+  }
+
+  @AfterEach
+  void stop() {
+    TestNode.await(vertx.close());
+  }
+
   @Test
   void onlyTheRedoablePoolCommitsWithoutWaitingForTheDisk() {
-    Vertx vertx = Vertx.vertx();
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    try {
-      // Tests' PostgreSQL commits without waiting for its disk; this database does, like a production one.
-      Pool admin = Db.pool(vertx, db, 1, "db-test-admin");
-      TestNode.await(admin.query("ALTER DATABASE " + db.database() + " SET synchronous_commit = on").execute());
-      Pool durable = Db.pool(vertx, db, 1, "db-test-durable");
-      Pool redoable = Db.redoablePool(vertx, db, 1, "db-test-redoable");
-      assertEquals("on", setting(durable));
-      assertEquals("off", setting(redoable));
-    } finally {
-      TestNode.await(vertx.close());
-    }
+    // Tests' PostgreSQL commits without waiting for its disk; this database does, like a production one.
+    Pool admin = Db.pool(vertx, db, 1, "db-test-admin");
+    TestNode.await(admin.query("ALTER DATABASE " + db.database() + " SET synchronous_commit = on").execute());
+    Pool durable = Db.pool(vertx, db, 1, "db-test-durable");
+    Pool redoable = Db.redoablePool(vertx, db, 1, "db-test-redoable");
+    assertEquals("on", setting(durable));
+    assertEquals("off", setting(redoable));
   }
 
   @Test
   void theRedoablePoolPlansEachStatementOnce() {
-    Vertx vertx = Vertx.vertx();
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    try {
-      // One connection each, so pg_prepared_statements is read in the session that ran the statement.
-      assertEquals(0L, customPlans(Db.redoablePool(vertx, db, 1, "db-test-generic")));
-      // PostgreSQL's default plans the first five calls for their values; this is what the test would see.
-      assertTrue(customPlans(Db.pool(vertx, db, 1, "db-test-default")) >= 5);
-    } finally {
-      TestNode.await(vertx.close());
-    }
+    // One connection each, so pg_prepared_statements is read in the session that ran the statement.
+    assertEquals(0L, customPlans(Db.redoablePool(vertx, db, 1, "db-test-generic")));
+    // PostgreSQL's default plans the first five calls for their values; this is what the test would see.
+    assertTrue(customPlans(Db.pool(vertx, db, 1, "db-test-default")) >= 5);
   }
 
   @Test
   void theRedoablePoolFindsRowsOfASparseQueueByTheirKey() {
-    Vertx vertx = Vertx.vertx();
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    try {
-      // A queue after a burst: rows inserted and deleted leave a few live ones spread over many pages.
-      Pool admin = Db.pool(vertx, db, 1, "db-test-queue");
-      for (String sql : new String[] {
-          "CREATE TABLE queue (id BIGINT PRIMARY KEY, pad TEXT NOT NULL)",
-          "INSERT INTO queue SELECT n, repeat('x', 100) FROM generate_series(1, 2500) AS n ORDER BY random()",
-          "DELETE FROM queue WHERE id % 100 <> 0",
-          "VACUUM ANALYZE queue"}) {
-        TestNode.await(admin.query(sql).execute());
-      }
-      // One connection, so the session's settings and prepared statements hold for every statement below.
-      Pool redoable = Db.redoablePool(vertx, db, 1, "db-test-queue-redoable");
-      assertTrue(genericPlan(redoable, "take").contains("queue_pkey"), "found through the primary key");
-      // Prepared again with PostgreSQL's default page costs, the same generic plan reads the whole table.
-      TestNode.await(redoable.query("SET random_page_cost = 4").execute());
-      assertTrue(genericPlan(redoable, "take_at_default_costs").contains("Seq Scan"), "the default costs scan the table");
-    } finally {
-      TestNode.await(vertx.close());
+    // A queue after a burst: rows inserted and deleted leave a few live ones spread over many pages.
+    Pool admin = Db.pool(vertx, db, 1, "db-test-queue");
+    for (String sql : new String[] {
+        "CREATE TABLE queue (id BIGINT PRIMARY KEY, pad TEXT NOT NULL)",
+        "INSERT INTO queue SELECT n, repeat('x', 100) FROM generate_series(1, 2500) AS n ORDER BY random()",
+        "DELETE FROM queue WHERE id % 100 <> 0",
+        "VACUUM ANALYZE queue"}) {
+      TestNode.await(admin.query(sql).execute());
     }
+    // One connection, so the session's settings and prepared statements hold for every statement below.
+    Pool redoable = Db.redoablePool(vertx, db, 1, "db-test-queue-redoable");
+    assertTrue(genericPlan(redoable, "take").contains("queue_pkey"), "found through the primary key");
+    // Prepared again with PostgreSQL's default page costs, the same generic plan reads the whole table.
+    TestNode.await(redoable.query("SET random_page_cost = 4").execute());
+    assertTrue(genericPlan(redoable, "take_at_default_costs").contains("Seq Scan"), "the default costs scan the table");
   }
 
   /** The plan a statement deleting rows of the queue by their ids gets when it is prepared now. */
