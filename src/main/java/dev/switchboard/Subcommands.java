@@ -6,6 +6,7 @@ import dev.switchboard.config.Setting;
 import dev.switchboard.simulator.SimulatorServer;
 import dev.switchboard.simulator.SimulatorOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +29,12 @@ final class Subcommands {
     } catch (NumberFormatException e) {
       throw new ConfigException("--port must be a number");
     }
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
       SimulatorServer server = SimulatorServer.start(vertx, SimulatorOptions.onPort(p).withHost(h))
           .await(30, TimeUnit.SECONDS);
-      System.out.println("Simulator listening on " + h + ":" + server.port());
+      System.out.println("Simulator listening on " + h + ":" + server.port() + (vertx.isNativeTransportEnabled()
+          ? " (native transport)" : " (Java NIO: the native transport is unavailable: " + vertx.unavailableNativeTransportCause() + ")"));
     } catch (Exception e) {
       vertx.close();
       throw new ConfigException("the simulator did not start on port " + p + ": " + e.getMessage());

@@ -2,6 +2,7 @@ package dev.switchboard.bench;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Future;
 
@@ -23,7 +24,7 @@ public final class BareServer extends VerticleBase {
 
   public static void main(String[] args) {
     int port = Integer.parseInt(args[0]);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     vertx.deployVerticle(() -> new BareServer(port), new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
         .onFailure(e -> {
           e.printStackTrace();

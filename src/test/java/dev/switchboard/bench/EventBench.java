@@ -8,6 +8,7 @@ import dev.switchboard.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -45,7 +46,7 @@ public final class EventBench {
 
   private static final int PERSON_BASE = 1_555_990_000;
 
-  private final Vertx vertx = Vertx.vertx();
+  private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
   private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
       new PoolOptions().setHttp1MaxSize(64));
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -72,6 +73,7 @@ public final class EventBench {
   private void run(int n, int rate, int seconds, int deviceCount, int warmUp) throws Exception {
     devices = deviceCount;
     SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
+    System.out.println("bench JVM (simulator, load, receiver) on the " + (vertx.isNativeTransportEnabled() ? "native transport" : "NIO transport"));
     simUrl = "http://127.0.0.1:" + sim.port();
     HttpServer receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       long now = System.nanoTime();
@@ -111,12 +113,15 @@ public final class EventBench {
     reset(steadyTotal);
     steady(rate, seconds);
     double[] cpu0 = ProcessCpu.seconds(node.pid());
+    System.out.println("PHASE steady");
     reset(steadyTotal);
     double achievedRate = steady(rate, seconds);
     double[] cpu1 = ProcessCpu.seconds(node.pid());
     long[] lat = takeLatencies("steady", rate);
     reset(0);
+    System.out.println("PHASE burst");
     double[] throughput = measure(n, 64);
+    System.out.println("PHASE after the burst");
     double[] cpu2 = ProcessCpu.seconds(node.pid());
     // The same steady rate right after the burst: what the burst leaves behind (vacuum, backlog) shows here.
     reset(steadyTotal);
