@@ -61,12 +61,15 @@ final class ControlApi {
   }
 
   private void sendMessage(RoutingContext ctx) {
-    JsonObject body = body(ctx);
+    ok(ctx, new JsonObject().put("messageId", send(network, phone(ctx), body(ctx))));
+  }
+
+  /** Person {@code phone} sends {@code body} ({@code to}, {@code type} and the type's fields); the message id. */
+  static String send(Network network, String phone, JsonObject body) {
     String type = body.getString("type", "text");
     // A reaction's messageId names the message reacted to; its own id, if chosen, is reactionId.
     String ownId = "react".equals(type) ? body.getString("reactionId") : body.getString("messageId");
-    String id = network.route(phone(ctx), ownId, required(body, "to"), type, body);
-    ok(ctx, new JsonObject().put("messageId", id));
+    return network.route(phone, ownId, required(body, "to"), type, body);
   }
 
   private void inbox(RoutingContext ctx) {

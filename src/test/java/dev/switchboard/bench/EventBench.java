@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       from the first injection to the last webhook received.</li>
  *   <li>The steady rate again, right after that burst.</li>
  * </ol>
- * Usage: bench/events.sh [N=20000] [R=1000] [S=20] [devices=8] [warm-up events=20000]
+ * Usage: bench/events.sh [N=20000] [R=1000] [S=20] [devices=8] [warm-up events=20000]; with
+ * {@code -Dbench.inject=http} (BENCH_INJECT=http for the script) the people send through the control API.
  */
 public final class EventBench {
 
@@ -57,6 +58,13 @@ public final class EventBench {
   private volatile long[] arrivals = new long[0];
   private final AtomicInteger latencyCount = new AtomicInteger();
   private final AtomicLong lastReceivedNanos = new AtomicLong();
+  /**
+   * How the simulated people send: through the simulator's Java API ({@code direct}, the default) or its
+   * HTTP control API ({@code http}, as before session 12). Both reach the gateway the same way, over the
+   * device's socket; an HTTP control request costs this JVM more CPU than the message it injects.
+   */
+  private final boolean direct = !"http".equals(System.getProperty("bench.inject", "direct"));
+  private SimulatorServer sim;
   private String simUrl;
   private int devices;
 
@@ -72,7 +80,7 @@ public final class EventBench {
 
   private void run(int n, int rate, int seconds, int deviceCount, int warmUp) throws Exception {
     devices = deviceCount;
-    SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
+    sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
     System.out.println("bench JVM (simulator, load, receiver) on the " + (vertx.isNativeTransportEnabled() ? "native transport" : "NIO transport"));
     simUrl = "http://127.0.0.1:" + sim.port();
     HttpServer receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
@@ -129,8 +137,8 @@ public final class EventBench {
     long[] after = takeLatencies("after the burst", rate);
     JsonObject stats = call(HttpMethod.GET, simUrl + "/sim/stats", null, null);
     node.terminate();
-    System.out.printf("RESULT throughput: events=%d injected_per_s=%.0f delivered_per_s=%.0f duplicates=%d%n",
-        n, throughput[0], throughput[1], duplicates.get());
+    System.out.printf("RESULT throughput: events=%d injected_per_s=%.0f delivered_per_s=%.0f duplicates=%d injection=%s%n",
+        n, throughput[0], throughput[1], duplicates.get(), direct ? "direct" : "http");
     System.out.printf("RESULT latency at %d/s (achieved %.0f/s) for %d s: received=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f"
             + " messagesRouted=%d%n", rate, achievedRate, seconds, lat.length, pct(lat, 0.50), pct(lat, 0.99),
         pct(lat, 1.0), stats.getInteger("messagesRouted"));
@@ -210,6 +218,9 @@ public final class EventBench {
     int device = i % devices;
     String person = String.valueOf(PERSON_BASE + device);
     JsonObject msg = new JsonObject().put("to", devicePhone(device)).put("type", "text").put("text", "b:" + System.nanoTime());
+    if (direct) {
+      return sim.send(person, msg).mapEmpty();
+    }
     return http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(simUrl + "/sim/phones/" + person + "/messages")
             .putHeader("content-type", "application/json"))
         .compose(req -> req.send(msg.toBuffer()))

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +16,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,21 @@ class SimulatorServerTest {
     RecordingListener.sleep(400);
     assertEquals(shown, device.listener().qrs.size(), "no QR after linking");
     assertEquals(0, sim.stats().getInteger("linkingSessions"));
+  }
+
+  @Test
+  void aPersonSendsInProcessAsThroughTheControlApi() throws Exception {
+    String text = "שלום! مرحبا 😀";
+    String id = Await.result(fixture.server.send("+" + ALICE, new JsonObject().put("to", BOB).put("text", text)));
+    Await.result(fixture.server.send(ALICE, new JsonObject().put("to", BOB).put("text", text).put("messageId", id)));
+    JsonArray inbox = sim.inbox(BOB);
+    assertEquals(1, inbox.size(), "a resend of the same id is delivered once");
+    assertEquals(id, inbox.getJsonObject(0).getString("messageId"));
+    assertEquals(ALICE, inbox.getJsonObject(0).getString("from"));
+    assertEquals(text, inbox.getJsonObject(0).getString("text"));
+    Future<String> refused = fixture.server.send(ALICE, new JsonObject().put("text", "no recipient"));
+    Throwable cause = assertThrows(Exception.class, () -> refused.await(15, TimeUnit.SECONDS));
+    assertEquals("to is required", cause.getMessage());
   }
 
   @Test
