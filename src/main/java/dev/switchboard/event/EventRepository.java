@@ -81,7 +81,7 @@ final class EventRepository {
       DELETE FROM events WHERE id IN (
         SELECT id FROM events e WHERE created_at < now() - $1::int * interval '1 day'
           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.event_id = e.id AND w.status = 'pending')
-        LIMIT 10000)""";
+        LIMIT $2)""";
 
   /** A delivery claimed by this node, with the envelope text to post. */
   record Delivery(long id, String eventId, String clientId, String deviceId, String event, int attempts,
@@ -221,8 +221,19 @@ final class EventRepository {
         .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
   }
 
-  static Future<Integer> purge(SqlClient sql, int retentionDays) {
-    return sql.preparedQuery(PURGE).execute(Tuple.of(retentionDays)).map(rows -> rows.rowCount());
+  /**
+   * Deletes the events older than {@code retentionDays} that no pending delivery needs, and their
+   * deliveries (the trigger of V10), {@code batch} events per statement until none is left; how many.
+   * Batches keep each transaction's locks and write-ahead log small next to the live traffic.
+   */
+  static Future<Integer> purge(SqlClient sql, int retentionDays, int batch) {
+    return purge(sql, retentionDays, batch, 0);
+  }
+
+  private static Future<Integer> purge(SqlClient sql, int retentionDays, int batch, int done) {
+    return sql.preparedQuery(PURGE).execute(Tuple.of(retentionDays, batch)).compose(rows -> rows.rowCount() < batch
+        ? Future.succeededFuture(done + rows.rowCount())
+        : purge(sql, retentionDays, batch, done + rows.rowCount()));
   }
 
   private static JsonObject toJson(Row r) {

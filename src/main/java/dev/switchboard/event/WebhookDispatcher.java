@@ -43,6 +43,11 @@ public final class WebhookDispatcher extends VerticleBase {
   static final int RETRY_WINDOW_SECONDS = 24 * 3600;
   static final long MAX_BACKOFF_MS = 3_600_000;
   static final int RETENTION_DAYS = 7;
+  /**
+   * Events deleted per statement of the hourly purge, which repeats until none is left: a single batch
+   * an hour (as until session 12) kept up with fewer than three events a second.
+   */
+  static final int PURGE_BATCH = 10_000;
 
   private final EventService events;
   private final UrlGuard guard;
@@ -61,6 +66,7 @@ public final class WebhookDispatcher extends VerticleBase {
   private boolean moreDue;
   private boolean writingOutcomes;
   private boolean releasing;
+  private boolean purging;
   private volatile boolean stopping;
   private int backlog;
   /** Read by the event writers on other threads: whether new deliveries may be handed here directly. */
@@ -368,7 +374,12 @@ public final class WebhookDispatcher extends VerticleBase {
   }
 
   private void purge() {
-    EventRepository.purge(events.pool(), RETENTION_DAYS)
+    if (purging) {
+      return;
+    }
+    purging = true;
+    EventRepository.purge(events.pool(), RETENTION_DAYS, PURGE_BATCH)
+        .onComplete(ar -> purging = false)
         .onSuccess(n -> {
           if (n > 0) {
             log.info("Purged {} event(s) older than {} days", n, RETENTION_DAYS);
