@@ -8,7 +8,6 @@ import dev.switchboard.support.TestNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -47,7 +46,7 @@ public final class EventBench {
 
   private static final int PERSON_BASE = 1_555_990_000;
 
-  private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  private final Vertx vertx = BenchVertx.create("bench JVM (simulator, injector, receiver)");
   private final HttpClient http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
       new PoolOptions().setHttp1MaxSize(64));
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
@@ -81,7 +80,6 @@ public final class EventBench {
   private void run(int n, int rate, int seconds, int deviceCount, int warmUp) throws Exception {
     devices = deviceCount;
     sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
-    System.out.println("bench JVM (simulator, load, receiver) on the " + (vertx.isNativeTransportEnabled() ? "native transport" : "NIO transport"));
     simUrl = "http://127.0.0.1:" + sim.port();
     HttpServer receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       long now = System.nanoTime();

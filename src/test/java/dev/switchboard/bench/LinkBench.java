@@ -6,7 +6,6 @@ import dev.switchboard.support.TestNode;
 import dev.switchboard.simulator.SimulatorOptions;
 import dev.switchboard.simulator.SimulatorServer;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +33,7 @@ public final class LinkBench {
     int n = Integer.parseInt(args[0]);
     String heap = args.length > 1 ? args[1] : "2g";
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = BenchVertx.create("bench JVM (simulator, client)");
     SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
     String simUrl = "http://127.0.0.1:" + sim.port();
     String db = TestDatabase.newDatabase();

@@ -10,7 +10,6 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -43,9 +42,8 @@ public final class SendBench {
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 64;
     int warmUp = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     int steadyRate = args.length > 4 ? Integer.parseInt(args[4]) : 500;
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = BenchVertx.create("bench JVM (simulator, client)");
     SimulatorServer sim = SimulatorServer.start(vertx, SimulatorOptions.onPort(0)).await(30, TimeUnit.SECONDS);
-    System.out.println("bench JVM (simulator, load, receiver) on the " + (vertx.isNativeTransportEnabled() ? "native transport" : "NIO transport"));
     String simUrl = "http://127.0.0.1:" + sim.port();
     String db = TestDatabase.newDatabase();
     Path log = Files.createTempFile("send-bench", ".log");
