@@ -17,21 +17,23 @@ final class Subcommands {
   private Subcommands() {
   }
 
-  /** {@code simulator --port P [--host H]}: the simulated WhatsApp network, standalone (loopback unless told). */
+  /**
+   * {@code simulator --port P [--host H] [--inbox-limit N]}: the simulated WhatsApp network, standalone
+   * (loopback unless told; each person's inbox keeps its newest N messages, 10,000 unless told).
+   */
   static void simulator(List<String> args) {
     Setting port = new Setting("PORT", "--port", "7070", "port");
     Setting host = new Setting("HOST", "--host", SimulatorOptions.DEFAULT_HOST, "address to listen on");
-    Map<String, String> values = Config.parseFlags(args, List.of(port, host));
+    Setting inbox = new Setting("INBOX_LIMIT", "--inbox-limit", String.valueOf(SimulatorOptions.DEFAULT_INBOX_LIMIT),
+        "messages kept per simulated person");
+    Map<String, String> values = Config.parseFlags(args, List.of(port, host, inbox));
     String h = values.getOrDefault("HOST", SimulatorOptions.DEFAULT_HOST);
-    int p;
-    try {
-      p = Integer.parseInt(values.getOrDefault("PORT", "7070"));
-    } catch (NumberFormatException e) {
-      throw new ConfigException("--port must be a number");
-    }
+    int p = number(values.getOrDefault("PORT", "7070"), "--port", 0);
+    int limit = number(values.getOrDefault("INBOX_LIMIT", String.valueOf(SimulatorOptions.DEFAULT_INBOX_LIMIT)),
+        "--inbox-limit", 1);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     try {
-      SimulatorServer server = SimulatorServer.start(vertx, SimulatorOptions.onPort(p).withHost(h))
+      SimulatorServer server = SimulatorServer.start(vertx, SimulatorOptions.onPort(p).withHost(h).withInboxLimit(limit))
           .await(30, TimeUnit.SECONDS);
       System.out.println("Simulator listening on " + h + ":" + server.port() + (vertx.isNativeTransportEnabled()
           ? " (native transport)" : " (Java NIO: the native transport is unavailable: " + vertx.unavailableNativeTransportCause() + ")"));
@@ -46,5 +48,17 @@ final class Subcommands {
         // Going away anyway.
       }
     }));
+  }
+
+  private static int number(String value, String flag, int min) {
+    try {
+      int n = Integer.parseInt(value);
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // Said below.
+    }
+    throw new ConfigException(flag + " must be a whole number of at least " + min);
   }
 }

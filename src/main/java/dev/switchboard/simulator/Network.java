@@ -4,7 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -24,6 +26,10 @@ import java.util.Set;
  */
 final class Network implements Groups.Sink {
 
+  /** How many message ids the network remembers to deliver a resend once, and how many calls it keeps. */
+  static final int REMEMBERED_IDS = 1_000_000;
+  static final int REMEMBERED_CALLS = 10_000;
+
   private static final Set<String> PRESENCE_STATES =
       Set.of("composing", "recording", "paused", "available", "unavailable");
 
@@ -33,18 +39,23 @@ final class Network implements Groups.Sink {
   final Faults faults = new Faults();
 
   private final Map<String, List<JsonObject>> pending = new HashMap<>();
-  private final Map<String, List<JsonObject>> inboxes = new HashMap<>();
-  private final Map<String, List<JsonObject>> personReceipts = new HashMap<>();
+  // What the simulator remembers is bounded (SimulatorOptions): each person's newest messages and
+  // receipts, and the newest message ids, so that a long load test does not fill the heap.
+  private final int inboxLimit;
+  private final Map<String, Deque<JsonObject>> inboxes = new HashMap<>();
+  private final Map<String, Deque<JsonObject>> personReceipts = new HashMap<>();
   private final Map<String, boolean[]> autoReceipts = new HashMap<>();
-  private final Set<String> seen = new HashSet<>();
-  private final Map<String, String> senderOfDelivered = new HashMap<>();
+  /** Sender and id of the newest messages: a resend of one of them (a crash, a reconnect) is delivered once. */
+  private final Set<String> seen = Recent.set(REMEMBERED_IDS);
+  private final Map<String, String> senderOfDelivered = Recent.map(REMEMBERED_IDS);
   private final Map<String, Set<String>> contacts = new HashMap<>();
-  private final Map<String, JsonObject> calls = new LinkedHashMap<>();
+  private final Map<String, JsonObject> calls = Recent.map(REMEMBERED_CALLS);
   private long messagesRouted;
   private long duplicatesDropped;
 
-  Network(Vertx vertx, long qrIntervalMs) {
+  Network(Vertx vertx, long qrIntervalMs, int inboxLimit) {
     this.vertx = vertx;
+    this.inboxLimit = inboxLimit;
     this.linking = new Linking(vertx, qrIntervalMs, this::flushPending);
   }
 
@@ -107,7 +118,7 @@ final class Network implements Groups.Sink {
     entry.put("messageId", id).put("from", sender).put("chatId", isGroup ? groupId : sender)
         .put("type", type).put("text", MessageContent.displayText(type, content))
         .put("isGroup", isGroup).put("timestamp", timestamp).put("status", "RECEIVED");
-    inboxes.computeIfAbsent(recipient, k -> new ArrayList<>()).add(entry);
+    Recent.append(inboxes, recipient, entry, inboxLimit);
     boolean[] auto = autoReceipts.get(recipient);
     if (auto != null && (auto[0] || auto[1])) {
       // Deferred so that the sender hears "accepted" before it hears "delivered", as on WhatsApp.
@@ -158,7 +169,7 @@ final class Network implements Groups.Sink {
     if (linking.isDevice(sender)) {
       push(sender, "receipt", receipt);
     } else {
-      personReceipts.computeIfAbsent(sender, k -> new ArrayList<>()).add(receipt.put("by", by));
+      Recent.append(personReceipts, sender, receipt.put("by", by), inboxLimit);
     }
   }
 
@@ -174,7 +185,7 @@ final class Network implements Groups.Sink {
     if (!"DELIVERED".equals(status) && !"READ".equals(status)) {
       throw SimException.badRequest("status is DELIVERED or READ");
     }
-    List<JsonObject> inbox = inboxes.getOrDefault(person, List.of());
+    Deque<JsonObject> inbox = inboxes.getOrDefault(person, new ArrayDeque<>());
     JsonObject entry = inbox.stream().filter(m -> messageId.equals(m.getString("messageId"))).reduce((a, b) -> b)
         .orElseThrow(() -> SimException.notFound(person + " has not received " + messageId));
     receiptFromPerson(person, entry, status);
@@ -240,11 +251,11 @@ final class Network implements Groups.Sink {
   }
 
   JsonArray inbox(String phone) {
-    return new JsonArray(new ArrayList<>(inboxes.getOrDefault(phone, List.of()).stream().map(JsonObject::copy).toList()));
+    return new JsonArray(new ArrayList<>(inboxes.getOrDefault(phone, new ArrayDeque<>()).stream().map(JsonObject::copy).toList()));
   }
 
   JsonArray receiptsOf(String person) {
-    return new JsonArray(new ArrayList<>(personReceipts.getOrDefault(person, List.of())));
+    return new JsonArray(new ArrayList<>(personReceipts.getOrDefault(person, new ArrayDeque<>())));
   }
 
   JsonArray contacts(String phone) {

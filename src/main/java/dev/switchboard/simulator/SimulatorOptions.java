@@ -1,13 +1,16 @@
 package dev.switchboard.simulator;
 
 /**
- * Where the simulator listens and how often an unlinked session gets a new QR payload
- * (WhatsApp rotates them every 20 s; tests use a few milliseconds).
+ * Where the simulator listens, how often an unlinked session gets a new QR payload (WhatsApp rotates
+ * them every 20 s; tests use a few milliseconds), and how much it remembers: each simulated person's
+ * inbox and receipts keep their newest {@code inboxLimit} entries, so a long load test does not fill
+ * the heap with every message it ever routed.
  */
-public record SimulatorOptions(int port, String host, long qrIntervalMs) {
+public record SimulatorOptions(int port, String host, long qrIntervalMs, int inboxLimit) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final long DEFAULT_QR_INTERVAL_MS = 20_000;
+  public static final int DEFAULT_INBOX_LIMIT = 10_000;
 
   public SimulatorOptions {
     if (port < 0 || port > 65535) {
@@ -19,18 +22,25 @@ public record SimulatorOptions(int port, String host, long qrIntervalMs) {
     if (qrIntervalMs <= 0) {
       qrIntervalMs = DEFAULT_QR_INTERVAL_MS;
     }
+    if (inboxLimit < 1) {
+      throw new IllegalArgumentException("inboxLimit must be at least 1");
+    }
   }
 
-  /** Port {@code port} (0 = any free port), loopback, QR every 20 s. */
+  /** Port {@code port} (0 = any free port), loopback, QR every 20 s, 10,000 messages kept per inbox. */
   public static SimulatorOptions onPort(int port) {
-    return new SimulatorOptions(port, DEFAULT_HOST, DEFAULT_QR_INTERVAL_MS);
+    return new SimulatorOptions(port, DEFAULT_HOST, DEFAULT_QR_INTERVAL_MS, DEFAULT_INBOX_LIMIT);
   }
 
   public SimulatorOptions withQrIntervalMs(long ms) {
-    return new SimulatorOptions(port, host, ms);
+    return new SimulatorOptions(port, host, ms, inboxLimit);
   }
 
   public SimulatorOptions withHost(String newHost) {
-    return new SimulatorOptions(port, newHost, qrIntervalMs);
+    return new SimulatorOptions(port, newHost, qrIntervalMs, inboxLimit);
+  }
+
+  public SimulatorOptions withInboxLimit(int limit) {
+    return new SimulatorOptions(port, host, qrIntervalMs, limit);
   }
 }

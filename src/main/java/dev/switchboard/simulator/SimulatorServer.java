@@ -78,7 +78,7 @@ public final class SimulatorServer {
 
     @Override
     public Future<?> start() {
-      network = new Network(vertx, options.qrIntervalMs());
+      network = new Network(vertx, options.qrIntervalMs(), options.inboxLimit());
       Router router = Router.router(vertx);
       router.get(WS_PATH).handler(ctx -> ctx.request().toWebSocket()
           .onSuccess(ws -> new DeviceLink(vertx, ws, network).start())

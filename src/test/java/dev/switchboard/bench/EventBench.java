@@ -90,7 +90,7 @@ public final class EventBench {
     String db = TestDatabase.newDatabase();
     int port = NodeProcess.freePort();
     Path log = Files.createTempFile("event-bench", ".log");
-    NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, nodeJvm());
+    NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, BenchNode.jvm());
     String base = "http://127.0.0.1:" + port;
     call(HttpMethod.POST, base + "/api/clients/bench/key", TestNode.MASTER, new JsonObject());
     call(HttpMethod.PUT, base + "/api/clients/bench/config", TestNode.MASTER, new JsonObject().put("maxDevices", devices));
@@ -148,15 +148,6 @@ public final class EventBench {
     System.out.println("RESULT cpu ms per event, throughput phase: "
         + ProcessCpu.perMessage(cpu1, cpu2, n, "simulator+injector+receiver"));
     System.out.println("node log: " + log);
-  }
-
-  /**
-   * The node's heap and collector: G1, which the JVM picks by itself on a machine like this one (two
-   * cores, 24 GiB), so what production runs; {@code -Dbench.nodeGc=-XX:+UseSerialGC} for the collector
-   * used until session 12, whose young pauses reached 100-280 ms in a burst.
-   */
-  private static List<String> nodeJvm() {
-    return List.of("-Xmx1g", System.getProperty("bench.nodeGc", "-XX:+UseG1GC"));
   }
 
   private static String devicePhone(int i) {

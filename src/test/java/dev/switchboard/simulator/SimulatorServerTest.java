@@ -83,6 +83,32 @@ class SimulatorServerTest {
   }
 
   @Test
+  void anInboxKeepsItsNewestMessagesAndTheNetworkStillDeliversAResendOnce(Vertx vertx) {
+    SimulatorServer small = Await.result(SimulatorServer.start(vertx, SimulatorOptions.onPort(0).withInboxLimit(3)));
+    SimControl control = new SimControl(vertx, small.port());
+    try {
+      String[] ids = new String[5];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = control.sendAs(ALICE, new JsonObject().put("to", BOB).put("text", "m" + i)).getString("messageId");
+        control.ok("/sim/phones/" + BOB + "/receipts", new JsonObject().put("messageId", ids[i]).put("status", "READ"));
+      }
+      JsonArray inbox = control.inbox(BOB);
+      assertEquals(3, inbox.size(), "the inbox keeps its newest 3");
+      assertEquals(ids[2], inbox.getJsonObject(0).getString("messageId"), "oldest kept first");
+      assertEquals("m4", inbox.getJsonObject(2).getString("text"));
+      assertEquals(3, control.list("/sim/phones/" + ALICE + "/receipts").size(), "receipts are kept alike");
+      assertEquals(404, control.post("/sim/phones/" + BOB + "/receipts",
+          new JsonObject().put("messageId", ids[0]).put("status", "READ")).statusCode(), "a dropped message is gone");
+      control.sendAs(ALICE, new JsonObject().put("to", BOB).put("text", "m0").put("messageId", ids[0]));
+      assertEquals(1, control.stats().getInteger("duplicatesDropped"), "ids are remembered longer than inboxes");
+      assertEquals(ids[4], control.inbox(BOB).getJsonObject(2).getString("messageId"));
+    } finally {
+      control.close();
+      Await.result(small.stop());
+    }
+  }
+
+  @Test
   void peopleTalkToEachOtherByteForByte() {
     String text = "שלום! مرحبا 😀🇮🇱 — ok";
     String id = sim.sendAs(ALICE, new JsonObject().put("to", "+" + BOB).put("text", text)).getString("messageId");
