@@ -43,10 +43,22 @@ public final class ChatIds {
     return jid.endsWith(GROUP);
   }
 
-  /** A new WhatsApp-style message id (3EB0 + 20 hex digits), chosen before the send so a resend reuses it. */
+  /**
+   * A new WhatsApp-style message id, chosen before the send so a resend reuses it: 3EB0, the time in
+   * milliseconds (12 hex digits), then 12 random hex digits. A device's new ids sort after its older ones,
+   * so the unique index on (client, device, message id) takes them at the end of the device's range: a
+   * few pages written again and again, instead of a random page of the whole index for every send (each
+   * page first written after a checkpoint goes to the WAL whole; random ids made that 28 MB in the
+   * second after one, at 5,000 sends/s).
+   */
   public static String newMessageId() {
-    byte[] b = new byte[10];
+    byte[] b = new byte[12];
     RANDOM.nextBytes(b);
+    long millis = System.currentTimeMillis();
+    for (int i = 5; i >= 0; i--) {
+      b[i] = (byte) millis;
+      millis >>>= 8;
+    }
     return "3EB0" + HexFormat.of().withUpperCase().formatHex(b);
   }
 
