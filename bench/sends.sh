@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Durable sends per second on one node (100 devices, pacing off), p50/p99 of the 202, delivered rate,
 # beside a bare Vert.x server doing nothing (the ceiling).
-# Usage: bench/sends.sh [devices=100] [seconds=15] [concurrency=64] [warm-up seconds=20] [steady rate=500]
+# Usage: bench/sends.sh [devices=100] [seconds=30] [concurrency=32] [warm-up seconds=20] [steady rate=5000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/classpath.sh
