@@ -46,7 +46,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
           // load; the default one-minute look for tables to vacuum lets scans of them slow down first.
           .setServerConfig("autovacuum_naptime", "5s")
           // A new 16 MiB WAL segment is otherwise written full of zeros and synced while commits wait:
-          // at 5,000 sends/s that was every 3 s, each time a stall of 50-150 ms in the send bench. Its
+          // at 5,000 sends/s that was every 3 s, each time a stall of 50-130 ms in the send bench. Its
           // blocks are allocated as the WAL is written instead (ext4, xfs); recycled segments are reused.
           .setServerConfig("wal_init_zero", "off")
           .setServerConfig("fsync", durable ? "on" : "off")
