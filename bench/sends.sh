@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/classpath.sh
-exec "$java_bin" -Xmx1g -Dbench.durable=true -cp "$bench_cp" dev.switchboard.bench.SendBench "$@" 2>&1 | grep -v DEBUG
+mkdir -p bench/results
+exec "$java_bin" -Xmx1g -Dbench.durable=true -cp "$bench_cp" dev.switchboard.bench.SendBench "$@" 2>&1 \
+  | grep -v DEBUG | tee "bench/results/sends-$(date +%Y%m%d-%H%M%S).txt"
