@@ -14,9 +14,15 @@ final class Recent {
   private Recent() {
   }
 
-  /** A map of at most {@code max} entries, in insertion order; a put beyond it drops the eldest. */
+  /**
+   * A map of at most {@code max} entries, in insertion order; a put beyond it drops the eldest. Its table
+   * is made for {@code max} entries at the first put: grown on demand, the put that doubled it past
+   * 786,432 entries rehashed them all and held the event loop 40-90 ms (in the send bench, the HTTP
+   * client's loop too: the 202s of that moment waited).
+   */
   static <K, V> Map<K, V> map(int max) {
-    return new LinkedHashMap<>(16, 0.75f, false) {
+    int capacity = (int) Math.min(1 << 30, (long) Math.ceil((max + 1) / 0.75));
+    return new LinkedHashMap<>(capacity, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
         return size() > max;
