@@ -16,9 +16,9 @@ final class Recent {
 
   /**
    * A map of at most {@code max} entries, in insertion order; a put beyond it drops the eldest. Its table
-   * is made for {@code max} entries at the first put: grown on demand, the put that doubled it past
-   * 786,432 entries rehashed them all and held the event loop 40-90 ms (in the send bench, the HTTP
-   * client's loop too: the 202s of that moment waited).
+   * is made for {@code max} entries at the first put: grown on demand, the put that doubled it at
+   * 786,432 entries rehashed them all and held the event loop for 33-54 ms (which, in the benches, also
+   * serves their HTTP client).
    */
   static <K, V> Map<K, V> map(int max) {
     int capacity = (int) Math.min(1 << 30, (long) Math.ceil((max + 1) / 0.75));
