@@ -199,9 +199,15 @@ public final class SendBench {
     }
   }
 
+  /**
+   * Connections stay open for the whole run. With the default (closed after 60 s unused), the surplus
+   * connections of the steady warm-up were closed 10-11 s into the measured steady phase: both JVMs then
+   * dropped compiled code of their hottest I/O methods (a path they had never taken) and ran them slower
+   * until compiled again, and the p99 of those seconds rose to 47-131 ms in 9 of 22 runs.
+   */
   private static HttpClient client(Vertx vertx, int port, int concurrency) {
     return vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port)
-        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(concurrency));
+        .setKeepAlive(true).setKeepAliveTimeout(0), new PoolOptions().setHttp1MaxSize(concurrency));
   }
 
   private static void awaitRouted(Vertx vertx, int simPort, long count) throws Exception {
