@@ -40,8 +40,8 @@ class DbTest {
     TestNode.await(admin.query("ALTER DATABASE " + db.database() + " SET synchronous_commit = on").execute());
     Pool durable = Db.pool(vertx, db, 1, "db-test-durable");
     Pool redoable = Db.redoablePool(vertx, db, 1, "db-test-redoable");
-    assertEquals("on", setting(durable));
-    assertEquals("off", setting(redoable));
+    assertEquals("on", TestDatabase.setting(durable, "synchronous_commit"));
+    assertEquals("off", TestDatabase.setting(redoable, "synchronous_commit"));
   }
 
   @Test
@@ -88,9 +88,5 @@ class DbTest {
     }
     return TestNode.await(pool.query("SELECT custom_plans FROM pg_prepared_statements WHERE statement = 'SELECT $1::int + 1'")
         .execute()).iterator().next().getLong(0);
-  }
-
-  private static String setting(Pool pool) {
-    return TestNode.await(pool.query("SHOW synchronous_commit").execute()).iterator().next().getString(0);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Node;
 import dev.switchboard.config.Config;
 import dev.switchboard.support.Api;
+import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -30,10 +31,10 @@ class NodeRestartTest {
     String key;
     try (Api api = new Api(first.httpPort())) {
       masterHash = masterHash(first);
-      assertEquals("on", setting(first, "fsync"), "the product's embedded database is durable");
-      assertEquals("on", setting(first, "synchronous_commit"));
-      assertEquals("5s", setting(first, "autovacuum_naptime"), "queue tables are looked at every 5 s");
-      assertEquals("off", setting(first, "wal_init_zero"), "new WAL segments are not zero-filled while commits wait");
+      assertEquals("on", TestDatabase.setting(first.pool(), "fsync"), "the product's embedded database is durable");
+      assertEquals("on", TestDatabase.setting(first.pool(), "synchronous_commit"));
+      assertEquals("5s", TestDatabase.setting(first.pool(), "autovacuum_naptime"), "queue tables are looked at every 5 s");
+      assertEquals("off", TestDatabase.setting(first.pool(), "wal_init_zero"), "new WAL segments are not zero-filled while commits wait");
       assertTrue(masterHash.length() > 20, "a master key was generated and only its hash stored");
       TestNode.await(first.pool().preparedQuery("UPDATE settings SET value = $1 WHERE name = 'master_key_sha256'")
           .execute(io.vertx.sqlclient.Tuple.of(java.util.Base64.getEncoder().encodeToString(
@@ -59,10 +60,6 @@ class NodeRestartTest {
     } finally {
       TestNode.stop(third);
     }
-  }
-
-  private static String setting(Node node, String name) {
-    return TestNode.await(node.pool().query("SHOW " + name).execute()).iterator().next().getString(0);
   }
 
   private static String masterHash(Node node) {

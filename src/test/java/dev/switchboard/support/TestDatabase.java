@@ -1,6 +1,7 @@
 package dev.switchboard.support;
 
 import dev.switchboard.store.EmbeddedDatabase;
+import io.vertx.sqlclient.SqlClient;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -42,5 +43,10 @@ public final class TestDatabase {
       throw new IllegalStateException(e);
     }
     return "postgresql://postgres:postgres@127.0.0.1:" + url.port() + "/" + name;
+  }
+
+  /** What the database says a setting is, for the session of {@code sql}. */
+  public static String setting(SqlClient sql, String name) {
+    return TestNode.await(sql.query("SHOW " + name).execute()).iterator().next().getString(0);
   }
 }
