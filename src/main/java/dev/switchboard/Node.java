@@ -179,7 +179,7 @@ public final class Node {
             config.nodeName(), httpPort));
   }
 
-  /** One HTTP verticle per core; Vert.x shares the port between them (port 0 included). */
+  /** One HTTP verticle per core; Vert.x shares the port between them (a random one for port 0). */
   private Future<Void> serveHttp(Auth auth, List<Consumer<ApiRoutes>> modules) {
     List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     return vertx.deployVerticle(() -> {

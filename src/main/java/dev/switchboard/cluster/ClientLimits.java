@@ -31,7 +31,10 @@ final class ClientLimits {
     long now = System.currentTimeMillis();
     Cached cached = cache.compute(clientId, (id, old) -> old != null && now - old.loadedAt() < TTL_MS ? old
         : new Cached(load(id, old), now));
-    return cached.limit();
+    // A loaded limit goes out in a future of its own: the shared one calls back on the event loop
+    // that loaded it, and every request on another loop would take that detour.
+    Future<Integer> limit = cached.limit();
+    return limit.succeeded() ? Future.succeededFuture(limit.result()) : limit;
   }
 
   private Future<Integer> load(String clientId, Cached previous) {

@@ -2,6 +2,7 @@ package dev.switchboard.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
 
@@ -73,8 +74,12 @@ public final class Auth {
         ctx.next();
         return;
       }
-      resolve(credential(ctx.request()))
-          .compose(principal -> admission.admit(ctx, principal).map(principal))
+      // The route goes on on the request's own event loop. A future shared between requests (a
+      // cached lookup) calls back on the loop that created it, and a handler run there writes to
+      // this connection from the wrong thread: a live feed's frames would queue up between loops.
+      Future<Principal> admitted = resolve(credential(ctx.request()))
+          .compose(principal -> admission.admit(ctx, principal).map(principal));
+      Future.fromCompletionStage(admitted.toCompletionStage(), Vertx.currentContext())
           .onSuccess(principal -> allow(ctx, access, principal))
           .onFailure(ctx::fail);
     };

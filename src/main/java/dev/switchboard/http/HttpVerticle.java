@@ -22,7 +22,9 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     server = vertx.createHttpServer(new HttpServerOptions()
-        .setPort(port)
+        // Port 0 would give every instance a random port of its own, and all requests would reach
+        // the first one; a negative port is Vert.x's one random port shared by all instances.
+        .setPort(port == 0 ? -1 : port)
         .setHost("0.0.0.0")
         .setCompressionSupported(true)
         .setMaxHeaderSize(16 * 1024)

@@ -70,16 +70,19 @@ class ClusterFailoverTest {
         List<JsonObject> frames = new java.util.concurrent.CopyOnWriteArrayList<>();
         client.createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions().setHost("127.0.0.1")
                 .setPort(c.nodes.get(0).port()).setURI("/api/events/ws?events=message").addHeader("x-api-key", key))
-            .onSuccess(ws -> ws.textMessageHandler(t -> frames.add(new JsonObject(t))))
+            .onSuccess(ws -> {
+              ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
+              ws.closeHandler(v -> frames.add(new JsonObject().put("closed", ws.closeStatusCode())));
+            })
             .await(10, TimeUnit.SECONDS);
         // The feed's subscription reaches the other nodes a moment after it opens (the cluster's
-        // registry of subscriptions is eventually consistent; CI once saw 25 of 30 in the first
-        // round): devices not heard from yet get another message every 2 s, for up to 30 s.
+        // registry of subscriptions is eventually consistent): devices not heard from yet get
+        // another message every 2 s, for up to 30 s. The feed itself must stay open throughout.
         Set<String> fromDevices = new java.util.HashSet<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-          frames.forEach(f -> fromDevices.add(f.getString("deviceId")));
-          if (fromDevices.size() == DEVICES || System.nanoTime() > deadline) {
+          frames.stream().filter(f -> f.containsKey("deviceId")).forEach(f -> fromDevices.add(f.getString("deviceId")));
+          if (fromDevices.size() == DEVICES || frames.stream().anyMatch(f -> f.containsKey("closed")) || System.nanoTime() > deadline) {
             break;
           }
           for (int i = 0; i < DEVICES; i++) {
@@ -90,6 +93,7 @@ class ClusterFailoverTest {
           }
           Thread.sleep(2_000);
         }
+        assertEquals(List.of(), frames.stream().filter(f -> f.containsKey("closed")).toList(), "the feed was not closed");
         assertEquals(DEVICES, fromDevices.size(), "events of devices on all three nodes reached node 1's feed: " + fromDevices);
       } finally {
         client.close();

@@ -187,6 +187,34 @@ class LiveFeedTest {
   }
 
   @Test
+  void aBurstOfSmallEventsReachesEveryFeedThatReadsAndClosesNone() {
+    // Feeds opened one after another land on the node's event loops in turn, while the rate limit
+    // they pass is looked up once and shared: each feed must still be served from its own
+    // connection's event loop. Served from another one, its frames queue up between the two loops
+    // and a burst reads as a subscriber too slow to keep up (CI once lost a cluster test's feed so).
+    List<Feed> feeds = new java.util.ArrayList<>();
+    List<Boolean> closed = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Feed feed = open("?events=message", keyA);
+      feed.socket().closeHandler(v -> closed.add(true));
+      feeds.add(feed);
+    }
+    int burst = 3_000;
+    List<Future<Void>> emitted = new java.util.ArrayList<>();
+    for (int i = 0; i < burst; i++) {
+      emitted.add(node.events().emit("feed-a", "d1", "message", new JsonObject().put("marker", "burst")));
+    }
+    TestNode.await(Future.all(emitted));
+    for (Feed feed : feeds) {
+      Wait.until("the whole burst on every feed (closed: " + closed.size() + ")", 20_000,
+          () -> feed.frames("burst").size(), n -> n == burst || !closed.isEmpty());
+    }
+    assertEquals(List.of(), closed, "no feed was closed");
+    feeds.forEach(f -> assertEquals(burst, f.frames("burst").size()));
+    feeds.forEach(f -> f.socket().close());
+  }
+
+  @Test
   void aSubscriberThatStopsReadingIsClosedNotBufferedFor() throws IOException {
     // A plain socket with a small receive buffer that reads nothing once upgraded: the kernel's
     // buffers fill, so the gateway sees a subscriber that has stopped reading, as over a slow link.
@@ -196,7 +224,8 @@ class LiveFeedTest {
       slow.connect(new InetSocketAddress("127.0.0.1", node.httpPort()));
       DataInputStream in = upgrade(slow, "/api/events/ws?events=message", keyA);
       // Sees only receipts, so it never falls behind: when it has the receipt sent after the 400
-      // messages, the gateway has long since got to the point where the slow subscriber overflowed.
+      // messages, they were all handed to the event loops, and once the node's loops have settled
+      // (the slow subscriber's may not be the watcher's) it has long since overflowed.
       Feed watcher = open("?events=receipt", keyA);
       String big = "x".repeat(100_000);
       for (int i = 0; i < 400; i++) {
@@ -204,6 +233,7 @@ class LiveFeedTest {
       }
       emit("feed-a", "d1", "receipt", "slow-done");
       Wait.until("the receipt after the messages", 30_000, () -> watcher.frames("slow-done"), l -> l.size() == 1);
+      TestNode.settle(node);
       watcher.socket().close();
 
       int messages = 0;

@@ -45,6 +45,20 @@ public final class TestNode {
     }
   }
 
+  /**
+   * Returns once every event loop of the node has run what was queued on it before this call: what
+   * the node had begun on any loop (a publish's deliveries, say) is then done.
+   */
+  public static void settle(Node node) {
+    for (io.netty.util.concurrent.EventExecutor loop : ((io.vertx.core.internal.VertxInternal) node.vertx()).nettyEventLoopGroup()) {
+      try {
+        loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   public static <T> T await(Future<T> f) {
     try {
       return f.await(60, TimeUnit.SECONDS);
