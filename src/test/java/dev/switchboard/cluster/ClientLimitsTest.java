@@ -1,0 +1,82 @@
+package dev.switchboard.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.switchboard.config.DbUrl;
+import dev.switchboard.store.Db;
+import dev.switchboard.store.Migrations;
+import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestNode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One query per client per TTL on a node, and each caller called back on its own event loop. */
+class ClientLimitsTest {
+
+  private Vertx vertx;
+  private Pool pool;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
+    Migrations.apply(db);
+    pool = Db.pool(vertx, db, 2, "limits-test");
+    TestNode.await(pool.query("INSERT INTO clients (client_id, webhook_secret, rate_limit_per_minute) VALUES ('lim', 's', 42)").execute());
+  }
+
+  @AfterEach
+  void stop() {
+    TestNode.await(vertx.close());
+  }
+
+  @Test
+  void aLimitLoadedOnOneEventLoopIsAnsweredOnTheLoopThatAsksNext() {
+    ClientLimits limits = new ClientLimits(pool);
+    Context loader = newEventLoop();
+    Context asker = newEventLoop();
+    assertEquals(42, TestNode.await(on(loader, () -> limits.of("lim"))));
+    String[] threads = new String[2];
+    int again = TestNode.await(on(asker, () -> {
+      threads[0] = Thread.currentThread().getName();
+      return limits.of("lim").map(limit -> {
+        threads[1] = Thread.currentThread().getName();
+        return limit;
+      });
+    }));
+    assertEquals(42, again, "the cached limit");
+    assertNotEquals(loaderThread(loader), threads[0], "the two callers are on different event loops");
+    assertEquals(threads[0], threads[1], "called back on the asker's loop, not the loader's");
+  }
+
+  /** The context of a verticle of its own: each one deployed gets the next event loop. */
+  private Context newEventLoop() {
+    Context[] found = new Context[1];
+    TestNode.await(vertx.deployVerticle(new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        found[0] = context;
+        return Future.succeededFuture();
+      }
+    }));
+    return found[0];
+  }
+
+  private static <T> Future<T> on(Context context, java.util.function.Supplier<Future<T>> call) {
+    Promise<T> result = Promise.promise();
+    context.runOnContext(v -> call.get().onComplete(result));
+    return result.future();
+  }
+
+  private static String loaderThread(Context loader) {
+    return TestNode.await(on(loader, () -> Future.succeededFuture(Thread.currentThread().getName())));
+  }
+}
