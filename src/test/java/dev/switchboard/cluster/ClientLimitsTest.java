@@ -3,9 +3,6 @@ package dev.switchboard.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.switchboard.config.DbUrl;
-import dev.switchboard.store.Db;
-import dev.switchboard.store.Migrations;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.Context;
@@ -27,9 +24,7 @@ class ClientLimitsTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
-    pool = Db.pool(vertx, db, 2, "limits-test");
+    pool = TestDatabase.migratedPool(vertx, 2);
     TestNode.await(pool.query("INSERT INTO clients (client_id, webhook_secret, rate_limit_per_minute) VALUES ('lim', 's', 42)").execute());
   }
 

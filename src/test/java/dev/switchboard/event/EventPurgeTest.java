@@ -2,9 +2,6 @@ package dev.switchboard.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.switchboard.config.DbUrl;
-import dev.switchboard.store.Db;
-import dev.switchboard.store.Migrations;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.Vertx;
@@ -24,9 +21,7 @@ class EventPurgeTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
-    pool = Db.pool(vertx, db, 2, "purge-test");
+    pool = TestDatabase.migratedPool(vertx, 2);
   }
 
   @AfterEach

@@ -2,9 +2,6 @@ package dev.switchboard.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.switchboard.config.DbUrl;
-import dev.switchboard.store.Db;
-import dev.switchboard.store.Migrations;
 import dev.switchboard.support.TestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,10 +31,8 @@ class MessageStoreTest {
 
   @BeforeAll
   static void start() throws Exception {
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
     vertx = Vertx.vertx();
-    pool = Db.pool(vertx, db, 4);
+    pool = TestDatabase.migratedPool(vertx, 4);
     store = new MessageStore(pool, pool);
     pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
         .compose(v -> pool.query("""

@@ -1,6 +1,11 @@
 package dev.switchboard.support;
 
+import dev.switchboard.config.DbUrl;
+import dev.switchboard.store.Db;
 import dev.switchboard.store.EmbeddedDatabase;
+import dev.switchboard.store.Migrations;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -43,6 +48,13 @@ public final class TestDatabase {
       throw new IllegalStateException(e);
     }
     return "postgresql://postgres:postgres@127.0.0.1:" + url.port() + "/" + name;
+  }
+
+  /** A pool of {@code size} connections to a fresh database with the node's schema. */
+  public static Pool migratedPool(Vertx vertx, int size) {
+    DbUrl db = DbUrl.parse(newDatabase());
+    Migrations.apply(db);
+    return Db.pool(vertx, db, size);
   }
 
   /** What the database says a setting is, for the session of {@code sql}. */

@@ -9,13 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.config.DbUrl;
 import dev.switchboard.device.CredentialReader;
 import dev.switchboard.device.DeviceRepository;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineException;
-import dev.switchboard.store.Db;
-import dev.switchboard.store.Migrations;
 import dev.switchboard.support.TestDatabase;
 import it.auties.whatsapp.api.ClientType;
 import it.auties.whatsapp.api.Whatsapp;
@@ -57,10 +54,8 @@ class CredentialSerializerTest {
 
   @BeforeAll
   static void start() {
-    DbUrl db = DbUrl.parse(TestDatabase.newDatabase());
-    Migrations.apply(db);
     vertx = Vertx.vertx();
-    pool = Db.pool(vertx, db, 4);
+    pool = TestDatabase.migratedPool(vertx, 4);
     context = vertx.getOrCreateContext();
     executor = Executors.newVirtualThreadPerTaskExecutor();
     await(pool.preparedQuery("INSERT INTO clients (client_id, name, webhook_secret) VALUES ($1, $2, $3)")
