@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** One query per client per TTL on a node, and each caller called back on its own event loop. */
+/** A client's cached rate limit answers each caller on the caller's own event loop. */
 class ClientLimitsTest {
 
   private Vertx vertx;
