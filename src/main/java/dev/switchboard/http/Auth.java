@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.Contexts;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -79,7 +80,7 @@ public final class Auth {
       // this connection from the wrong thread: a live feed's frames would queue up between loops.
       Future<Principal> admitted = resolve(credential(ctx.request()))
           .compose(principal -> admission.admit(ctx, principal).map(principal));
-      Future.fromCompletionStage(admitted.toCompletionStage(), Vertx.currentContext())
+      Contexts.onContext(Vertx.currentContext(), admitted)
           .onSuccess(principal -> allow(ctx, access, principal))
           .onFailure(ctx::fail);
     };

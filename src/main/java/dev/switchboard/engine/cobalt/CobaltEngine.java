@@ -1,6 +1,6 @@
 package dev.switchboard.engine.cobalt;
 
-import dev.switchboard.engine.Contexts;
+import dev.switchboard.Contexts;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineException;
 import dev.switchboard.engine.EngineListener;
@@ -73,8 +73,7 @@ public final class CobaltEngine implements WhatsAppEngine {
     Context current = Vertx.currentContext();
     Context ctx = current != null ? current : vertx.getOrCreateContext();
     Promise<EngineSession> opened = Promise.promise();
-    ctx.runOnContext(v -> credentials.load()
-        .transform(ar -> Contexts.onContext(ctx, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())))
+    ctx.runOnContext(v -> Contexts.onContext(ctx, credentials.load())
         .compose(stored -> Future.fromCompletionStage(CompletableFuture.supplyAsync(
             () -> new CobaltSession(this, ctx, spec, stored, credentials, listener), executor), ctx))
         .<EngineSession>map(session -> {

@@ -1,6 +1,6 @@
 package dev.switchboard.engine.simulator;
 
-import dev.switchboard.engine.Contexts;
+import dev.switchboard.Contexts;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineException;
 import dev.switchboard.engine.EngineListener;
@@ -64,9 +64,8 @@ public final class SimulatorEngine implements WhatsAppEngine {
     Context current = Vertx.currentContext();
     Context ctx = current != null ? current : vertx.getOrCreateContext();
     Promise<EngineSession> opened = Promise.promise();
-    ctx.runOnContext(v -> credentials.load()
-        // The store may answer on its own context; the socket must belong to the caller's.
-        .transform(ar -> Contexts.onContext(ctx, ar.succeeded() ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())))
+    // The store may answer on its own context; the socket must belong to the caller's.
+    ctx.runOnContext(v -> Contexts.onContext(ctx, credentials.load())
         .compose(stored -> connect().map(ws -> {
           SimulatorSession session = new SimulatorSession(vertx, ctx, ws, credentials, listener);
           session.hello(stored == null ? null : new String(stored, StandardCharsets.UTF_8));
