@@ -124,6 +124,11 @@ public final class MessageService {
   }
 
   /** Tells the device's actor, wherever it runs, that its outbox has work; a lost wake-up is caught by {@link SendScheduler}. */
+  /** The node's message store, where its device actors' outboxes attach. */
+  MessageStore store() {
+    return store;
+  }
+
   static void wake(Vertx vertx, String clientId, String deviceId) {
     vertx.eventBus().send(DeviceVerticle.address(clientId, deviceId), new JsonObject().put("op", "drain"));
   }

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * when woken by a send on another node or by the scheduler). A send accepted on this node while the
  * actor is connected and unpaced is stored already taken and handed over ({@link #take}): no claim.
  * A claim also returns the handed rows still in the table, so handed rows not yet sent are dropped
- * whenever a claim is due; one batch is under way at a time, so nothing goes out twice.
+ * whenever a claim is due; one batch is under way at a time, so nothing goes out twice. A hand-off
+ * can also come late, after a claim already took its rows (the writer's event loop was busy while
+ * this one went on): one holding a row no newer than the newest claimed is dropped for a claim too.
  */
 public final class Outbox {
 
@@ -50,6 +52,8 @@ public final class Outbox {
   private boolean draining;
   /** A claim is due once the batch under way is done. */
   private boolean claimDue;
+  /** The newest row id a claim has returned: a hand-off of a row no newer may come after that claim sent it. */
+  private long claimedUpTo;
 
   private record Outcome(MessageRepository.Claimed message, String error, boolean retry) {
   }
@@ -115,13 +119,14 @@ public final class Outbox {
    * Rows just stored already taken for this actor, once they are committed; called on {@link #context}
    * ({@link MessageWriter#handOver} batches the calls per event loop). Dropped when a claim is due or the
    * session is gone: they stay taken in the table, and that claim, or the first one of the next
-   * connection, takes them.
+   * connection, takes them. Rows a claim may already have taken, or that do not fit in memory, are
+   * left for a claim too: it finds them if they are still to be sent.
    */
   void take(List<MessageRepository.Claimed> rows) {
     if (session == null || claimDue) {
       return;
     }
-    if (handed.size() + rows.size() > MAX_HANDED) {
+    if (handed.size() + rows.size() > MAX_HANDED || rows.stream().anyMatch(r -> r.id() <= claimedUpTo)) {
       wake();
       return;
     }
@@ -136,8 +141,13 @@ public final class Outbox {
     handed.clear();
     claimDue = false;
     run(store.claim(clientId, deviceId, epoch, rate == 0 ? UNPACED_BATCH : Math.max(1, (int) Math.ceil(rate)))
-        .compose(batch -> batch.isEmpty() ? Future.succeededFuture(Drained.DONE)
-            : send(current, batch).map(all -> all ? Drained.MORE : Drained.RETRY)));
+        .compose(batch -> {
+          if (batch.isEmpty()) {
+            return Future.succeededFuture(Drained.DONE);
+          }
+          claimedUpTo = Math.max(claimedUpTo, batch.get(batch.size() - 1).id());
+          return send(current, batch).map(all -> all ? Drained.MORE : Drained.RETRY);
+        }));
   }
 
   private void sendHanded() {

@@ -178,6 +178,33 @@ class MessagingTest {
   }
 
   /**
+   * A hand-off can reach the actor after a claim already took and sent its rows: the writer's event loop
+   * was busy while the actor's went on (say a scheduled message fell due, and its claim found them
+   * committed). The late hand-off sends nothing again.
+   */
+  @Test
+  void aHandOffThatComesAfterAClaimSentItsRowSendsNothingAgain() {
+    String to = "15552220013";
+    String chat = to + "@s.whatsapp.net";
+    long duplicatesBefore = sim.stats().getLong("duplicatesDropped");
+    Outbox outbox = node.messages().store().attached(CLIENT, "d");
+    String id = ChatIds.newMessageId();
+    JsonObject content = new JsonObject().put("text", "handed late");
+    // Stored taken for the actor, as a send accepted on this node is, and not handed over yet.
+    MessageRepository.Stored row = TestNode.await(MessageRepository.insert(node.pool(),
+        List.of(new MessageRepository.Draft(CLIENT, "d", id, chat, "text", content, "QUEUED", null, outbox.epoch())))).get(0);
+    assertTrue(row.taken(), row.toString());
+    outbox.context().runOnContext(v -> outbox.wake());
+    status(id, "SENT");
+    outbox.context().runOnContext(v -> outbox.take(List.of(new MessageRepository.Claimed(row.id(), id, chat, "text", content))));
+    // A send after it goes out after anything the late hand-off would send.
+    String after = send("text", new JsonObject().put("to", to).put("text", "after")).data().getString("messageId");
+    arrived(to, after);
+    assertEquals(List.of(id, after), sim.received(to).stream().map(o -> ((JsonObject) o).getString("messageId")).toList());
+    assertEquals(duplicatesBefore, sim.stats().getLong("duplicatesDropped"), "nothing was sent twice");
+  }
+
+  /**
    * More sends than an actor holds in memory ({@link Outbox#MAX_HANDED}) arrive while the network is slow
    * to answer: those beyond it stay in the table and a claim takes them, with the ones already handed.
    * Still each goes out once, and each recipient gets them in the order accepted.
