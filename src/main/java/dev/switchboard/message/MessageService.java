@@ -123,12 +123,12 @@ public final class MessageService {
         .map(m -> request.content().copy().put("mediaId", m.mediaId()));
   }
 
-  /** Tells the device's actor, wherever it runs, that its outbox has work; a lost wake-up is caught by {@link SendScheduler}. */
   /** The node's message store, where its device actors' outboxes attach. */
   MessageStore store() {
     return store;
   }
 
+  /** Tells the device's actor, wherever it runs, that its outbox has work; a lost wake-up is caught by {@link SendScheduler}. */
   static void wake(Vertx vertx, String clientId, String deviceId) {
     vertx.eventBus().send(DeviceVerticle.address(clientId, deviceId), new JsonObject().put("op", "drain"));
   }
