@@ -69,6 +69,11 @@ class MessagingTest {
         m -> m != null);
   }
 
+  /** The ids of the messages {@code phone} received, in the order they arrived. */
+  static List<String> receivedIds(String phone) {
+    return sim.received(phone).stream().map(o -> ((JsonObject) o).getString("messageId")).toList();
+  }
+
   static JsonObject find(JsonArray items, String messageId) {
     for (Object o : items) {
       if (messageId.equals(((JsonObject) o).getString("messageId"))) {
@@ -200,7 +205,7 @@ class MessagingTest {
     // A send after it goes out after anything the late hand-off would send.
     String after = send("text", new JsonObject().put("to", to).put("text", "after")).data().getString("messageId");
     arrived(to, after);
-    assertEquals(List.of(id, after), sim.received(to).stream().map(o -> ((JsonObject) o).getString("messageId")).toList());
+    assertEquals(List.of(id, after), receivedIds(to));
     assertEquals(duplicatesBefore, sim.stats().getLong("duplicatesDropped"), "nothing was sent twice");
   }
 
@@ -237,7 +242,7 @@ class MessagingTest {
       // A row left in the table without a claim would wait at least 5 s for the scheduler's sweep.
       Wait.until("the waves at " + phone, 30_000, () -> sim.received(phone).size(), size -> size >= requests);
       assertTrue(System.nanoTime() - lastAccepted < 4_000_000_000L, "the waves took over 4 s to arrive at " + phone);
-      List<String> arrived = sim.received(phone).stream().map(o -> ((JsonObject) o).getString("messageId")).toList();
+      List<String> arrived = receivedIds(phone);
       assertEquals(expected, arrived, "once each, in the order accepted, at " + phone);
     }
     assertEquals(duplicatesBefore, sim.stats().getLong("duplicatesDropped"), "nothing was sent twice");
@@ -253,7 +258,7 @@ class MessagingTest {
       ids.add(r.data().getString("messageId"));
     }
     Wait.until("the burst at " + to, 20_000, () -> sim.received(to).size(), n -> n >= ids.size() + others.size());
-    List<String> arrived = sim.received(to).stream().map(o -> ((JsonObject) o).getString("messageId")).toList();
+    List<String> arrived = receivedIds(to);
     assertEquals(ids, arrived.stream().filter(ids::contains).toList(), "in the order accepted");
     assertTrue(arrived.containsAll(others));
     assertEquals(ids.size() + others.size(), arrived.size());
