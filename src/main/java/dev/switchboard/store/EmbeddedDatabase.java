@@ -10,17 +10,26 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A PostgreSQL server run by this process, its data kept in a directory across restarts. */
+/**
+ * A PostgreSQL server run by this process, its data kept in a directory across restarts. The server
+ * follows its owner: the data directory is locked for one process at a time, a server left running
+ * there by an owner that died is stopped before a new one starts, and a watchdog stops the server
+ * when this process dies without stopping it.
+ */
 public final class EmbeddedDatabase implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
+  private final DataDirLock lock;
+  private final ServerWatchdog watchdog;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir, DataDirLock lock, ServerWatchdog watchdog) {
     this.postgres = postgres;
     this.dataDir = dataDir;
+    this.lock = lock;
+    this.watchdog = watchdog;
   }
 
   /** Starts a durable server on {@code port} (0: any free port). Blocks; call it before Vert.x or on a worker. */
@@ -33,9 +42,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * commit on; the library's defaults turn them off). Only throwaway test databases pass false.
    */
   public static EmbeddedDatabase start(Path dataDir, int port, boolean durable) {
-    Path pgData = dataDir.toAbsolutePath().normalize().resolve("postgres");
+    Path root = dataDir.toAbsolutePath().normalize();
+    Path pgData = root.resolve("postgres");
+    DataDirLock lock = DataDirLock.take(root);
     try {
       Files.createDirectories(pgData);
+      LeftoverServer.stop(pgData);
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(pgData)
           .setCleanDataDirectory(false)
@@ -56,9 +68,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
         builder.setPort(port);
       }
       EmbeddedPostgres pg = builder.start();
-      log.info("Embedded PostgreSQL listening on 127.0.0.1:{}, data in {}", pg.getPort(), pgData);
-      return new EmbeddedDatabase(pg, pgData);
+      long pid = LeftoverServer.pidOf(pgData).orElseThrow(() -> new IOException("the server wrote no postmaster.pid"));
+      log.info("Embedded PostgreSQL (pid {}) listening on 127.0.0.1:{}, data in {}", pid, pg.getPort(), pgData);
+      return new EmbeddedDatabase(pg, pgData, lock, ServerWatchdog.watch(pid, pgData));
     } catch (IOException | RuntimeException e) {
+      lock.close();
       throw new ConfigException("cannot start the embedded PostgreSQL in " + pgData + ": " + rootMessage(e));
     }
   }
@@ -77,6 +91,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+    } finally {
+      watchdog.close();
+      lock.close();
     }
   }
 

@@ -32,6 +32,18 @@ public final class NodeProcess {
   /** {@code flags} are more of the node's command-line flags, e.g. {@code --send-rate 5}. */
   public static NodeProcess start(int port, String dbUrl, String simUrl, String nodeName, Path log, List<String> jvm,
       List<String> flags) {
+    return start(port, List.of("--db-url", dbUrl), simUrl, nodeName, log, jvm, flags);
+  }
+
+  /** A node as a user starts it: no database URL, so it runs its own embedded PostgreSQL in {@code dataDir}. */
+  public static NodeProcess startOnOwnDatabase(int port, Path dataDir, String simUrl, String nodeName, Path log,
+      List<String> flags) {
+    return start(port, List.of("--data-dir", dataDir.toString()), simUrl, nodeName, log,
+        List.of("-Xmx256m", "-XX:+UseSerialGC"), flags);
+  }
+
+  /** The command line of a node; {@code database} says where its data is. */
+  public static List<String> command(int port, List<String> database, String simUrl, String nodeName, List<String> jvm) {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>(List.of(java));
     cmd.addAll(jvm);
@@ -41,8 +53,16 @@ public final class NodeProcess {
       cmd.addAll(List.of(extra.split("\\s+")));
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.switchboard.Main",
-        "--http-port", String.valueOf(port), "--db-url", dbUrl, "--engine", "simulator", "--sim-url", simUrl,
+        "--http-port", String.valueOf(port)));
+    cmd.addAll(database);
+    cmd.addAll(List.of("--engine", "simulator", "--sim-url", simUrl,
         "--master-key", TestNode.MASTER, "--node-name", nodeName, "--allow-private-urls", "true"));
+    return cmd;
+  }
+
+  private static NodeProcess start(int port, List<String> database, String simUrl, String nodeName, Path log,
+      List<String> jvm, List<String> flags) {
+    List<String> cmd = new ArrayList<>(command(port, database, simUrl, nodeName, jvm));
     cmd.addAll(flags);
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))

@@ -43,6 +43,12 @@ public final class PostgresProcess implements AutoCloseable {
     return "postgresql://postgres:postgres@127.0.0.1:" + port + "/postgres";
   }
 
+  /** SIGKILL of the JVM only: the PostgreSQL server it started is not told. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
   @Override
   public void close() {
     process.destroy();
