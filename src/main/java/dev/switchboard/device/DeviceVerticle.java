@@ -155,10 +155,11 @@ public final class DeviceVerticle extends VerticleBase {
     }
 
     @Override
-    public void onEvent(EngineEvent event) {
+    public Future<Void> onEvent(EngineEvent event) {
       if (gen == generation) {
-        DeviceVerticle.this.onEvent(event);
+        return DeviceVerticle.this.onEvent(event);
       }
+      return Future.failedFuture("an event of a replaced session");
     }
   }
 
@@ -220,17 +221,25 @@ public final class DeviceVerticle extends VerticleBase {
     scheduleReconnect(reason);
   }
 
-  private void onEvent(EngineEvent event) {
-    Future<JsonObject> kept = "call".equals(event.type()) ? calls.apply(session, event.data(), outbox) : inbox.accept(event);
-    kept.onComplete(ar -> {
+  /**
+   * Keeps the event (inbox, receipts, call policy), then emits it; the future completes when it is
+   * durable, and only then does the engine acknowledge it to the network. An event the network
+   * delivers again carries the same key: it is emitted again even when the inbox already holds it
+   * (a crash may have come between the two writes), and its key-derived id stores it once.
+   */
+  private Future<Void> onEvent(EngineEvent event) {
+    boolean keyed = event.key() != null;
+    Future<JsonObject> kept = "call".equals(event.type()) ? calls.apply(session, event.data(), outbox)
+        : inbox.accept(event, keyed);
+    return kept.transform(ar -> {
       if (ar.failed()) {
         // Not stored (database trouble): still report it rather than lose it.
         log.warn("Device {}/{} could not store a {} event: {}", lease.clientId(), lease.deviceId(), event.type(),
             ar.cause().getMessage());
-        events.emit(lease.clientId(), lease.deviceId(), event.type(), event.data());
-      } else if (ar.result() != null) {
-        events.emit(lease.clientId(), lease.deviceId(), event.type(), ar.result());
+        return events.emit(lease.clientId(), lease.deviceId(), event.type(), event.data(), event.key());
       }
+      return ar.result() == null ? Future.succeededFuture()
+          : events.emit(lease.clientId(), lease.deviceId(), event.type(), ar.result(), event.key());
     });
   }
 

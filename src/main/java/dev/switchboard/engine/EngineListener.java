@@ -1,5 +1,6 @@
 package dev.switchboard.engine;
 
+import io.vertx.core.Future;
 import java.time.Instant;
 
 /** What an engine session reports. Called on the Vert.x context that opened the session. */
@@ -17,6 +18,10 @@ public interface EngineListener {
    */
   void onDisconnected(String reason, boolean loggedOut);
 
-  /** An event from the network: an inbound message, receipt, reaction, presence, group change, call. */
-  void onEvent(EngineEvent event);
+  /**
+   * An event from the network: an inbound message, receipt, reaction, presence, group change, call.
+   * The future completes once the gateway has made the event durable; an engine whose network
+   * redelivers unacknowledged events acknowledges it then, and not before.
+   */
+  Future<Void> onEvent(EngineEvent event);
 }

@@ -26,6 +26,7 @@ final class EventRepository {
       WITH e AS (
         INSERT INTO events (id, client_id, device_id, event, payload)
         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+        ON CONFLICT (id) DO NOTHING
         RETURNING id, client_id, device_id, event
       )
       INSERT INTO webhook_deliveries (event_id, client_id, device_id, event, locked_by, locked_until)
@@ -99,7 +100,10 @@ final class EventRepository {
   private EventRepository() {
   }
 
-  /** Stores the events, each with its webhook delivery, claimed with {@code token} (unclaimed when token is null). */
+  /**
+   * Stores the events, each with its webhook delivery, claimed with {@code token} (unclaimed when token
+   * is null); the deliveries made. An event whose id is stored already is skipped (a redelivery).
+   */
   static Future<List<Delivery>> insert(SqlClient sql, List<NewEvent> events, String token, int leaseSeconds) {
     int n = events.size();
     String[] ids = new String[n];
@@ -119,9 +123,6 @@ final class EventRepository {
         .addValue(token).addValue(leaseSeconds);
     long leaseEnds = System.currentTimeMillis() + leaseSeconds * 1000L;
     return sql.preparedQuery(INSERT).execute(t).map(rows -> {
-      if (token == null) {
-        return List.<Delivery>of();
-      }
       Map<String, NewEvent> byId = new HashMap<>();
       events.forEach(e -> byId.put(e.id(), e));
       List<Delivery> out = new ArrayList<>(rows.size());

@@ -11,8 +11,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,8 @@ public final class EventService implements EventSink {
   static final int MAX_WRITES = 1;
   private static final long[] WRITE_RETRY_MS = {100, 500, 2_000};
 
-  private record Pending(EventRepository.NewEvent row, JsonObject envelope, Promise<Void> done, Context caller) {
+  /** {@code keyed}: the id comes from the network's key, so the event may have been stored already. */
+  private record Pending(EventRepository.NewEvent row, JsonObject envelope, boolean keyed, Promise<Void> done, Context caller) {
   }
 
   private final Vertx vertx;
@@ -88,17 +91,17 @@ public final class EventService implements EventSink {
   }
 
   @Override
-  public Future<Void> emit(String clientId, String deviceId, String event, JsonObject data) {
+  public Future<Void> emit(String clientId, String deviceId, String event, JsonObject data, String key) {
     Context caller = Vertx.currentContext();
-    return configs.get(clientId).compose(config -> accept(clientId, deviceId, event, data, config, caller));
+    return configs.get(clientId).compose(config -> accept(clientId, deviceId, event, data, key, config, caller));
   }
 
-  private Future<Void> accept(String clientId, String deviceId, String event, JsonObject data,
+  private Future<Void> accept(String clientId, String deviceId, String event, JsonObject data, String key,
       Optional<ClientConfig> config, Context caller) {
     if (config.isEmpty() || !config.get().eventEnabled(event)) {
       return Future.succeededFuture();
     }
-    JsonObject envelope = Events.envelope(event, clientId, deviceId, data == null ? new JsonObject() : data);
+    JsonObject envelope = Events.envelope(event, clientId, deviceId, data == null ? new JsonObject() : data, key);
     if (config.get().webhookUrl() == null) {
       // Nothing to deliver later: only webhook deliveries read stored events, so the event goes to the live feeds alone.
       Events.publish(vertx, envelope);
@@ -108,7 +111,7 @@ public final class EventService implements EventSink {
     Promise<Void> done = Promise.promise();
     List<Pending> batch = null;
     synchronized (lock) {
-      buffer.add(new Pending(row, envelope, done, caller));
+      buffer.add(new Pending(row, envelope, key != null, done, caller));
       if (writing < MAX_WRITES) {
         writing++;
         batch = take();
@@ -144,9 +147,16 @@ public final class EventService implements EventSink {
       if (ar.failed()) {
         log.error("Lost {} event(s) for webhooks: {}", batch.size(), ar.cause().toString());
       }
+      // Stored now, as opposed to stored before under the same (keyed) id.
+      Set<String> stored = new HashSet<>();
+      if (ar.succeeded()) {
+        ar.result().forEach(d -> stored.add(d.eventId()));
+      }
       for (Pending p : batch) {
         // The live feed is best effort: it gets the event even when storing it failed.
-        Events.publish(vertx, p.envelope());
+        if (!p.keyed() || ar.failed() || stored.contains(p.row().id())) {
+          Events.publish(vertx, p.envelope());
+        }
       }
       if (ar.succeeded()) {
         if (token != null) {

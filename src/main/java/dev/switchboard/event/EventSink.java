@@ -11,5 +11,14 @@ import io.vertx.core.json.JsonObject;
  */
 public interface EventSink {
 
-  Future<Void> emit(String clientId, String deviceId, String event, JsonObject data);
+  /**
+   * {@code key}: the network's name for the event when it has one (see
+   * {@link dev.switchboard.engine.EngineEvent#key}); the event id is derived from it, and an event
+   * stored before under that id is neither stored nor published again.
+   */
+  Future<Void> emit(String clientId, String deviceId, String event, JsonObject data, String key);
+
+  default Future<Void> emit(String clientId, String deviceId, String event, JsonObject data) {
+    return emit(clientId, deviceId, event, data, null);
+  }
 }

@@ -5,6 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -26,8 +29,13 @@ public final class Events {
   }
 
   public static JsonObject envelope(String event, String clientId, String deviceId, JsonObject data) {
+    return envelope(event, clientId, deviceId, data, null);
+  }
+
+  /** With a {@code key} from the network, the id is derived from it: the same event gets the same id. */
+  public static JsonObject envelope(String event, String clientId, String deviceId, JsonObject data, String key) {
     return new JsonObject()
-        .put("id", newId())
+        .put("id", key == null ? newId() : keyedId(clientId, deviceId, event, key))
         .put("event", event)
         .put("clientId", clientId)
         .put("deviceId", deviceId)
@@ -44,6 +52,20 @@ public final class Events {
     return "evt_" + HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong());
   }
 
+  /** {@code evt_} + the first 128 bits of SHA-256 over the client, device, event name and key. */
+  static String keyedId(String clientId, String deviceId, String event, String key) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String part : new String[] {clientId, deviceId, event, key}) {
+        sha.update(part.getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+      }
+      return "evt_" + HexFormat.of().formatHex(sha.digest(), 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static void publish(Vertx vertx, JsonObject envelope) {
     vertx.eventBus().publish(address(envelope.getString("clientId")), envelope);
     vertx.eventBus().publish(ALL, envelope);
@@ -51,8 +73,8 @@ public final class Events {
 
   /** A sink that only publishes on the event bus: no switches, nothing kept. */
   public static EventSink busOnly(Vertx vertx) {
-    return (clientId, deviceId, event, data) -> {
-      publish(vertx, envelope(event, clientId, deviceId, data));
+    return (clientId, deviceId, event, data, key) -> {
+      publish(vertx, envelope(event, clientId, deviceId, data, key));
       return Future.succeededFuture();
     };
   }

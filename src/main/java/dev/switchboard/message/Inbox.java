@@ -31,16 +31,19 @@ public final class Inbox {
     this.deviceId = deviceId;
   }
 
-  /** The event's data as it should be published, or null when it is a duplicate to drop. */
-  public Future<JsonObject> accept(EngineEvent event) {
+  /**
+   * The event's data as it should be published, or null when it is a duplicate to drop;
+   * {@code keepDuplicates}: a message already stored is published too (its event id says whether it was).
+   */
+  public Future<JsonObject> accept(EngineEvent event, boolean keepDuplicates) {
     return switch (event.type()) {
-      case "message" -> message(event.data());
+      case "message" -> message(event.data(), keepDuplicates);
       case "receipt" -> receipt(event.data());
       default -> Future.succeededFuture(event.data());
     };
   }
 
-  private Future<JsonObject> message(JsonObject in) {
+  private Future<JsonObject> message(JsonObject in, boolean keepDuplicates) {
     JsonObject data = in.copy();
     String base64 = (String) data.remove("media");
     Future<String> media = Future.succeededFuture();
@@ -69,7 +72,7 @@ public final class Inbox {
       return store.inbound(new MessageRepository.Inbound(clientId, deviceId, data.getString("messageId"),
           data.getString("chatId"), data.getString("from"), data.getString("type", "text"), content,
           time(data.getString("timestamp"))));
-    }).map(fresh -> fresh ? data : null);
+    }).map(fresh -> fresh || keepDuplicates ? data : null);
   }
 
   private Future<JsonObject> receipt(JsonObject data) {

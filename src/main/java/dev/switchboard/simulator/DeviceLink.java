@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -28,10 +29,12 @@ import java.util.List;
  *       participants}} -> items; {@code group_leave {groupId}}; {@code group_invite {groupId}} ->
  *       {@code {code}};</li>
  *   <li>{@code call_reject {callId}}; {@code logout} (the credentials die, the socket closes).</li>
+ *   <li>{@code ack {eventId}}, not answered: the device has made a pushed event durable.</li>
  * </ul>
  * Network to device, pushed: {@code {"push": "qr", "qr", "expiresAt"}},
  * {@code {"push": "linked", "phone", "credentials"}} (store them), {@code {"push": "connected",
- * "phone"}}, {@code {"push": "event", "type", "data"}} and {@code {"push": "disconnected",
+ * "phone"}}, {@code {"push": "event", "type", "data", "eventId"}} (delivered again on the next
+ * connection until acknowledged) and {@code {"push": "disconnected",
  * "reason", "loggedOut"}} before the network closes the socket.
  */
 final class DeviceLink {
@@ -43,6 +46,13 @@ final class DeviceLink {
   private String secret;
   private boolean greeted;
   private boolean closed;
+  /**
+   * Events pushed and not yet acknowledged ({@code ack {eventId}}), oldest first. WhatsApp keeps a
+   * message for a linked device until the device acknowledges it; so does the network: what is here
+   * when the connection ends is delivered again (see {@link Network#redeliver}).
+   */
+  private final LinkedHashMap<String, JsonObject> unacked = new LinkedHashMap<>();
+  static final int MAX_UNACKED = 10_000;
 
   DeviceLink(Vertx vertx, ServerWebSocket ws, Network network) {
     this.vertx = vertx;
@@ -57,6 +67,10 @@ final class DeviceLink {
     ws.closeHandler(v -> {
       closed = true;
       network.linking.closed(this);
+      if (!unacked.isEmpty()) {
+        network.redeliver(this, List.copyOf(unacked.values()));
+        unacked.clear();
+      }
     });
   }
 
@@ -84,8 +98,15 @@ final class DeviceLink {
     send(new JsonObject().put("push", "connected").put("phone", phone));
   }
 
-  void event(String type, JsonObject data) {
-    send(new JsonObject().put("push", "event").put("type", type).put("data", data));
+  /** {@code queued}: {@code {type, data, eventId}}, the event as the network keeps it until acknowledged. */
+  void event(JsonObject queued) {
+    if (unacked.size() >= MAX_UNACKED) {
+      // A session that never acknowledges must not grow the network's memory without end.
+      unacked.remove(unacked.keySet().iterator().next());
+    }
+    unacked.put(queued.getString("eventId"), queued);
+    send(new JsonObject().put("push", "event").put("type", queued.getString("type")).put("data", queued.getJsonObject("data"))
+        .put("eventId", queued.getString("eventId")));
   }
 
   /** The network ends the session and says why, e.g. {@code replaced} or {@code logged_out}. */
@@ -136,6 +157,11 @@ final class DeviceLink {
 
   private void handle(JsonObject frame) {
     if (closed) {
+      return;
+    }
+    if ("ack".equals(frame.getValue("op"))) {
+      // Fire and forget, as WhatsApp's acks: no answer.
+      unacked.remove(String.valueOf(frame.getValue("eventId")));
       return;
     }
     Object id = frame.getValue("id");

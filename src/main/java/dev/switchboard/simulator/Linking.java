@@ -186,6 +186,11 @@ final class Linking {
     return liveSecretsByPhone.containsKey(phone);
   }
 
+  /** The live connection of one credential, or null. */
+  DeviceLink onlineLink(String secret) {
+    return online.get(secret);
+  }
+
   List<DeviceLink> online(String phone) {
     Set<String> live = liveSecretsByPhone.get(phone);
     if (live == null) {

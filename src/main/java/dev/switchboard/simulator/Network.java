@@ -137,12 +137,14 @@ final class Network implements Groups.Sink {
     if (!linking.isDevice(phone)) {
       return;
     }
+    // The event's id stays with it through queues and redeliveries: the device stores it once.
+    JsonObject queued = new JsonObject().put("type", type).put("data", data).put("eventId", "SIMEVT" + Jids.randomToken(16));
     List<DeviceLink> online = linking.online(phone);
     if (online.isEmpty()) {
-      pending.computeIfAbsent(phone, k -> new ArrayList<>()).add(new JsonObject().put("type", type).put("data", data));
+      pending.computeIfAbsent(phone, k -> new ArrayList<>()).add(queued);
       return;
     }
-    online.forEach(link -> link.event(type, data));
+    online.forEach(link -> link.event(queued));
     if ("message".equals(type)) {
       // Deferred so that a sending device hears "accepted" before "delivered".
       vertx.runOnContext(v -> deviceReceived(phone, data));
@@ -151,8 +153,39 @@ final class Network implements Groups.Sink {
 
   private void flushPending(String phone) {
     List<JsonObject> queued = pending.remove(phone);
-    if (queued != null) {
-      queued.forEach(e -> push(phone, e.getString("type"), e.getJsonObject("data")));
+    if (queued == null) {
+      return;
+    }
+    List<DeviceLink> online = linking.online(phone);
+    if (online.isEmpty()) {
+      pending.put(phone, queued);
+      return;
+    }
+    for (JsonObject e : queued) {
+      online.forEach(link -> link.event(e));
+      if ("message".equals(e.getString("type"))) {
+        vertx.runOnContext(v -> deviceReceived(phone, e.getJsonObject("data")));
+      }
+    }
+  }
+
+  /**
+   * A connection ended with events it had not acknowledged: the connection that replaced it (the
+   * same credentials, resumed elsewhere) gets them now; with none online they wait, ahead of newer
+   * ones, for the next. Another credential of the same phone online got its own copies.
+   */
+  void redeliver(DeviceLink closed, List<JsonObject> events) {
+    String phone = closed.phone();
+    if (phone == null || !linking.isDevice(phone)) {
+      return;
+    }
+    DeviceLink successor = closed.secret() == null ? null : linking.onlineLink(closed.secret());
+    if (successor != null) {
+      events.forEach(successor::event);
+    } else if (linking.online(phone).isEmpty()) {
+      List<JsonObject> queue = new ArrayList<>(events);
+      queue.addAll(pending.getOrDefault(phone, List.of()));
+      pending.put(phone, queue);
     }
   }
 

@@ -10,7 +10,11 @@ import dev.switchboard.support.Wait;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -59,6 +63,67 @@ class WebhookKillTest {
             () -> api.get("/api/clients/k9ev/webhook-deliveries?status=delivered&limit=200", key).data().getJsonArray("items").size(),
             n -> n == events);
         assertEquals(0, api.get("/api/clients/k9ev/webhook-deliveries?status=pending", key).data().getJsonArray("items").size());
+      } finally {
+        again.terminate();
+      }
+    }
+  }
+
+  /**
+   * Messages that reach a node in the moment it dies are not lost: the node acknowledges each to the
+   * network only once its event is stored, the network delivers the rest again when the device
+   * resumes, and the event's id (derived from the network's) stores each once.
+   */
+  @Test
+  void everyInboundMessageInFlightAtAKill9ReachesTheWebhookAsOneEvent() throws Exception {
+    int messages = 600;
+    try (Sim sim = new Sim(20_000); Api simControl = EventKit.simControl(sim); Receiver receiver = new Receiver()) {
+      String db = TestDatabase.newDatabase();
+      Path log = Path.of("target", "inbound-kill9-" + System.nanoTime() + ".log");
+      int port = NodeProcess.freePort();
+      NodeProcess node = NodeProcess.start(port, db, sim.url(), "inbound-k9", log);
+      String key;
+      try (Api api = new Api(port)) {
+        key = api.clientWithKey("k9in");
+        EventKit.link(api, sim, key, "k9in", "d", "15554420001");
+        EventKit.configure(api, key, "k9in", new JsonObject().put("webhookUrl", receiver.url())
+            .put("events", new JsonObject().put("device_status", false).put("receipt", false).put("message_sent", false)));
+      }
+      List<String> sent = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      ExecutorService people = Executors.newFixedThreadPool(8);
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int p = 0; p < 8; p++) {
+        String person = "1555442100" + p;
+        done.add(people.submit(() -> {
+          try (Api control = EventKit.simControl(sim)) {
+            for (int i = 0; i < messages / 8; i++) {
+              sent.add(EventKit.say(control, person, "15554420001", "in flight " + i));
+            }
+          }
+        }));
+      }
+      // The kill comes mid-stream, while messages are between the network and the database.
+      Wait.until("a third of the messages at the webhook", 30_000, () -> receiver.hits("message").size(), n -> n >= messages / 3);
+      node.kill9();
+      for (var f : done) {
+        f.get();
+      }
+      people.shutdown();
+
+      NodeProcess again = NodeProcess.start(port, db, sim.url(), "inbound-k9", log);
+      try {
+        Map<String, Set<String>> eventIdsByMessage = new ConcurrentHashMap<>();
+        Wait.until("every message at the webhook", 60_000, () -> {
+          for (Receiver.Hit hit : receiver.hits("message")) {
+            eventIdsByMessage.computeIfAbsent(hit.json().getJsonObject("data").getString("messageId"),
+                k -> ConcurrentHashMap.newKeySet()).add(hit.json().getString("id"));
+          }
+          return eventIdsByMessage.keySet().containsAll(sent);
+        }, all -> all);
+        assertEquals(messages, sent.size());
+        for (String id : sent) {
+          assertEquals(1, eventIdsByMessage.get(id).size(), "message " + id + " is one event");
+        }
       } finally {
         again.terminate();
       }

@@ -23,6 +23,8 @@ public final class RecordingListener implements EngineListener {
   public final List<Disconnect> disconnects = new CopyOnWriteArrayList<>();
   public final List<EngineEvent> events = new CopyOnWriteArrayList<>();
   public final List<String> wrongThread = new CopyOnWriteArrayList<>();
+  /** False: events are reported as not made durable, so the engine does not acknowledge them. */
+  public volatile boolean acknowledge = true;
 
   @Override
   public void onQr(String qr, Instant expiresAt) {
@@ -43,9 +45,10 @@ public final class RecordingListener implements EngineListener {
   }
 
   @Override
-  public void onEvent(EngineEvent event) {
+  public io.vertx.core.Future<Void> onEvent(EngineEvent event) {
     checkThread("onEvent");
     events.add(event);
+    return acknowledge ? io.vertx.core.Future.succeededFuture() : io.vertx.core.Future.failedFuture("not stored");
   }
 
   private void checkThread(String callback) {

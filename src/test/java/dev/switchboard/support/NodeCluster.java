@@ -10,7 +10,7 @@ public final class NodeCluster implements AutoCloseable {
 
   public final List<NodeProcess> nodes = new ArrayList<>();
   public final List<String> names = List.of("n1", "n2", "n3");
-  public final PostgresProcess pg;
+  public volatile PostgresProcess pg;
   public final Sim sim;
   public final Path log;
   private final Path dir;
@@ -36,6 +36,17 @@ public final class NodeCluster implements AutoCloseable {
     flags.addAll(extraFlags);
     return NodeProcess.start(NodeProcess.freePort(), pg.url(), sim.url(), names.get(i), log,
         List.of("-Xmx256m", "-XX:+UseSerialGC"), flags);
+  }
+
+  /** Stops PostgreSQL (SIGTERM to its process, or SIGKILL: its watchdog stops the server) and starts it on the same port. */
+  public void restartPostgres(boolean kill9) throws InterruptedException {
+    int port = pg.port();
+    if (kill9) {
+      pg.kill9();
+    } else {
+      pg.close();
+    }
+    pg = PostgresProcess.start(dir.resolve("pg"), dir.resolve("postgres.log"), port);
   }
 
   public Api api(int i) {

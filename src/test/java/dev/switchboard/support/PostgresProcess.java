@@ -15,7 +15,11 @@ public final class PostgresProcess implements AutoCloseable {
   }
 
   public static PostgresProcess start(Path dataDir, Path log) {
-    int port = NodeProcess.freePort();
+    return start(dataDir, log, NodeProcess.freePort());
+  }
+
+  /** On {@code port}: a restart on the port of the server before it, which the nodes keep connecting to. */
+  public static PostgresProcess start(Path dataDir, Path log, int port) {
     String java = ProcessHandle.current().info().command().orElse("java");
     try {
       Process p = new ProcessBuilder(List.of(java, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
@@ -37,6 +41,14 @@ public final class PostgresProcess implements AutoCloseable {
     } catch (InterruptedException | java.io.IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public String url() {

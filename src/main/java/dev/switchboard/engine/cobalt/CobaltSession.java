@@ -430,6 +430,7 @@ final class CobaltSession implements EngineSession {
   private void emit(EngineEvent event) {
     ctx.runOnContext(v -> {
       if (!ended) {
+        // Cobalt acknowledged the message to WhatsApp when it decrypted it: nothing to confirm here.
         listener.onEvent(event);
       }
     });

@@ -229,9 +229,24 @@ final class SimulatorSession implements EngineSession {
             }
           }));
       case "connected" -> listener.onConnected(frame.getString("phone"));
-      case "event" -> listener.onEvent(new EngineEvent(frame.getString("type"), frame.getJsonObject("data")));
+      case "event" -> {
+        String eventId = frame.getString("eventId");
+        listener.onEvent(new EngineEvent(frame.getString("type"), frame.getJsonObject("data"), eventId))
+            .onSuccess(v -> acknowledge(eventId));
+      }
       case "disconnected" -> onNetworkDisconnect(frame.getString("reason", "disconnected"), frame.getBoolean("loggedOut", false));
       default -> LOG.debug("unknown push {}", push);
+    }
+  }
+
+  /** The event is durable: the network may forget it. Unacknowledged, it comes again on the next connection. */
+  private void acknowledge(String eventId) {
+    if (eventId != null) {
+      inContext(() -> {
+        if (!closed) {
+          ws.writeTextMessage(new JsonObject().put("op", "ack").put("eventId", eventId).encode());
+        }
+      });
     }
   }
 

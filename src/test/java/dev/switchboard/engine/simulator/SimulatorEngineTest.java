@@ -63,6 +63,32 @@ class SimulatorEngineTest {
   }
 
   @Test
+  void anEventNotAcknowledgedComesAgainWithItsKeyOnTheNextConnectionAndNotAfterItsAcknowledged() {
+    TestDevice device = TestDevice.linked(engine, sim, DEVICE);
+    device.listener().acknowledge = false;
+    String id = sim.sendAs(ALICE, new JsonObject().put("to", DEVICE).put("type", "text").put("text", "kept until stored"))
+        .getString("messageId");
+    EngineEvent first = device.listener().event("message", e -> id.equals(e.data().getString("messageId")));
+    assertNotNull(first.key(), "the network names its events");
+    sim.ok("/sim/faults", new JsonObject().put("phone", DEVICE).put("kind", "disconnect"));
+    device.listener().disconnected();
+
+    TestDevice again = TestDevice.open(engine, device.store());
+    EngineEvent second = again.listener().event("message", e -> id.equals(e.data().getString("messageId")));
+    assertEquals(first.key(), second.key(), "a redelivery carries the same key");
+    assertEquals(first.data(), second.data());
+    // Acknowledged this time (the listener stores it): a later connection does not get it again.
+    RecordingListener.sleep(200);
+    sim.ok("/sim/faults", new JsonObject().put("phone", DEVICE).put("kind", "disconnect"));
+    again.listener().disconnected();
+    TestDevice third = TestDevice.open(engine, device.store());
+    assertEquals(DEVICE, third.listener().connected());
+    RecordingListener.sleep(500);
+    assertTrue(third.listener().events.stream().noneMatch(e -> id.equals(e.data().getString("messageId"))),
+        "an acknowledged event is not delivered again");
+  }
+
+  @Test
   void openFailsWhenTheSimulatorIsUnreachable(Vertx vertx) {
     SimulatorEngine nowhere = new SimulatorEngine(vertx, "http://127.0.0.1:1");
     EngineException unreachable = failure(() -> TestDevice.open(nowhere, new MemoryCredentialStore()));
