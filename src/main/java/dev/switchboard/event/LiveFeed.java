@@ -41,7 +41,7 @@ public final class LiveFeed {
   public static final String PATH = "/api/events/ws";
   /** Close code for a subscriber too slow to keep up (1013: try again later). */
   public static final short TOO_SLOW = 1013;
-  /** Close code for a feed whose key or token was revoked, replaced or has expired (4000-4999 are the application's; 401 as in HTTP). */
+  /** Close code for a feed whose key or token was revoked, replaced or expired (401 as in HTTP, in the application's 4000s). */
   public static final short UNAUTHORIZED = 4401;
   static final int WRITE_QUEUE_BYTES = 1024 * 1024;
 
