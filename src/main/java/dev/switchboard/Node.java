@@ -164,7 +164,7 @@ public final class Node {
               new DeviceApi(deviceService, new Rebalancer(vertx, pool, devices))::register,
               new SessionApi(vertx, deviceService)::register,
               new AdminApi(cluster, pool)::register, new DeliveryApi(vertx, events)::register,
-              new LiveFeed(vertx)::register);
+              new LiveFeed(vertx, keys)::register);
           if (cluster.clustered()) {
             devices.membership(cluster::liveNodeNames);
             cluster.onMembershipChange(devices::reconcile);

@@ -9,11 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
-import io.vertx.ext.auth.authentication.TokenCredentials;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -28,8 +23,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * each node LISTENs to, and the node that made the change answers only once every listening node has
  * said it heard (see {@link Change}). A node that is not listening keeps no answers; one whose LISTEN connection
  * dropped and came back starts empty, and an answer kept across the drop lives at most {@link #CACHE_MS}.
- * {@code lastUsedAt} is collected in memory and written in one batch every few seconds.
+ * {@code lastUsedAt} is collected in memory and written in one batch every few seconds. JWTs are
+ * {@link Tokens}, looked up by the id of the key they were issued with, through the same cache.
+ * What holds a credential beyond one request (a live feed) hears of every change with {@link #onChange}.
  */
 public final class KeyService {
 
@@ -73,7 +73,8 @@ public final class KeyService {
 
   private final Pool pool;
   private final byte[] masterHash;
-  private final JWTAuth jwt;
+  private final Tokens tokens;
+  private final List<Consumer<String>> changeListeners = new CopyOnWriteArrayList<>();
   private final Map<UUID, OffsetDateTime> lastUsed = new ConcurrentHashMap<>();
   private final long flushTimer;
   private final Vertx vertx;
@@ -85,16 +86,15 @@ public final class KeyService {
   /** This node's changes not yet heard by every listening node, by change id. */
   private final Map<String, Change> pending = new ConcurrentHashMap<>();
 
-  /** A client key found in the database: who it is, until when it is valid, and when it was read. */
-  private record Known(Principal principal, Instant expiresAt, long readAt) {
+  /** A client key found in the database: who it is (and until when it is valid), and when it was read. */
+  private record Known(Principal principal, long readAt) {
   }
 
   public KeyService(Vertx vertx, Pool pool, Secrets secrets, PgSubscriber changes) {
     this.vertx = vertx;
     this.pool = pool;
     this.masterHash = secrets.masterKeyHash();
-    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
-        .setAlgorithm("HS256").setBuffer(secrets.jwtSecret())));
+    this.tokens = new Tokens(vertx, secrets);
     this.flushTimer = vertx.setPeriodic(FLUSH_MS, id -> flushLastUsed());
     this.changes = changes;
     // (Re)subscribed: a change may have been missed while the connection was down, so start empty.
@@ -103,6 +103,7 @@ public final class KeyService {
         .subscribeHandler(v -> {
           known.clear();
           listening = true;
+          changed(null);
         });
     // Given up reconnecting: keep nothing from now on.
     changes.closeHandler(v -> {
@@ -115,6 +116,20 @@ public final class KeyService {
   public Future<Void> start() {
     return changes.connect().onFailure(e -> log.warn("Not listening for key changes ({}); keys are read on every request",
         e.getMessage())).otherwiseEmpty();
+  }
+
+  /**
+   * Calls {@code listener} on every node with the client id of each key change heard (after the
+   * change's commit and once its cache entries are gone), or with null when changes may have been
+   * missed (the LISTEN connection came back): then any client's key may have changed.
+   */
+  public void onChange(Consumer<String> listener) {
+    changeListeners.add(listener);
+  }
+
+  /** Whether a credential may stand in a URL: a JWT, never an API key (they do not expire within minutes). */
+  public boolean isToken(String credential) {
+    return Tokens.shaped(credential) && !ApiKeys.same(ApiKeys.hash(credential), masterHash);
   }
 
   /** Whether key changes are being heard (and answers kept). */
@@ -217,6 +232,17 @@ public final class KeyService {
   private void forget(String clientId) {
     forgotten.put(clientId, System.nanoTime());
     known.values().removeIf(k -> clientId.equals(k.principal().clientId()));
+    changed(clientId);
+  }
+
+  private void changed(String clientId) {
+    for (Consumer<String> listener : changeListeners) {
+      try {
+        listener.accept(clientId);
+      } catch (RuntimeException e) {
+        log.warn("A key change listener failed: {}", e.toString());
+      }
+    }
   }
 
   public Future<Principal> resolve(String credential) {
@@ -227,79 +253,74 @@ public final class KeyService {
       return Future.succeededFuture(Principal.MASTER);
     }
     if (credential.chars().filter(c -> c == '.').count() == 2) {
-      return resolveToken(credential);
+      return tokens.verify(credential, this::resolveKeyId);
     }
     return Future.failedFuture(ApiException.unauthorized("unknown API key"));
   }
 
   private Future<Principal> resolveClientKey(String key) {
     byte[] hash = ApiKeys.hash(key);
-    String cacheKey = HexFormat.of().formatHex(hash);
+    return cached(HexFormat.of().formatHex(hash), "unknown, rotated or revoked API key",
+        () -> pool.preparedQuery(FIND).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash))).map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return Principal.client(row.getString("client_id"), row.getUUID("key_id").toString(),
+              row.getOffsetDateTime("expires_at").toInstant());
+        }))
+        .onSuccess(principal -> lastUsed.put(UUID.fromString(principal.keyId()), OffsetDateTime.now(ZoneOffset.UTC)));
+  }
+
+  /** The client key a token was issued with, by its id: a token dies with its key. */
+  private Future<Principal> resolveKeyId(String clientId, String keyId) {
+    UUID id;
+    try {
+      id = UUID.fromString(keyId);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(ApiException.unauthorized("invalid token"));
+    }
+    return cached("kid:" + keyId + " " + clientId, "the key that issued this token is no longer valid",
+        () -> pool.preparedQuery(FIND_ID).execute(Tuple.of(id, clientId)).map(rows -> rows.size() == 0 ? null
+            : Principal.client(clientId, keyId, rows.iterator().next().getOffsetDateTime("expires_at").toInstant())));
+  }
+
+  /**
+   * A client key, kept under {@code cacheKey} for {@link #CACHE_MS} while changes are heard, else
+   * read (lazily: {@code read} is only called on a miss).
+   */
+  private Future<Principal> cached(String cacheKey, String unknown, Supplier<Future<Principal>> read) {
     Known cached = known.get(cacheKey);
     if (cached != null && listening && System.nanoTime() - cached.readAt() < TimeUnit.MILLISECONDS.toNanos(CACHE_MS)) {
-      return use(cached);
+      return valid(cached.principal());
     }
     long readAt = System.nanoTime();
-    return pool.preparedQuery(FIND).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash))).compose(rows -> {
-      if (rows.size() == 0) {
+    return read.get().compose(found -> {
+      if (found == null) {
         known.remove(cacheKey);
-        return Future.failedFuture(ApiException.unauthorized("unknown, rotated or revoked API key"));
+        return Future.failedFuture(ApiException.unauthorized(unknown));
       }
-      Row row = rows.iterator().next();
-      Known found = new Known(Principal.client(row.getString("client_id"), row.getUUID("key_id").toString()),
-          row.getOffsetDateTime("expires_at").toInstant(), readAt);
-      Long forgot = forgotten.get(found.principal().clientId());
+      Long forgot = forgotten.get(found.clientId());
       if (listening && (forgot == null || forgot - readAt < 0)) {
         if (known.size() >= CACHE_MAX) {
           known.clear();
         }
-        known.put(cacheKey, found);
+        known.put(cacheKey, new Known(found, readAt));
       }
-      return use(found);
+      return valid(found);
     });
   }
 
-  private Future<Principal> use(Known key) {
-    if (key.expiresAt().isBefore(Instant.now())) {
+  private static Future<Principal> valid(Principal key) {
+    if (key.validUntil().isBefore(Instant.now())) {
       return Future.failedFuture(ApiException.unauthorized("this API key has expired"));
     }
-    lastUsed.put(UUID.fromString(key.principal().keyId()), OffsetDateTime.now(ZoneOffset.UTC));
-    return Future.succeededFuture(key.principal());
+    return Future.succeededFuture(key);
   }
 
-  private Future<Principal> resolveToken(String token) {
-    return jwt.authenticate(new TokenCredentials(token))
-        .recover(e -> Future.failedFuture(ApiException.unauthorized("invalid or expired token")))
-        .compose(user -> {
-          JsonObject claims = user.principal();
-          if ("master".equals(claims.getString("scope"))) {
-            return Future.succeededFuture(Principal.MASTER);
-          }
-          String clientId = claims.getString("sub");
-          String keyId = claims.getString("kid");
-          if (clientId == null || keyId == null) {
-            return Future.failedFuture(ApiException.unauthorized("invalid token"));
-          }
-          // A token dies with the key that issued it.
-          return pool.preparedQuery(FIND_ID).execute(Tuple.of(UUID.fromString(keyId), clientId)).compose(rows -> {
-            if (rows.size() == 0 || rows.iterator().next().getOffsetDateTime("expires_at").toInstant().isBefore(Instant.now())) {
-              return Future.failedFuture(ApiException.unauthorized("the key that issued this token is no longer valid"));
-            }
-            return Future.succeededFuture(Principal.client(clientId, keyId));
-          });
-        });
-  }
-
-  /** A short-lived JWT with the caller's scope. */
+  /** A short-lived JWT with the caller's scope, bound to the caller's key. */
   public JsonObject issueToken(Principal principal, int ttlSeconds) {
-    JsonObject claims = principal.isMaster()
-        ? new JsonObject().put("scope", "master").put("sub", "master")
-        : new JsonObject().put("scope", "client").put("sub", principal.clientId()).put("kid", principal.keyId());
-    String token = jwt.generateToken(claims, new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(ttlSeconds));
-    return new JsonObject()
-        .put("token", token)
-        .put("expiresAt", Times.iso(Instant.now().plusSeconds(ttlSeconds)))
-        .put("scope", principal.isMaster() ? "master" : "client:" + principal.clientId());
+    return tokens.issue(principal, ttlSeconds);
   }
 
   /** Creates or replaces the client's key inside {@code sql}'s transaction; the key is returned once. */

@@ -187,6 +187,17 @@ class LiveFeedTest {
   }
 
   @Test
+  void aRawKeyInTheTokenParameterIsRefusedBeforeTheUpgrade() {
+    // URLs land in logs and histories: only a short-lived JWT may stand there, never a key.
+    assertEquals(401, refused("?token=" + keyA, null), "a client key");
+    assertEquals(401, refused("?token=" + TestNode.MASTER, null), "the master key");
+    assertEquals(401, refused("?token=" + keyA, keyA), "a client key, even beside a valid header");
+    Api.Response plain = api.get("/api/events/ws?token=" + TestNode.MASTER, null);
+    assertEquals(401, plain.status(), plain.toString());
+    assertEquals("UNAUTHORIZED", plain.errorCode(), "in the error envelope");
+  }
+
+  @Test
   void aBurstOfSmallEventsReachesEveryFeedThatReadsAndClosesNone() {
     // Feeds opened one after another land on the node's event loops in turn, while the rate limit
     // they pass is looked up once and shared: each feed must still be served from its own
