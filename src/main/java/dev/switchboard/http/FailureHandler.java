@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -27,10 +28,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
   }
 
   public static void write(RoutingContext ctx, ApiException error) {
-    JsonObject err = new JsonObject().put("code", error.code()).put("message", error.getMessage());
-    if (error.details() != null) {
-      err.put("details", error.details());
-    }
     var response = ctx.response();
     if (response.headWritten()) {
       response.reset();
@@ -47,7 +44,25 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (error.status() == 405 && ctx.get("allowed-methods") != null) {
       response.putHeader("Allow", ctx.<String>get("allowed-methods"));
     }
-    response.end(new JsonObject().put("success", false).put("error", err).toBuffer());
+    response.end(envelope(error).toBuffer());
+  }
+
+  /**
+   * Answers a request that never reached the router (refused by the HTTP decoder or by
+   * {@link RequestGuard}), then closes its connection: what follows on it cannot be trusted.
+   */
+  public static void write(HttpServerRequest request, ApiException error) {
+    request.response().setStatusCode(error.status()).putHeader("content-type", Responses.JSON)
+        .putHeader("Connection", "close").end(envelope(error).toBuffer())
+        .onComplete(done -> request.connection().close());
+  }
+
+  private static JsonObject envelope(ApiException error) {
+    JsonObject err = new JsonObject().put("code", error.code()).put("message", error.getMessage());
+    if (error.details() != null) {
+      err.put("details", error.details());
+    }
+    return new JsonObject().put("success", false).put("error", err);
   }
 
   static ApiException toApiException(RoutingContext ctx) {
@@ -63,7 +78,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
         || failure != null && String.valueOf(failure.getMessage()).contains("Timeout")) {
       return ApiException.unavailable("the database is unreachable, retry shortly", 5);
     }
-    int status = failure == null ? ctx.statusCode()
+    // A handler that failed with a 4xx and its cause (a body handler refusing a malformed form) meant the 4xx.
+    int status = failure == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode()
         : failure instanceof io.vertx.ext.web.handler.HttpException http ? http.getStatusCode() : 500;
     return switch (status) {
       case 400 -> ApiException.validation("malformed request");

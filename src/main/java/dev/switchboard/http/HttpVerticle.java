@@ -28,8 +28,13 @@ public final class HttpVerticle extends VerticleBase {
         .setHost("0.0.0.0")
         .setCompressionSupported(true)
         .setMaxHeaderSize(16 * 1024)
+        // Netty's default of 4 KiB would refuse a path that holds a 5,000-character id before the
+        // router could say which id is wrong.
+        .setMaxInitialLineLength(8 * 1024)
         .setIdleTimeout(120));
-    return server.requestHandler(routerFactory.get()).listen();
+    return server.requestHandler(new RequestGuard(routerFactory.get()))
+        .invalidRequestHandler(RequestGuard::invalid)
+        .listen();
   }
 
   public int actualPort() {
