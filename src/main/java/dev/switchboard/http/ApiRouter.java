@@ -26,11 +26,14 @@ public final class ApiRouter {
     ApiRoutes routes = new ApiRoutes(router, auth, openApi);
 
     BodyHandler json = BodyHandler.create(false).setBodyLimit(JSON_LIMIT);
-    // Uploads read their own (larger, multipart) body after authentication; see MessageApi.
+    // Uploads read their own (larger, multipart) body after authentication; see MessageApi. Every other
+    // body is JSON: a form or multipart one is refused before the body handler would decode it.
     router.route("/api/*").handler(ctx -> {
       if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST && ctx.request().path().endsWith("/media")) {
         ctx.request().pause();
         ctx.next();
+      } else if (Bodies.isForm(ctx.request().getHeader("Content-Type"))) {
+        ctx.fail(Bodies.notJson());
       } else {
         json.handle(ctx);
       }

@@ -3,6 +3,8 @@ package dev.switchboard.http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -26,8 +28,13 @@ public record Page(int limit, String after) {
     String after = null;
     if (cursor != null && !cursor.isEmpty()) {
       try {
-        after = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
+        // Strict UTF-8 and no control characters: a cursor is a key this API encoded, and PostgreSQL
+        // refuses NUL in the text it is compared with.
+        after = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor))).toString();
+      } catch (IllegalArgumentException | CharacterCodingException e) {
+        after = null;
+      }
+      if (after == null || after.isEmpty() || after.chars().anyMatch(Character::isISOControl)) {
         throw ApiException.validation("cursor", "cursor is not one this API returned");
       }
     }

@@ -8,6 +8,7 @@ import dev.switchboard.Node;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -138,5 +139,88 @@ class ValidationTest {
     assertEquals(400, api.post("/api/clients/acme/key", TestNode.MASTER, new JsonObject().put("ttlDays", 366)).status());
     assertEquals(400, api.post("/api/clients/acme/key", TestNode.MASTER, new JsonObject().put("ttlDays", 1.5)).status());
     assertEquals(400, api.post("/api/auth/token", TestNode.MASTER, new JsonObject().put("ttlSeconds", 10)).status());
+  }
+
+  @Test
+  void aJsonBodyMustBeSentAsApplicationJson() {
+    Buffer body = Buffer.buffer("{\"clientId\": \"typed\"}");
+    for (String type : List.of("text/plain", "application/x-www-form-urlencoded", "application/json; charset=iso-8859-1",
+        "application/jsonx", "multipart/form-data; boundary=x")) {
+      Api.Response r = api.callRaw(HttpMethod.POST, "/api/clients", TestNode.MASTER, body,
+          MultiMap.caseInsensitiveMultiMap().add("content-type", type));
+      assertEquals(415, r.status(), type + " -> " + r);
+      assertEquals("VALIDATION_ERROR", r.errorCode());
+    }
+    Api.Response none = api.callRaw(HttpMethod.POST, "/api/clients", TestNode.MASTER, body, MultiMap.caseInsensitiveMultiMap());
+    assertEquals(415, none.status(), none.toString());
+    assertEquals(404, api.get("/api/clients/typed", TestNode.MASTER).status(), "nothing was created");
+    Api.Response utf8 = api.callRaw(HttpMethod.POST, "/api/clients", TestNode.MASTER, body,
+        MultiMap.caseInsensitiveMultiMap().add("content-type", "Application/JSON; Charset=\"UTF-8\""));
+    assertEquals(201, utf8.status(), utf8.toString());
+    // A route that takes no body does not read one, whatever it is said to be.
+    Api.Response bodyless = api.callRaw(HttpMethod.GET, "/api/clients/typed", TestNode.MASTER, Buffer.buffer("garbage"),
+        MultiMap.caseInsensitiveMultiMap().add("content-type", "text/plain"));
+    assertEquals(200, bodyless.status(), bodyless.toString());
+  }
+
+  @Test
+  void jsonWithCommentsRepeatedNamesOrDeepNestingIs400() {
+    for (String body : List.of("/* c */ {\"clientId\": \"c1\"}", "{\"clientId\": \"c1\"} // c", "# c\n{\"clientId\": \"c1\"}",
+        "{\"clientId\": \"c1\", \"clientId\": \"c2\"}", "{\"clientId\": \"c1\", \"name\": " + "[".repeat(40) + "]".repeat(40) + "}")) {
+      Api.Response r = api.call(HttpMethod.POST, "/api/clients", TestNode.MASTER, Buffer.buffer(body));
+      assertEquals(400, r.status(), body + " -> " + r);
+      assertEquals("VALIDATION_ERROR", r.errorCode());
+    }
+    assertEquals(404, api.get("/api/clients/c1", TestNode.MASTER).status());
+    assertEquals(404, api.get("/api/clients/c2", TestNode.MASTER).status());
+  }
+
+  @Test
+  void nulAndLoneSurrogatesInAnyStringAre400NamingTheField() {
+    Api.Response nul = api.call(HttpMethod.POST, "/api/clients", TestNode.MASTER,
+        Buffer.buffer("{\"clientId\": \"nul1\", \"name\": \"a\\u0000b\"}"));
+    assertEquals(400, nul.status(), nul.toString());
+    assertEquals("name", nul.json().getJsonObject("error").getJsonObject("details").getString("field"));
+    Api.Response surrogate = api.call(HttpMethod.POST, "/api/clients", TestNode.MASTER,
+        Buffer.buffer("{\"clientId\": \"sur1\", \"name\": \"a\\ud800b\"}"));
+    assertEquals(400, surrogate.status(), surrogate.toString());
+    assertEquals(404, api.get("/api/clients/sur1", TestNode.MASTER).status(), "not stored with a '?' in its place");
+    Api.Response inKey = api.call(HttpMethod.PUT, "/api/clients/acme/config", TestNode.MASTER,
+        Buffer.buffer("{\"callPolicy\": {\"reject\": true, \"message\": \"busy\\u0000\"}}"));
+    assertEquals(400, inKey.status(), inKey.toString());
+    assertEquals("callPolicy.message", inKey.json().getJsonObject("error").getJsonObject("details").getString("field"));
+    Api.Response pair = api.call(HttpMethod.POST, "/api/clients", TestNode.MASTER,
+        Buffer.buffer("{\"clientId\": \"pair1\", \"name\": \"\\ud83d\\ude00\"}"));
+    assertEquals(201, pair.status(), "a surrogate pair is one emoji: " + pair);
+    assertEquals("😀", api.get("/api/clients/pair1", TestNode.MASTER).data().getString("name"));
+  }
+
+  @Test
+  void aCursorThatDecodesToNulIs400() {
+    for (String path : List.of("/api/clients?cursor=AA", "/api/clients/acme/devices?cursor=AA",
+        "/api/clients?cursor=wA", "/api/clients/acme/devices?cursor=YQBi")) {
+      Api.Response r = api.get(path, TestNode.MASTER);
+      assertEquals(400, r.status(), path + " -> " + r);
+      assertEquals("VALIDATION_ERROR", r.errorCode());
+    }
+  }
+
+  @Test
+  void rotatingTheKeyOfAClientThatDoesNotExistIs404AndCreatesNothing() {
+    Api.Response r = api.post("/api/clients/never-made/key/rotate", TestNode.MASTER, new JsonObject());
+    assertEquals(404, r.status(), r.toString());
+    assertEquals(404, api.get("/api/clients/never-made", TestNode.MASTER).status());
+  }
+
+  @Test
+  void fiveThousandCharacterIdsAre400InPathsAndBodies() {
+    String id = "i".repeat(5_000);
+    for (String path : List.of("/api/clients/" + id, "/api/clients/acme/devices/" + id, "/api/clients/" + id + "/config")) {
+      Api.Response r = api.get(path, TestNode.MASTER);
+      assertEquals(400, r.status(), r.toString());
+      assertEquals("VALIDATION_ERROR", r.errorCode());
+    }
+    assertEquals(400, api.post("/api/clients", TestNode.MASTER, new JsonObject().put("clientId", id)).status());
+    assertEquals(400, api.post("/api/clients/acme/devices", TestNode.MASTER, new JsonObject().put("deviceId", id)).status());
   }
 }
