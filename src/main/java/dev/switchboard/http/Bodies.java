@@ -100,29 +100,29 @@ public final class Bodies {
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
         String name = (String) e.getKey();
-        String path = where.isEmpty() ? name : where + "." + name;
-        checkString(name, path);
-        checkText(e.getValue(), path);
+        // A bad name is reported by where it is, not by itself.
+        checkString(name, where.isEmpty() ? "body" : where, "a field name in " + (where.isEmpty() ? "the body" : where));
+        checkText(e.getValue(), where.isEmpty() ? name : where + "." + name);
       }
     } else if (value instanceof List<?> list) {
       for (int i = 0; i < list.size(); i++) {
         checkText(list.get(i), where + "[" + i + "]");
       }
     } else if (value instanceof String s) {
-      checkString(s, where);
+      checkString(s, where, where);
     }
   }
 
-  private static void checkString(String s, String where) {
+  private static void checkString(String s, String field, String what) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == 0) {
-        throw ApiException.validation(where, where + " must not contain NUL (\\u0000)");
+        throw ApiException.validation(field, what + " must not contain NUL (\\u0000)");
       }
       if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw ApiException.validation(where, where + " holds a lone surrogate: not Unicode text");
+        throw ApiException.validation(field, what + " holds a lone surrogate: not Unicode text");
       }
     }
   }

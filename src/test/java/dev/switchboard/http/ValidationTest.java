@@ -185,10 +185,14 @@ class ValidationTest {
         Buffer.buffer("{\"clientId\": \"sur1\", \"name\": \"a\\ud800b\"}"));
     assertEquals(400, surrogate.status(), surrogate.toString());
     assertEquals(404, api.get("/api/clients/sur1", TestNode.MASTER).status(), "not stored with a '?' in its place");
-    Api.Response inKey = api.call(HttpMethod.PUT, "/api/clients/acme/config", TestNode.MASTER,
+    Api.Response nested = api.call(HttpMethod.PUT, "/api/clients/acme/config", TestNode.MASTER,
         Buffer.buffer("{\"callPolicy\": {\"reject\": true, \"message\": \"busy\\u0000\"}}"));
-    assertEquals(400, inKey.status(), inKey.toString());
-    assertEquals("callPolicy.message", inKey.json().getJsonObject("error").getJsonObject("details").getString("field"));
+    assertEquals(400, nested.status(), nested.toString());
+    assertEquals("callPolicy.message", nested.json().getJsonObject("error").getJsonObject("details").getString("field"));
+    Api.Response inName = api.call(HttpMethod.PUT, "/api/clients/acme/config", TestNode.MASTER,
+        Buffer.buffer("{\"callPolicy\": {\"re\\u0000ject\": true}}"));
+    assertEquals(400, inName.status(), inName.toString());
+    assertEquals("callPolicy", inName.json().getJsonObject("error").getJsonObject("details").getString("field"));
     Api.Response pair = api.call(HttpMethod.POST, "/api/clients", TestNode.MASTER,
         Buffer.buffer("{\"clientId\": \"pair1\", \"name\": \"\\ud83d\\ude00\"}"));
     assertEquals(201, pair.status(), "a surrogate pair is one emoji: " + pair);
