@@ -53,7 +53,9 @@ public final class ChaosBench {
   private final Random random = new Random();
   private final Map<String, String> keys = new ConcurrentHashMap<>();
   private final int[] ports = new int[3];
-  private final boolean[] frozen = new boolean[3];
+  // Nodes the client's load balancer leaves out: killed until restarted, or frozen. A frozen node is
+  // found out only by its requests timing out, as a real balancer's health check would take a while.
+  private final boolean[] down = new boolean[3];
   private final AtomicInteger nextNode = new AtomicInteger();
 
   // Sends: Idempotency-Key -> messageId once a 202 came back; keys still being retried.
@@ -227,10 +229,12 @@ public final class ChaosBench {
     int i = random.nextInt(3);
     log("fault: kill -9 %s", cluster.names.get(i));
     try {
+      down[i] = true;
       cluster.nodes.get(i).kill9();
       Thread.sleep(2_000);
       cluster.nodes.set(i, cluster.start(i));
       ports[i] = cluster.nodes.get(i).port();
+      down[i] = false;
       log("  %s restarted", cluster.names.get(i));
     } catch (Exception e) {
       log("  restart failed: %s", e);
@@ -241,11 +245,12 @@ public final class ChaosBench {
     int i = random.nextInt(3);
     long pid = cluster.nodes.get(i).pid();
     log("fault: SIGSTOP %s for 20 s", cluster.names.get(i));
-    frozen[i] = true;
     signal(pid, "STOP");
-    sleep(20_000);
+    sleep(3_000);
+    down[i] = true;
+    sleep(17_000);
     signal(pid, "CONT");
-    frozen[i] = false;
+    down[i] = false;
     log("  %s continued", cluster.names.get(i));
   }
 
@@ -285,10 +290,12 @@ public final class ChaosBench {
       try (Connection db = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
         while (!Thread.currentThread().isInterrupted()) {
           long now = System.currentTimeMillis();
-          try (ResultSet rs = db.createStatement().executeQuery("SELECT client_id, device_id, status FROM devices")) {
+          // Connected for real: the status, and a lease its node keeps renewing (a dead node's rows still say CONNECTED).
+          try (ResultSet rs = db.createStatement().executeQuery(
+              "SELECT client_id, device_id, status = 'CONNECTED' AND lease_until > now() FROM devices")) {
             while (rs.next()) {
               String device = rs.getString(1) + "/" + rs.getString(2);
-              if ("CONNECTED".equals(rs.getString(3))) {
+              if (rs.getBoolean(3)) {
                 lastConnected.put(device, now);
               } else {
                 long since = now - lastConnected.getOrDefault(device, now);
@@ -391,7 +398,7 @@ public final class ChaosBench {
   private int liveNode() {
     for (int tries = 0; tries < 3; tries++) {
       int i = Math.floorMod(nextNode.getAndIncrement(), 3);
-      if (!frozen[i]) {
+      if (!down[i]) {
         return i;
       }
     }
