@@ -354,16 +354,11 @@ public final class WebhookDispatcher extends VerticleBase {
     List<Outcome> batch = new ArrayList<>(outcomes.subList(0, Math.min(outcomes.size(), 1_000)));
     outcomes.subList(0, batch.size()).clear();
     EventRepository.complete(events.outcomes(), batch, RETRY_WINDOW_SECONDS).onComplete(ar -> {
-      if (ar.failed() && DbErrors.unreachable(ar.cause()) && !stopping) {
-        // Kept and written again once the database is back, within the rows' lease: a delivered event is
-        // not posted a second time because the database was down when it was delivered.
-        log.warn("Recording {} webhook outcome(s) failed, retrying in {} ms: {}", batch.size(), WRITE_RETRY_MS,
-            ar.cause().toString());
-        outcomes.addAll(0, batch);
-        vertx.setTimer(WRITE_RETRY_MS, id -> {
-          writingOutcomes = false;
-          flushOutcomes();
-        });
+      // Written once the database is back, within the rows' lease: a delivered event is not posted again.
+      if (ar.failed() && putBack(ar.cause(), outcomes, batch, () -> {
+        writingOutcomes = false;
+        flushOutcomes();
+      })) {
         return;
       }
       writingOutcomes = false;
@@ -383,18 +378,27 @@ public final class WebhookDispatcher extends VerticleBase {
     List<Delivery> batch = List.copyOf(releases);
     releases.clear();
     EventRepository.release(events.pool(), batch).onComplete(ar -> {
-      if (ar.failed() && DbErrors.unreachable(ar.cause()) && !stopping) {
-        // Released later, so that they come due before their lease would run out.
-        releases.addAll(0, batch);
-        vertx.setTimer(WRITE_RETRY_MS, id -> {
-          releasing = false;
-          flushReleases();
-        });
+      if (ar.failed() && putBack(ar.cause(), releases, batch, () -> {
+        releasing = false;
+        flushReleases();
+      })) {
         return;
       }
       releasing = false;
       flushReleases();
     });
+  }
+
+  /** A write that failed because the database is out of reach: its batch goes back in front, and {@code again} runs soon. */
+  private <T> boolean putBack(Throwable failure, List<T> queue, List<T> batch, Runnable again) {
+    if (stopping || !DbErrors.unreachable(failure)) {
+      return false;
+    }
+    log.warn("Writing {} webhook outcome(s) or release(s) failed, retrying in {} ms: {}", batch.size(), WRITE_RETRY_MS,
+        failure.toString());
+    queue.addAll(0, batch);
+    vertx.setTimer(WRITE_RETRY_MS, id -> again.run());
+    return true;
   }
 
   private void purge() {
