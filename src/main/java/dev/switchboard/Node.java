@@ -146,7 +146,7 @@ public final class Node {
           ReplySender replies = (clientId, deviceId, chatJid, text) ->
               messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
           events = new EventService(vertx, pool, redoablePool, configs, replies);
-          messageStore = new MessageStore(pool, redoablePool);
+          messageStore = new MessageStore(vertx, pool, redoablePool);
           devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
               messageStore, new StatusWriter(pool), new CredentialReader(pool)), config.nodeName());
           DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);

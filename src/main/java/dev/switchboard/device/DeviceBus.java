@@ -2,6 +2,7 @@ package dev.switchboard.device;
 
 import dev.switchboard.engine.EngineException;
 import dev.switchboard.http.ApiException;
+import dev.switchboard.store.DbErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -40,6 +41,7 @@ public final class DeviceBus {
           String raw = re.getMessage() == null ? "" : re.getMessage();
           int bar = raw.indexOf('|');
           yield bar < 0 ? new ApiException(502, "ENGINE_ERROR", raw)
+              : re.failureCode() == 503 ? ApiException.unavailable(raw.substring(bar + 1), DbErrors.RETRY_AFTER_SECONDS)
               : new ApiException(re.failureCode(), raw.substring(0, bar), raw.substring(bar + 1));
         }
       };
@@ -67,6 +69,8 @@ public final class DeviceBus {
         fail(msg, status, ee.code(), ee.getMessage());
       } else if (e instanceof ApiException api) {
         fail(msg, api.status(), api.code(), api.getMessage());
+      } else if (DbErrors.unreachable(e)) {
+        fail(msg, 503, "UNAVAILABLE", "the database is unreachable, retry shortly");
       } else {
         fail(msg, 502, "ENGINE_ERROR", String.valueOf(e.getMessage()));
       }

@@ -175,6 +175,10 @@ public final class DeviceManager {
     quarantinedUntil = System.currentTimeMillis() + QUARANTINE_MS;
     log.error("This node was stalled ({}); stopping all {} device(s) and claiming none for {} s", why, running.size(),
         QUARANTINE_MS / 1000);
+    stopAll();
+  }
+
+  private void stopAll() {
     for (Running r : List.copyOf(running.values())) {
       stopDevice(r.lease().clientId(), r.lease().deviceId());
     }
@@ -238,7 +242,11 @@ public final class DeviceManager {
     long silent = System.currentTimeMillis() - lastRenewed;
     if (silent > DeviceRepository.LEASE_SECONDS * 1000L - RENEW_MS) {
       // The leases run out before the next tick and another node may then take these devices: stop them first.
-      quarantine("no lease renewal for " + silent + " ms");
+      // The renewals failed (the database is out of reach) while this node ran on time, so its view of the
+      // cluster is sound: it claims its devices again, under new epochs, as soon as the database is back.
+      // A node that was frozen instead is caught by the reconcile tick, which also stops it claiming.
+      log.error("No lease renewal for {} ms; stopping all {} device(s) before their leases run out", silent, running.size());
+      stopAll();
     }
     // Only devices running before the renewal started can be judged by it: one claimed meanwhile is not in its result.
     Map<String, Running> before = Map.copyOf(running);

@@ -1,7 +1,9 @@
 package dev.switchboard.event;
 
+import dev.switchboard.store.DbErrors;
 import dev.switchboard.store.Handoff;
 import dev.switchboard.store.IdleWaiters;
+import dev.switchboard.store.RetryTimer;
 import dev.switchboard.tenant.ClientConfig;
 import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.core.Context;
@@ -33,7 +35,14 @@ public final class EventService implements EventSink {
    */
   static final int MAX_BATCH = 1000;
   static final int MAX_WRITES = 1;
+  /**
+   * Waits before the attempts after a failed write. A statement that fails for itself is given up
+   * after these; one that fails because the database cannot be reached is tried again every 2 s until
+   * it is back, so that no event of an outage is lost.
+   */
   private static final long[] WRITE_RETRY_MS = {100, 500, 2_000};
+  /** Events held in memory at most (while the database is out of reach); beyond that an event is refused. */
+  static final int MAX_WAITING = 200_000;
 
   /** {@code keyed}: the id comes from the network's key, so the event may have been stored already. */
   private record Pending(EventRepository.NewEvent row, JsonObject envelope, boolean keyed, Promise<Void> done, Context caller) {
@@ -49,6 +58,7 @@ public final class EventService implements EventSink {
   private List<Pending> buffer = new ArrayList<>();
   private int writing;
   private final IdleWaiters idleWaiters = new IdleWaiters();
+  private final RetryTimer retries;
 
   /**
    * {@code outcomes} records what became of delivery attempts and need not wait for the disk (see
@@ -61,6 +71,7 @@ public final class EventService implements EventSink {
     this.outcomes = outcomes;
     this.configs = configs;
     this.replies = replies;
+    this.retries = new RetryTimer(vertx);
   }
 
   public ReplySender replies() {
@@ -111,6 +122,11 @@ public final class EventService implements EventSink {
     Promise<Void> done = Promise.promise();
     List<Pending> batch = null;
     synchronized (lock) {
+      if (buffer.size() >= MAX_WAITING) {
+        log.error("Lost an event for webhooks: {} events wait to be stored already", buffer.size());
+        Events.publish(vertx, envelope);
+        return Future.failedFuture("too many events waiting to be stored");
+      }
       buffer.add(new Pending(row, envelope, key != null, done, caller));
       if (writing < MAX_WRITES) {
         writing++;
@@ -139,23 +155,36 @@ public final class EventService implements EventSink {
     WebhookDispatcher local = dispatcher;
     String token = local == null ? null : local.directToken();
     EventRepository.insert(pool, batch.stream().map(Pending::row).toList(), token, WebhookDispatcher.LEASE_SECONDS).onComplete(ar -> {
-      if (ar.failed() && attempt < WRITE_RETRY_MS.length) {
-        log.warn("Storing {} event(s) failed, retrying in {} ms: {}", batch.size(), WRITE_RETRY_MS[attempt], ar.cause().toString());
-        vertx.setTimer(WRITE_RETRY_MS[attempt], t -> write(batch, attempt + 1));
+      boolean unreachable = ar.failed() && DbErrors.unreachable(ar.cause());
+      if (ar.failed() && (attempt < WRITE_RETRY_MS.length || unreachable)) {
+        long delay = WRITE_RETRY_MS[Math.min(attempt, WRITE_RETRY_MS.length - 1)];
+        if (attempt == 0 || !unreachable) {
+          log.warn("Storing {} event(s) failed, retrying in {} ms{}: {}", batch.size(), delay,
+              unreachable ? " and every " + delay + " ms until the database is back" : "", ar.cause().toString());
+        }
+        if (attempt == 0) {
+          // The live feed is best effort: it gets the event now, not once the database is back.
+          batch.forEach(p -> Events.publish(vertx, p.envelope()));
+        }
+        // Not on the caller's context: an actor undeployed meanwhile would take the timer with it.
+        retries.after(delay, () -> write(batch, attempt + 1));
         return;
       }
       if (ar.failed()) {
         log.error("Lost {} event(s) for webhooks: {}", batch.size(), ar.cause().toString());
+      } else if (attempt > 0) {
+        log.info("Stored {} event(s) after {} attempt(s)", batch.size(), attempt + 1);
       }
-      // Stored now, as opposed to stored before under the same (keyed) id.
-      Set<String> stored = new HashSet<>();
-      if (ar.succeeded()) {
-        ar.result().forEach(d -> stored.add(d.eventId()));
-      }
-      for (Pending p : batch) {
-        // The live feed is best effort: it gets the event even when storing it failed.
-        if (!p.keyed() || ar.failed() || stored.contains(p.row().id())) {
-          Events.publish(vertx, p.envelope());
+      if (attempt == 0) {
+        // Stored now, as opposed to stored before under the same (keyed) id: only the former is news.
+        Set<String> stored = new HashSet<>();
+        if (ar.succeeded()) {
+          ar.result().forEach(d -> stored.add(d.eventId()));
+        }
+        for (Pending p : batch) {
+          if (!p.keyed() || ar.failed() || stored.contains(p.row().id())) {
+            Events.publish(vertx, p.envelope());
+          }
         }
       }
       if (ar.succeeded()) {

@@ -3,6 +3,7 @@ package dev.switchboard.event;
 import dev.switchboard.event.EventRepository.Delivery;
 import dev.switchboard.event.EventRepository.Outcome;
 import dev.switchboard.http.UrlGuard;
+import dev.switchboard.store.DbErrors;
 import dev.switchboard.tenant.ClientConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,6 +41,8 @@ public final class WebhookDispatcher extends VerticleBase {
   static final int CLAIM_BATCH = 500;
   static final int MAX_LOCAL = 5_000;
   static final long POLL_MS = 1_000;
+  /** How long outcomes and releases wait before they are written again while the database cannot be reached. */
+  static final long WRITE_RETRY_MS = 1_000;
   static final int RETRY_WINDOW_SECONDS = 24 * 3600;
   static final long MAX_BACKOFF_MS = 3_600_000;
   static final int RETENTION_DAYS = 7;
@@ -351,6 +354,13 @@ public final class WebhookDispatcher extends VerticleBase {
     List<Outcome> batch = new ArrayList<>(outcomes.subList(0, Math.min(outcomes.size(), 1_000)));
     outcomes.subList(0, batch.size()).clear();
     EventRepository.complete(events.outcomes(), batch, RETRY_WINDOW_SECONDS).onComplete(ar -> {
+      // Written once the database is back, within the rows' lease: a delivered event is not posted again.
+      if (ar.failed() && putBack(ar.cause(), outcomes, batch, () -> {
+        writingOutcomes = false;
+        flushOutcomes();
+      })) {
+        return;
+      }
       writingOutcomes = false;
       if (ar.failed()) {
         // The rows stay claimed until their lease ends, then are posted again: at least once.
@@ -368,9 +378,27 @@ public final class WebhookDispatcher extends VerticleBase {
     List<Delivery> batch = List.copyOf(releases);
     releases.clear();
     EventRepository.release(events.pool(), batch).onComplete(ar -> {
+      if (ar.failed() && putBack(ar.cause(), releases, batch, () -> {
+        releasing = false;
+        flushReleases();
+      })) {
+        return;
+      }
       releasing = false;
       flushReleases();
     });
+  }
+
+  /** A write that failed because the database is out of reach: its batch goes back in front, and {@code again} runs soon. */
+  private <T> boolean putBack(Throwable failure, List<T> queue, List<T> batch, Runnable again) {
+    if (stopping || !DbErrors.unreachable(failure)) {
+      return false;
+    }
+    log.warn("Writing {} webhook outcome(s) or release(s) failed, retrying in {} ms: {}", batch.size(), WRITE_RETRY_MS,
+        failure.toString());
+    queue.addAll(0, batch);
+    vertx.setTimer(WRITE_RETRY_MS, id -> again.run());
+    return true;
   }
 
   private void purge() {

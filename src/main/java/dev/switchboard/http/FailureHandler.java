@@ -1,12 +1,11 @@
 package dev.switchboard.http;
 
+import dev.switchboard.store.DbErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.pgclient.PgException;
-import java.net.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +72,9 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof DecodeException || failure instanceof IllegalArgumentException) {
       return ApiException.validation("malformed request: " + failure.getMessage());
     }
-    if (failure instanceof ConnectException || failure instanceof PgException pg && pg.getSqlState() != null
-        && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))
-        || failure != null && String.valueOf(failure.getMessage()).contains("Timeout")) {
-      return ApiException.unavailable("the database is unreachable, retry shortly", 5);
+    if (failure != null && DbErrors.unreachable(failure)) {
+      // The same request can succeed once the database is back (a send with an Idempotency-Key is stored once).
+      return ApiException.unavailable("the database is unreachable, retry shortly", DbErrors.RETRY_AFTER_SECONDS);
     }
     // A handler that failed with a 4xx and its cause (a body handler refusing a malformed form) meant the 4xx.
     int status = failure == null || ctx.statusCode() >= 400 && ctx.statusCode() < 500 ? ctx.statusCode()

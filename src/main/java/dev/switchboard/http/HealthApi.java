@@ -3,6 +3,7 @@ package dev.switchboard.http;
 import static io.vertx.core.http.HttpMethod.GET;
 
 import dev.switchboard.Version;
+import dev.switchboard.store.DbErrors;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -32,6 +33,6 @@ public final class HealthApi {
         .timeout(3, java.util.concurrent.TimeUnit.SECONDS)
         .onSuccess(r -> Responses.ok(ctx, new JsonObject().put("status", "ok").mergeIn(status).put("db", "ok")))
         .onFailure(e -> FailureHandler.write(ctx, new ApiException(503, "UNAVAILABLE", "the database is unreachable",
-            new JsonObject().put("status", "degraded").mergeIn(status).put("db", "down"), 5)));
+            new JsonObject().put("status", "degraded").mergeIn(status).put("db", "down"), DbErrors.RETRY_AFTER_SECONDS)));
   }
 }

@@ -1,7 +1,9 @@
 package dev.switchboard.message;
 
 import dev.switchboard.store.GroupCommit;
+import dev.switchboard.store.RetryTimer;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,13 @@ public final class MessageStore {
   private final GroupCommit<MessageRepository.Receipt, Void> receipts;
   private final Map<String, Outbox> attached = new ConcurrentHashMap<>();
 
-  public MessageStore(Pool pool, Pool redoable) {
+  /**
+   * Outcomes, inbound messages and receipts wait for a database that is down ({@link
+   * GroupCommit#retryWhileUnreachable}): what a device sent or received is only known here. Claims fail,
+   * and their outbox claims again a moment later.
+   */
+  public MessageStore(Vertx vertx, Pool pool, Pool redoable) {
+    RetryTimer retries = new RetryTimer(vertx);
     this.pool = pool;
     this.claims = GroupCommit.of("outbox claims", 2, CLAIMS_PER_STATEMENT, MAX_WAITING,
         batch -> MessageRepository.claim(redoable, batch));
@@ -47,6 +55,9 @@ public final class MessageStore {
         batch -> MessageRepository.insertInbound(pool, batch));
     this.receipts = GroupCommit.of("receipts", 1, ROWS_PER_STATEMENT, MAX_WAITING,
         GroupCommit.each(batch -> MessageRepository.receipts(pool, batch), (v, r) -> null));
+    sent.retryWhileUnreachable(retries);
+    inbound.retryWhileUnreachable(retries);
+    receipts.retryWhileUnreachable(retries);
   }
 
   /** Completes once every claim, outcome, inbound message and receipt handed in is written. */

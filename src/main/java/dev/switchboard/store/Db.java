@@ -2,6 +2,7 @@ package dev.switchboard.store;
 
 import dev.switchboard.config.DbUrl;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
@@ -16,6 +17,13 @@ public final class Db {
    * resumes 10,000 devices at once (a few queries each, pipelined); small enough to bound memory.
    */
   static final int MAX_WAITING = 100_000;
+  /**
+   * How long a query waits for a pooled connection, and a new connection for PostgreSQL to accept it,
+   * before it fails as {@link DbErrors#unreachable}: a request answers 503 within seconds when the
+   * database is down or out of reach, instead of waiting on a connection that will not come.
+   */
+  static final int CONNECTION_WAIT_SECONDS = 4;
+  static final int CONNECT_TIMEOUT_MS = 2_000;
 
   private Db() {
   }
@@ -78,11 +86,12 @@ public final class Db {
         .setPipeliningLimit(256)
         // Every statement is prepared; parsed and planned once per connection instead of on every call.
         .setCachePreparedStatements(true)
-        .setReconnectAttempts(2)
+        .setReconnectAttempts(1)
         .setReconnectInterval(500);
     PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setShared(true)
         .setEventLoopSize(Math.max(2, Runtime.getRuntime().availableProcessors())).setName(name + "-" + db.port() + "-" + db.database())
-        .setConnectionTimeout(5).setMaxWaitQueueSize(MAX_WAITING);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+        .setConnectionTimeout(CONNECTION_WAIT_SECONDS).setMaxWaitQueueSize(MAX_WAITING);
+    return PgBuilder.pool().with(pool).with(new NetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MS))
+        .connectingTo(connect).using(vertx).build();
   }
 }

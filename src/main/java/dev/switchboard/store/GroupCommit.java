@@ -44,6 +44,9 @@ public final class GroupCommit<T, R> {
   private record Pending<T, R>(T item, int weight, Promise<R> done, Context caller) {
   }
 
+  /** How long a batch waits before it is written again while the database cannot be reached. */
+  static final long RETRY_MS = 1_000;
+
   private final String name;
   private final int maxInFlight;
   private final int maxBatch;
@@ -54,6 +57,7 @@ public final class GroupCommit<T, R> {
   private int waitingWeight;
   private int inFlight;
   private final IdleWaiters idleWaiters = new IdleWaiters();
+  private volatile RetryTimer retries;
 
   /**
    * @param maxInFlight statements under way at once (1 keeps the items' order across batches)
@@ -73,6 +77,15 @@ public final class GroupCommit<T, R> {
   /** Items of weight one each. */
   public static <T, R> GroupCommit<T, R> of(String name, int maxInFlight, int maxBatch, int maxWaiting, Writer<T, R> writer) {
     return new GroupCommit<>(name, maxInFlight, maxBatch, maxWaiting, t -> 1, writer);
+  }
+
+  /**
+   * While the database cannot be reached ({@link DbErrors#unreachable}), a batch is written again every
+   * second, before any later one, instead of failing its items: for work in the background that must
+   * not be lost (what a device received, what it sent), never for a request that waits for an answer.
+   */
+  public void retryWhileUnreachable(RetryTimer timer) {
+    this.retries = timer;
   }
 
   public Future<R> submit(T item) {
@@ -118,21 +131,7 @@ public final class GroupCommit<T, R> {
   }
 
   private void write(List<Pending<T, R>> batch) {
-    run(batch.stream().map(Pending::item).toList()).compose(results -> {
-      Handoff handoff = new Handoff();
-      for (int i = 0; i < batch.size(); i++) {
-        handoff.add(batch.get(i).caller(), settle(batch.get(i), results.get(i), null));
-      }
-      handoff.run();
-      return Future.<Void>succeededFuture();
-    }, failure -> {
-      if (batch.size() == 1) {
-        complete(batch.get(0), null, failure);
-        return Future.succeededFuture();
-      }
-      log.warn("{}: batch of {} failed ({}); writing each alone, in order", name, batch.size(), failure.toString());
-      return alone(batch, 0);
-    }).onComplete(done -> {
+    commit(batch, 0).onComplete(done -> {
       List<List<Pending<T, R>>> next;
       Runnable idle = () -> { };
       synchronized (this) {
@@ -147,6 +146,45 @@ public final class GroupCommit<T, R> {
     });
   }
 
+  /** Writes a batch and completes its items; {@code attempt} counts the times the database could not be reached. */
+  private Future<Void> commit(List<Pending<T, R>> batch, int attempt) {
+    return run(batch.stream().map(Pending::item).toList()).compose(results -> {
+      if (attempt > 0) {
+        log.info("{}: batch of {} written after {} attempt(s) while the database was unreachable", name, batch.size(), attempt);
+      }
+      Handoff handoff = new Handoff();
+      for (int i = 0; i < batch.size(); i++) {
+        handoff.add(batch.get(i).caller(), settle(batch.get(i), results.get(i), null));
+      }
+      handoff.run();
+      return Future.<Void>succeededFuture();
+    }, failure -> {
+      if (waitForDatabase(failure, attempt, batch.size())) {
+        Promise<Void> later = Promise.promise();
+        retries.after(RETRY_MS, () -> commit(batch, attempt + 1).onComplete(later));
+        return later.future();
+      }
+      if (batch.size() == 1) {
+        complete(batch.get(0), null, failure);
+        return Future.succeededFuture();
+      }
+      log.warn("{}: batch of {} failed ({}); writing each alone, in order", name, batch.size(), failure.toString());
+      return alone(batch, 0);
+    });
+  }
+
+  /** Whether to write again later: retries are on and the database is out of reach. */
+  private boolean waitForDatabase(Throwable failure, int attempt, int items) {
+    if (retries == null || !DbErrors.unreachable(failure)) {
+      return false;
+    }
+    if (attempt == 0) {
+      log.warn("{}: the database is unreachable ({}); writing {} item(s) again every {} ms until it is back", name,
+          failure.toString(), items, RETRY_MS);
+    }
+    return true;
+  }
+
   /**
    * The items of a failed batch, one statement each and one after the other, so they are written in
    * the order they were submitted (a device's older state never lands after its newer one), and the
@@ -158,6 +196,11 @@ public final class GroupCommit<T, R> {
     }
     Pending<T, R> p = batch.get(from);
     return run(List.of(p.item())).transform(one -> {
+      if (one.failed() && waitForDatabase(one.cause(), 1, 1)) {
+        Promise<Void> later = Promise.promise();
+        retries.after(RETRY_MS, () -> alone(batch, from).onComplete(later));
+        return later.future();
+      }
       complete(p, one.succeeded() ? one.result().get(0) : null, one.cause());
       return alone(batch, from + 1);
     });

@@ -1,5 +1,6 @@
 package dev.switchboard.tenant;
 
+import dev.switchboard.store.DbErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -18,6 +19,8 @@ public final class ClientConfigCache {
 
   public static final String ADDRESS = "tenant.config.changed";
   static final long TTL_MS = 10_000;
+  /** While the database cannot be reached, the last config read is used and read again this often. */
+  static final long STALE_RETRY_MS = 1_000;
   private static final String SELECT = """
       SELECT webhook_url, webhook_api_key, webhook_secret, events, max_devices, call_policy, rate_limit_per_minute
       FROM clients WHERE client_id = $1""";
@@ -53,17 +56,24 @@ public final class ClientConfigCache {
       Optional<ClientConfig> value = e.loaded;
       return value != null ? Future.succeededFuture(value) : e.loading;
     }
+    // What was read last: events and webhooks of a client go on with it while the database is out of reach.
+    Optional<ClientConfig> stale = e == null ? null : e.loaded;
     Entry fresh = new Entry(load(clientId), now + TTL_MS);
     entries.put(clientId, fresh);
     fresh.loading.onComplete(ar -> {
       if (ar.succeeded()) {
         fresh.loaded = ar.result();
+      } else if (stale != null && DbErrors.unreachable(ar.cause())) {
+        Entry kept = new Entry(Future.succeededFuture(stale), System.currentTimeMillis() + STALE_RETRY_MS);
+        kept.loaded = stale;
+        entries.replace(clientId, fresh, kept);
       } else {
         // A failed load must not stick: the next caller tries again.
         entries.remove(clientId, fresh);
       }
     });
-    return fresh.loading;
+    return stale == null ? fresh.loading
+        : fresh.loading.recover(err -> DbErrors.unreachable(err) ? Future.succeededFuture(stale) : Future.failedFuture(err));
   }
 
   private Future<Optional<ClientConfig>> load(String clientId) {

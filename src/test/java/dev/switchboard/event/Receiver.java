@@ -11,28 +11,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** A real webhook receiver on loopback: records every request and answers as the test tells it. */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
 
   /** One request as received. */
-  record Hit(MultiMap headers, String body, long receivedAtNanos) {
+  public record Hit(MultiMap headers, String body, long receivedAtNanos) {
 
-    JsonObject json() {
+    public JsonObject json() {
       return new JsonObject(body);
     }
 
-    String event() {
+    public String event() {
       return json().getString("event");
     }
   }
 
   /** How to answer: a status and a body, or null to never answer (a hung endpoint). */
-  record Answer(int status, String body, MultiMap headers) {
+  public record Answer(int status, String body, MultiMap headers) {
 
-    static Answer ok() {
+    public static Answer ok() {
       return new Answer(200, "", MultiMap.caseInsensitiveMultiMap());
     }
 
-    static Answer status(int status) {
+    public static Answer status(int status) {
       return new Answer(status, "", MultiMap.caseInsensitiveMultiMap());
     }
 
@@ -46,7 +46,7 @@ final class Receiver implements AutoCloseable {
   private final List<Hit> hits = new ArrayList<>();
   private volatile Function<Hit, Answer> answers = hit -> Answer.ok();
 
-  Receiver() {
+  public Receiver() {
     try {
       server = vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -69,25 +69,25 @@ final class Receiver implements AutoCloseable {
     });
   }
 
-  void answer(Function<Hit, Answer> answers) {
+  public void answer(Function<Hit, Answer> answers) {
     this.answers = answers;
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.actualPort() + "/hooks";
   }
 
-  int port() {
+  public int port() {
     return server.actualPort();
   }
 
-  List<Hit> hits() {
+  public List<Hit> hits() {
     synchronized (hits) {
       return List.copyOf(hits);
     }
   }
 
-  List<Hit> hits(String event) {
+  public List<Hit> hits(String event) {
     return hits().stream().filter(h -> event.equals(h.event())).toList();
   }
 

@@ -56,6 +56,33 @@ class GroupCommitTest {
   }
 
   @Test
+  void aBatchWaitsForAnUnreachableDatabaseEvenWhenTheActorThatSubmittedItIsUndeployed() throws Exception {
+    List<List<Integer>> written = Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(2);
+    GroupCommit<Integer, Integer> commit = GroupCommit.of("test", 1, 100, 1_000, items -> {
+      if (refusals.getAndDecrement() > 0) {
+        return Future.failedFuture(new java.net.ConnectException("Connection refused"));
+      }
+      written.add(items);
+      return Future.succeededFuture(items.stream().map(i -> i * 10).toList());
+    });
+    commit.retryWhileUnreachable(new RetryTimer(vertx));
+    // An actor submits and is undeployed while its batch waits for the database (a device losing its lease).
+    String actor = vertx.deployVerticle(new io.vertx.core.VerticleBase() {
+      @Override
+      public Future<?> start() {
+        commit.submit(1);
+        commit.submit(2);
+        return Future.succeededFuture();
+      }
+    }).await(5, TimeUnit.SECONDS);
+    vertx.undeploy(actor).await(5, TimeUnit.SECONDS);
+    // Written in order once the database answers, and what comes later is written after them.
+    assertEquals(30, commit.submit(3).await(10, TimeUnit.SECONDS));
+    assertEquals(List.of(List.of(1), List.of(2, 3)), written);
+  }
+
+  @Test
   void flushCompletesOnceEverythingSubmittedIsWritten() throws Exception {
     List<Promise<List<Integer>>> open = Collections.synchronizedList(new ArrayList<>());
     GroupCommit<Integer, Integer> commit = GroupCommit.of("test", 1, 100, 1_000, items -> {

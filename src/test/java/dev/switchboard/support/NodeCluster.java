@@ -46,7 +46,7 @@ public final class NodeCluster implements AutoCloseable {
     } else {
       pg.close();
     }
-    pg = PostgresProcess.start(dir.resolve("pg"), dir.resolve("postgres.log"), port);
+    pg = PostgresProcess.start(dir.resolve("pg"), port, dir.resolve("postgres.log"));
   }
 
   public Api api(int i) {
