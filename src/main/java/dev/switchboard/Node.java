@@ -1,8 +1,8 @@
 package dev.switchboard;
 
 import dev.switchboard.cluster.AdminApi;
-import dev.switchboard.cluster.Cluster;
 import dev.switchboard.cluster.AuthFailures;
+import dev.switchboard.cluster.Cluster;
 import dev.switchboard.cluster.RateLimits;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.DbUrl;
@@ -24,9 +24,9 @@ import dev.switchboard.event.WebhookDispatcher;
 import dev.switchboard.http.ApiRouter;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
-import dev.switchboard.http.SourceAddress;
 import dev.switchboard.http.HealthApi;
 import dev.switchboard.http.HttpVerticle;
+import dev.switchboard.http.SourceAddress;
 import dev.switchboard.http.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
 import dev.switchboard.message.MessageApi;
