@@ -1,6 +1,7 @@
 package dev.switchboard;
 
 import dev.switchboard.cluster.AdminApi;
+import dev.switchboard.cluster.AuthFailures;
 import dev.switchboard.cluster.Cluster;
 import dev.switchboard.cluster.RateLimits;
 import dev.switchboard.config.Config;
@@ -25,6 +26,7 @@ import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
 import dev.switchboard.http.HealthApi;
 import dev.switchboard.http.HttpVerticle;
+import dev.switchboard.http.SourceAddress;
 import dev.switchboard.http.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
 import dev.switchboard.message.MessageApi;
@@ -169,7 +171,8 @@ public final class Node {
             devices.membership(cluster::liveNodeNames);
             cluster.onMembershipChange(devices::reconcile);
           }
-          Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, requestPool, config.masterRateLimit()));
+          Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, requestPool, config.masterRateLimit()),
+              AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
           return vertx.deployVerticle(new WebhookDispatcher(events, urls, config.nodeName()))
               .onSuccess(id -> dispatcherDeployment = id)
               .compose(id -> devices.start())

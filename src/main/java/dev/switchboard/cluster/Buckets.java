@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Token buckets of N requests per minute, refilled all at once every minute. They live in this
@@ -34,19 +36,38 @@ interface Buckets {
     return Bandwidth.builder().capacity(limit).refillIntervally(limit, Duration.ofMinutes(1)).build();
   }
 
-  /** One node: Bucket4j's lock-free buckets in memory. A bucket whose limit changed starts again full. */
+  /**
+   * One node: Bucket4j's lock-free buckets in memory. A bucket whose limit changed starts again full.
+   * Once there are many (one per source address that failed to authenticate), full ones are dropped
+   * every few seconds: a full bucket is the same as none.
+   */
   final class Local implements Buckets {
+
+    static final int SWEEP_ABOVE = 10_000;
+    private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private record Limited(int perMinute, Bucket bucket) {
     }
 
     private final Map<String, Limited> buckets = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
     @Override
     public Future<ConsumptionProbe> tryConsume(String name, int perMinute) {
       Limited limited = buckets.compute(name, (n, old) -> old != null && old.perMinute() == perMinute ? old
           : new Limited(perMinute, Bucket.builder().addLimit(perMinute(perMinute)).build()));
+      if (buckets.size() > SWEEP_ABOVE) {
+        sweep();
+      }
       return Future.succeededFuture(limited.bucket().tryConsumeAndReturnRemaining(1));
+    }
+
+    private void sweep() {
+      long last = lastSweep.get();
+      long now = System.nanoTime();
+      if (now - last >= SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, now)) {
+        buckets.values().removeIf(l -> l.bucket().getAvailableTokens() >= l.perMinute());
+      }
     }
   }
 

@@ -58,7 +58,7 @@ public final class RateLimits implements Auth.Admission {
   }
 
   /** Whole seconds, rounded up: a client that waits that long is not refused again for the same reason. */
-  private static int seconds(long nanos) {
+  static int seconds(long nanos) {
     return (int) Math.max(0, (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
   }
 }

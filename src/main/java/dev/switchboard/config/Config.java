@@ -24,7 +24,8 @@ public record Config(
     boolean allowPrivateUrls,
     double sendRate,
     int mediaMaxMb,
-    int masterRateLimit) {
+    int masterRateLimit,
+    TrustedProxies trustedProxies) {
 
   public static final Setting HTTP_PORT = Setting.of("SWITCHBOARD_HTTP_PORT", "8080", "API, dashboard, WebSocket");
   public static final Setting MASTER_KEY = Setting.of("SWITCHBOARD_MASTER_KEY", null, "master key (default: generated once, printed once)");
@@ -42,9 +43,11 @@ public record Config(
   public static final Setting MEDIA_MAX_MB = Setting.of("SWITCHBOARD_MEDIA_MAX_MB", "16", "largest media upload or fetched media URL, in MiB (1..100)");
   public static final Setting MASTER_RATE_LIMIT = Setting.of("SWITCHBOARD_MASTER_RATE_LIMIT", "6000", "requests per minute allowed to the master key, cluster-wide (client keys: config.rateLimitPerMinute)");
 
+  public static final Setting TRUSTED_PROXIES = Setting.of("SWITCHBOARD_TRUSTED_PROXIES", null, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)");
+
   public static final List<Setting> SETTINGS = List.of(HTTP_PORT, MASTER_KEY, DATA_DIR, DB_URL, ENGINE, SIM_URL,
       SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB,
-      MASTER_RATE_LIMIT);
+      MASTER_RATE_LIMIT, TRUSTED_PROXIES);
 
   /** Reads every setting; a flag given on the command line wins over the environment. */
   public static Config load(List<String> args, Map<String, String> env) {
@@ -87,6 +90,12 @@ public record Config(
     if (masterRateLimit < 1 || masterRateLimit > 10_000_000) {
       throw new ConfigException(MASTER_RATE_LIMIT.env() + " must be a whole number from 1 to 10000000, got " + masterRateLimit);
     }
+    TrustedProxies trustedProxies;
+    try {
+      trustedProxies = TrustedProxies.parse(r.string(TRUSTED_PROXIES));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(TRUSTED_PROXIES.env() + ": " + e.getMessage());
+    }
     String nodeName = r.string(NODE_NAME);
     if (nodeName == null) {
       nodeName = hostName() + ":" + httpPort;
@@ -104,7 +113,7 @@ public record Config(
     }
     return new Config(httpPort, masterKey, Path.of(r.string(DATA_DIR)), dbUrl, engine, simUrl, r.port(SIM_PORT),
         r.bool(CLUSTER), List.copyOf(members), clusterPort, nodeName, r.bool(ALLOW_PRIVATE_URLS), sendRate,
-        mediaMaxMb, masterRateLimit);
+        mediaMaxMb, masterRateLimit, trustedProxies);
   }
 
   /** {@code --flag value} and {@code --flag=value} pairs of the known settings; anything else is an error. */

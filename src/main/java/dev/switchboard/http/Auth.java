@@ -1,6 +1,7 @@
 package dev.switchboard.http;
 
 import dev.switchboard.Contexts;
+import dev.switchboard.config.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -14,9 +15,12 @@ import java.util.function.Function;
 public final class Auth {
 
   public static final String PRINCIPAL = "principal";
+  private static final String SOURCE_IP = "sourceIp";
 
   private final Function<String, Future<Principal>> resolver;
   private final Admission admission;
+  private final Guard guard;
+  private final SourceAddress sources;
 
   /**
    * What every authenticated request passes right after its credential resolved and before the
@@ -30,13 +34,43 @@ public final class Auth {
     Future<Void> admit(RoutingContext ctx, Principal principal);
   }
 
+  /**
+   * Failed authentications per source address (API.md, Abuse limits): an address that failed too
+   * often is refused before its credential is looked at, and every credential presented that does
+   * not resolve is counted. Both fail with an {@link ApiException} (429) to refuse the request.
+   */
+  public interface Guard {
+    Guard NONE = new Guard() {
+      @Override
+      public Future<Void> check(String address) {
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public Future<Void> failed(String address, String credential) {
+        return Future.succeededFuture();
+      }
+    };
+
+    Future<Void> check(String address);
+
+    /** Counts one failure; {@code credential} is what was presented, of which only a prefix may be kept. */
+    Future<Void> failed(String address, String credential);
+  }
+
   public Auth(Function<String, Future<Principal>> resolver) {
     this(resolver, Admission.ALL);
   }
 
   public Auth(Function<String, Future<Principal>> resolver, Admission admission) {
+    this(resolver, admission, Guard.NONE, new SourceAddress(TrustedProxies.NONE));
+  }
+
+  public Auth(Function<String, Future<Principal>> resolver, Admission admission, Guard guard, SourceAddress sources) {
     this.resolver = resolver;
     this.admission = admission;
+    this.guard = guard;
+    this.sources = sources;
   }
 
   public static Principal principal(RoutingContext ctx) {
@@ -56,8 +90,12 @@ public final class Auth {
     return null;
   }
 
-  /** The caller's address, for the audit log. */
+  /** The caller's address (behind trusted proxies, the client's), for the audit log. */
   public static String sourceIp(RoutingContext ctx) {
+    String source = ctx.get(SOURCE_IP);
+    if (source != null) {
+      return source;
+    }
     var remote = ctx.request().remoteAddress();
     return remote == null ? null : remote.hostAddress();
   }
@@ -78,12 +116,24 @@ public final class Auth {
       // The route goes on on the request's own event loop. A future shared between requests (a
       // cached lookup) calls back on the loop that created it, and a handler run there writes to
       // this connection from the wrong thread: a live feed's frames would queue up between loops.
-      Future<Principal> admitted = resolve(credential(ctx.request()))
+      String address = sources.of(ctx.request());
+      ctx.put(SOURCE_IP, address);
+      String credential = credential(ctx.request());
+      Future<Principal> admitted = guard.check(address)
+          .compose(v -> resolve(credential).recover(e -> counted(address, credential, e)))
           .compose(principal -> admission.admit(ctx, principal).map(principal));
       Contexts.onContext(Vertx.currentContext(), admitted)
           .onSuccess(principal -> allow(ctx, access, principal))
           .onFailure(ctx::fail);
     };
+  }
+
+  /** A presented credential that was refused (401) counts against its address; the answer stays, or becomes 429. */
+  private Future<Principal> counted(String address, String credential, Throwable refusal) {
+    if (credential == null || credential.isEmpty() || !(refusal instanceof ApiException api) || api.status() != 401) {
+      return Future.failedFuture(refusal);
+    }
+    return guard.failed(address, credential).transform(ar -> Future.failedFuture(ar.failed() ? ar.cause() : refusal));
   }
 
   private static void allow(RoutingContext ctx, Access access, Principal principal) {

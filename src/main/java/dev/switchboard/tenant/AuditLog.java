@@ -15,6 +15,9 @@ public final class AuditLog {
 
   private static final String INSERT = """
       INSERT INTO audit_log (client_id, action, actor, source_ip, details) VALUES ($1, $2, $3, $4, $5)""";
+  private static final String INSERT_BY_PREFIX = """
+      INSERT INTO audit_log (client_id, action, actor, source_ip, details)
+      SELECT client_id, $2, 'unauthenticated', $3, $4 FROM client_keys WHERE prefix = $1""";
   private static final String LIST = """
       SELECT id, action, actor, source_ip, details, at FROM audit_log
       WHERE client_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3""";
@@ -28,6 +31,15 @@ public final class AuditLog {
     return sql.preparedQuery(INSERT)
         .execute(Tuple.of(clientId, action, actor.actor(), sourceIp, details == null ? new JsonObject() : details))
         .mapEmpty();
+  }
+
+  /**
+   * Records an unauthenticated attempt with a key that starts like a client's ({@link ApiKeys#prefix}):
+   * in the audit log of every client whose current key has that prefix, none if no key has it.
+   */
+  public static Future<Void> recordForKeyPrefix(SqlClient sql, String prefix, String action, String sourceIp,
+      JsonObject details) {
+    return sql.preparedQuery(INSERT_BY_PREFIX).execute(Tuple.of(prefix, action, sourceIp, details)).mapEmpty();
   }
 
   public static Future<JsonObject> list(SqlClient sql, String clientId, Page page) {

@@ -40,7 +40,7 @@ class ConfigTest {
     for (Setting s : Config.SETTINGS) {
       assertTrue(help.contains(s.env()) && help.contains(s.flag()), s.env());
     }
-    assertEquals(15, Config.SETTINGS.size());
+    assertEquals(16, Config.SETTINGS.size());
   }
 
   @Test
@@ -52,13 +52,28 @@ class ConfigTest {
         Map.of("SWITCHBOARD_MEDIA_MAX_MB", "0"), Map.of("SWITCHBOARD_MEDIA_MAX_MB", "lots"),
         Map.of("SWITCHBOARD_SIM_URL", "ftp://x"), Map.of("SWITCHBOARD_MASTER_KEY", "short"),
         Map.of("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:5701-5710"), Map.of("SWITCHBOARD_MASTER_RATE_LIMIT", "0"),
-        Map.of("SWITCHBOARD_MASTER_RATE_LIMIT", "many"));
+        Map.of("SWITCHBOARD_MASTER_RATE_LIMIT", "many"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/33"),
+        Map.of("SWITCHBOARD_TRUSTED_PROXIES", "proxy.local/32"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/8,"),
+        Map.of("SWITCHBOARD_TRUSTED_PROXIES", "fd00::/129"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/eight"));
     for (Map<String, String> env : bad) {
       ConfigException e = assertThrows(ConfigException.class, () -> Config.load(List.of(), env), env.toString());
       assertTrue(!e.getMessage().contains("\n") && e.getMessage().contains(env.keySet().iterator().next()), e.getMessage());
     }
     assertThrows(ConfigException.class, () -> Config.load(List.of("--no-such-flag", "1"), Map.of()));
     assertThrows(ConfigException.class, () -> Config.load(List.of("--http-port"), Map.of()));
+  }
+
+  @Test
+  void trustedProxiesAreCidrsOrSingleAddressesAndNoneByDefault() throws Exception {
+    assertTrue(Config.load(List.of(), Map.of()).trustedProxies().isEmpty());
+    TrustedProxies proxies = Config.load(List.of("--trusted-proxies", "10.0.0.0/8, 192.168.1.7 ,fd00::/8"), Map.of())
+        .trustedProxies();
+    assertEquals("10.0.0.0/8,192.168.1.7/32,fd00::/8", proxies.toString());
+    assertTrue(proxies.trusts(java.net.InetAddress.getByName("10.200.3.4")));
+    assertTrue(proxies.trusts(java.net.InetAddress.getByName("192.168.1.7")));
+    assertTrue(proxies.trusts(java.net.InetAddress.getByName("fd12::1")));
+    assertTrue(!proxies.trusts(java.net.InetAddress.getByName("192.168.1.8")));
+    assertTrue(!proxies.trusts(java.net.InetAddress.getByName("11.0.0.1")));
   }
 
   @Test
