@@ -223,13 +223,20 @@ public final class DeviceVerticle extends VerticleBase {
   private void onEvent(EngineEvent event) {
     Future<JsonObject> kept = "call".equals(event.type()) ? calls.apply(session, event.data(), outbox) : inbox.accept(event);
     kept.onComplete(ar -> {
+      JsonObject data = ar.succeeded() ? ar.result() : event.data();
       if (ar.failed()) {
         // Not stored (database trouble): still report it rather than lose it.
         log.warn("Device {}/{} could not store a {} event: {}", lease.clientId(), lease.deviceId(), event.type(),
             ar.cause().getMessage());
-        events.emit(lease.clientId(), lease.deviceId(), event.type(), event.data());
-      } else if (ar.result() != null) {
-        events.emit(lease.clientId(), lease.deviceId(), event.type(), ar.result());
+      }
+      if (data == null) {
+        return;
+      }
+      Runnable emit = () -> events.emit(lease.clientId(), lease.deviceId(), event.type(), data);
+      if ("receipt".equals(event.type()) && outbox != null) {
+        outbox.afterSent(data.getString("messageId"), emit);
+      } else {
+        emit.run();
       }
     });
   }
