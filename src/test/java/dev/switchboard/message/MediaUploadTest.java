@@ -94,6 +94,27 @@ class MediaUploadTest {
   }
 
   @Test
+  void anUploadThatExpectsContinueGetsItAndIsStored() throws Exception {
+    byte[] body = multipart("big.bin", "application/octet-stream", new byte[2 * 1024 * 1024]).getBytes();
+    try (Socket s = new Socket("127.0.0.1", node.httpPort())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(("POST " + BASE + "/media HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + key
+          + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: " + body.length
+          + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] buf = new byte[25];
+      int n = in.readNBytes(buf, 0, buf.length);
+      assertEquals("HTTP/1.1 100 Continue\r\n\r\n", new String(buf, 0, n, StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      String answer = new String(in.readNBytes(12), StandardCharsets.US_ASCII);
+      assertEquals("HTTP/1.1 201", answer);
+    }
+  }
+
+  @Test
   void malformedPartsAreRefusedWith400() {
     String nul = "text/pl\u0000ain";
     for (String type : new String[] {nul, "text/pl\u007fain", "text/pl\u0001ain", "text/" + "x".repeat(8 * 1024),
