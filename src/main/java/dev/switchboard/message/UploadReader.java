@@ -48,6 +48,7 @@ public final class UploadReader {
   private boolean fileEnded;
   private long received;
   private long idleTimer = -1;
+  private long lastBytesAt;
 
   private UploadReader(RoutingContext ctx, long maxBytes, long idleMs) {
     this.ctx = ctx;
@@ -126,9 +127,12 @@ public final class UploadReader {
     }
     fileName = baseName(upload.filename());
     upload.handler(chunk -> {
+      if (result.future().isComplete()) {
+        return;
+      }
       if (data.length() + chunk.length() > maxBytes) {
         fail(tooLarge());
-      } else if (!result.future().isComplete()) {
+      } else {
         data.appendBuffer(chunk);
       }
     });
@@ -158,13 +162,24 @@ public final class UploadReader {
     }
   }
 
+  /** Notes that bytes arrived; one timer at a time checks how long ago that was. */
   private void armIdleTimer() {
-    cancelIdleTimer();
-    if (!result.future().isComplete()) {
-      idleTimer = ctx.vertx().setTimer(idleMs, t -> {
-        idleTimer = -1;
-        fail(ApiException.validation("file", "the upload stalled: no bytes for " + idleMs / 1000 + " s"));
-      });
+    lastBytesAt = System.nanoTime();
+    if (idleTimer < 0 && !result.future().isComplete()) {
+      idleTimer = ctx.vertx().setTimer(idleMs, t -> checkIdle());
+    }
+  }
+
+  private void checkIdle() {
+    idleTimer = -1;
+    long idle = (System.nanoTime() - lastBytesAt) / 1_000_000;
+    if (result.future().isComplete()) {
+      return;
+    }
+    if (idle >= idleMs) {
+      fail(ApiException.validation("file", "the upload stalled: no bytes for " + idleMs / 1000 + " s"));
+    } else {
+      idleTimer = ctx.vertx().setTimer(idleMs - idle, t -> checkIdle());
     }
   }
 
