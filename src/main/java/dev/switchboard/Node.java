@@ -30,6 +30,7 @@ import dev.switchboard.http.SourceAddress;
 import dev.switchboard.http.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
 import dev.switchboard.message.MessageApi;
+import dev.switchboard.message.UploadReader;
 import dev.switchboard.message.MessageService;
 import dev.switchboard.message.MessageStore;
 import dev.switchboard.message.SendScheduler;
@@ -104,7 +105,10 @@ public final class Node {
             log.warn("Network I/O on Java NIO, which costs more CPU per request: the native transport is unavailable ({})",
                 String.valueOf(node.vertx.unavailableNativeTransportCause()));
           }
-          return node.vertx.executeBlocking(node::prepareDatabase);
+          return node.vertx.executeBlocking(() -> {
+            UploadReader.removeLeftovers(config.dataDir());
+            return node.prepareDatabase();
+          });
         })
         .compose(node::startServices)
         .map(node)
@@ -161,7 +165,7 @@ public final class Node {
           scheduler.start();
           // The router tries its routes in this order, a regular expression each: sends, the busiest, come first.
           List<Consumer<ApiRoutes>> modules = List.of(health::register,
-              new MessageApi(messages, config.dataDir().resolve("uploads"), mediaMax)::register,
+              new MessageApi(messages, mediaMax)::register,
               new TenantApi(clients, keys)::register,
               new DeviceApi(deviceService, new Rebalancer(vertx, pool, devices))::register,
               new SessionApi(vertx, deviceService)::register,

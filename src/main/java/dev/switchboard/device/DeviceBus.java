@@ -60,6 +60,7 @@ public final class DeviceBus {
         int status = switch (ee.code()) {
           case "NOT_SUPPORTED" -> 501;
           case "NOT_FOUND" -> 404;
+          case "FORBIDDEN", "NOT_GROUP_ADMIN" -> 403;
           case "VALIDATION_ERROR" -> 400;
           case "DEVICE_NOT_CONNECTED", "DEVICE_NOT_QR_READY", "CONFLICT" -> 409;
           case "UNAVAILABLE" -> 503;

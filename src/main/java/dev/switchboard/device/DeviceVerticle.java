@@ -14,6 +14,7 @@ import dev.switchboard.message.Inbox;
 import dev.switchboard.message.Outbox;
 import dev.switchboard.message.MessageStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -225,7 +226,8 @@ public final class DeviceVerticle extends VerticleBase {
    * Keeps the event (inbox, receipts, call policy), then emits it; the future completes when it is
    * durable, and only then does the engine acknowledge it to the network. An event the network
    * delivers again carries the same key: it is emitted again even when the inbox already holds it
-   * (a crash may have come between the two writes), and its key-derived id stores it once.
+   * (a crash may have come between the two writes), and its key-derived id stores it once. A
+   * receipt waits for its message's {@code message_sent}, so it never overtakes it.
    */
   private Future<Void> onEvent(EngineEvent event) {
     boolean keyed = event.key() != null;
@@ -236,10 +238,18 @@ public final class DeviceVerticle extends VerticleBase {
         // Not stored (database trouble): still report it rather than lose it.
         log.warn("Device {}/{} could not store a {} event: {}", lease.clientId(), lease.deviceId(), event.type(),
             ar.cause().getMessage());
-        return events.emit(lease.clientId(), lease.deviceId(), event.type(), event.data(), event.key());
       }
-      return ar.result() == null ? Future.succeededFuture()
-          : events.emit(lease.clientId(), lease.deviceId(), event.type(), ar.result(), event.key());
+      JsonObject data = ar.succeeded() ? ar.result() : event.data();
+      if (data == null) {
+        return Future.succeededFuture();
+      }
+      if (!"receipt".equals(event.type()) || outbox == null) {
+        return events.emit(lease.clientId(), lease.deviceId(), event.type(), data, event.key());
+      }
+      Promise<Void> emitted = Promise.promise();
+      outbox.afterSent(data.getString("messageId"),
+          () -> events.emit(lease.clientId(), lease.deviceId(), event.type(), data, event.key()).onComplete(emitted));
+      return emitted.future();
     });
   }
 

@@ -43,6 +43,9 @@ public final class UrlGuard {
         throw unsafe(field, "the host " + host + " is not a public address");
       }
       if (isLiteral(host)) {
+        if (host.matches("[0-9.]+") && ambiguousV4(host)) {
+          throw unsafe(field, "the address " + host + " has an octet with a leading zero; write it in plain decimal");
+        }
         try {
           InetAddress address = InetAddress.getByName(host);
           if (!isPublic(address)) {
@@ -67,19 +70,74 @@ public final class UrlGuard {
       return false;
     }
     byte[] b = a.getAddress();
-    if (b.length == 4) {
-      int first = b[0] & 0xff;
-      int second = b[1] & 0xff;
-      // 0/8, 100.64/10 (carrier NAT), 192.0.0/24, 198.18/15 (benchmarks), 240/4 (reserved)
-      return !(first == 0 || first == 100 && second >= 64 && second < 128 || first == 192 && second == 0 && (b[2] & 0xff) == 0
-          || first == 198 && (second == 18 || second == 19) || first >= 240);
+    return b.length == 4 ? isPublicV4(b) : isPublicV6(b);
+  }
+
+  private static boolean isPublicV4(byte[] b) {
+    int first = b[0] & 0xff;
+    int second = b[1] & 0xff;
+    // 0/8, 10/8, 100.64/10 (carrier NAT), 127/8, 169.254/16, 172.16/12, 192.0.0/24, 192.168/16,
+    // 198.18/15 (benchmarks), 224/4 (multicast) and 240/4 (reserved)
+    return !(first == 0 || first == 10 || first == 100 && second >= 64 && second < 128 || first == 127
+        || first == 169 && second == 254 || first == 172 && second >= 16 && second < 32
+        || first == 192 && second == 0 && (b[2] & 0xff) == 0 || first == 192 && second == 168
+        || first == 198 && (second == 18 || second == 19) || first >= 224);
+  }
+
+  /**
+   * IPv6 forms that carry an IPv4 address are judged by that address: IPv4-compatible {@code ::/96},
+   * IPv4-mapped {@code ::ffff:0:0/96} and IPv4-translated {@code ::ffff:0:0:0/96}, NAT64
+   * {@code 64:ff9b::/96} and 6to4 {@code 2002::/16}. Local-use NAT64 {@code 64:ff9b:1::/48}, Teredo
+   * {@code 2001::/32}, discard-only {@code 100::/64}, documentation {@code 2001:db8::/32} and
+   * unique-local {@code fc00::/7} are never public.
+   */
+  private static boolean isPublicV6(byte[] b) {
+    if (zero(b, 0, 12) || zero(b, 0, 10) && ff(b, 10) || zero(b, 0, 8) && ff(b, 8) && zero(b, 10, 12)
+        || word(b, 0) == 0x64 && word(b, 2) == 0xff9b && zero(b, 4, 12)) {
+      return isPublicV4(new byte[] {b[12], b[13], b[14], b[15]});
     }
-    // fc00::/7 unique-local; ::ffff:a.b.c.d mapped addresses are decoded by InetAddress already.
-    return (b[0] & 0xfe) != 0xfc;
+    if (word(b, 0) == 0x2002) {
+      return isPublicV4(new byte[] {b[2], b[3], b[4], b[5]});
+    }
+    boolean localNat64 = word(b, 0) == 0x64 && word(b, 2) == 0xff9b && word(b, 4) == 1;
+    boolean teredo = word(b, 0) == 0x2001 && word(b, 2) == 0;
+    boolean discard = word(b, 0) == 0x100 && zero(b, 2, 8);
+    boolean documentation = word(b, 0) == 0x2001 && word(b, 2) == 0xdb8;
+    return !(localNat64 || teredo || discard || documentation || (b[0] & 0xfe) == 0xfc);
+  }
+
+  private static boolean zero(byte[] b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean ff(byte[] b, int at) {
+    return word(b, at) == 0xffff;
+  }
+
+  private static int word(byte[] b, int at) {
+    return (b[at] & 0xff) << 8 | b[at + 1] & 0xff;
   }
 
   private static boolean isLiteral(String host) {
     return host.startsWith("[") || host.matches("[0-9.]+") || host.contains(":") || host.matches("0x[0-9a-f.x]+");
+  }
+
+  /**
+   * An IPv4 literal with an octet written with a leading zero ({@code 0177.0.0.1}): Java reads it
+   * as decimal (177.0.0.1) where curl and browsers read octal (127.0.0.1), so it has no one meaning.
+   */
+  private static boolean ambiguousV4(String host) {
+    for (String part : host.split("\\.", -1)) {
+      if (part.length() > 1 && part.charAt(0) == '0') {
+        return true;
+      }
+    }
+    return false;
   }
 
   static ApiException unsafe(String field, String message) {

@@ -11,25 +11,23 @@ import dev.switchboard.http.Bodies;
 import dev.switchboard.http.Page;
 import dev.switchboard.http.Responses;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 
 /** Routes of API.md, Messages and Media, plus chats and history (served from PostgreSQL). */
 public final class MessageApi {
 
+  /** How long an upload's body may stop arriving before the request is answered 400. */
+  static final long UPLOAD_IDLE_MS = 10_000;
+
   private final MessageService messages;
-  private final Path uploads;
   private final long mediaMaxBytes;
 
-  public MessageApi(MessageService messages, Path uploads, long mediaMaxBytes) {
+  public MessageApi(MessageService messages, long mediaMaxBytes) {
     this.messages = messages;
-    this.uploads = uploads;
     this.mediaMaxBytes = mediaMaxBytes;
   }
 
@@ -51,11 +49,8 @@ public final class MessageApi {
         "Cancel a scheduled or still queued message", this::cancel);
     routes.add(GET, "/api/clients/:clientId/scheduled", Access.CLIENT, "messages", "The client's scheduled messages",
         this::scheduled);
-    // Read only after authentication: the upload's own body handler, with the media limit.
-    BodyHandler uploadBody = BodyHandler.create(uploads.toString()).setBodyLimit(mediaMaxBytes + 64 * 1024)
-        .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
-    routes.add(POST, device + "/media", Access.CLIENT, "media", "Upload a file (multipart field 'file')", uploadBody::handle)
-        .handler(this::upload);
+    // The body is read only after authentication (ApiRouter leaves it paused), by UploadReader.
+    routes.add(POST, device + "/media", Access.CLIENT, "media", "Upload a file (multipart field 'file')", this::upload);
     routes.add(GET, device + "/media/:mediaId", Access.CLIENT, "media", "Download a file with its Content-Type", this::download);
     routes.add(GET, device + "/chats", Access.CLIENT, "chats", "Recent chats, newest first", this::chats);
     routes.add(GET, device + "/chats/:chatId/messages", Access.CLIENT, "chats", "A chat's history, newest first", this::history);
@@ -100,45 +95,38 @@ public final class MessageApi {
   }
 
   private void upload(RoutingContext ctx) {
-    List<FileUpload> files = ctx.fileUploads().stream().filter(f -> f.name().equals("file")).toList();
-    if (files.size() != 1) {
-      throw ApiException.validation("file", "send exactly one multipart part named 'file'");
-    }
-    FileUpload file = files.get(0);
-    if (file.size() == 0) {
-      throw ApiException.validation("file", "the file is empty");
-    }
-    if (file.size() > mediaMaxBytes) {
-      throw new ApiException(413, "PAYLOAD_TOO_LARGE", "media uploads are limited to " + mediaMaxBytes / 1048576 + " MiB");
-    }
-    String mime = file.contentType() == null || file.contentType().isBlank()
-        ? "application/octet-stream" : file.contentType().toLowerCase(Locale.ROOT);
-    String name = baseName(file.fileName());
-    Responses.reply(ctx, ctx.vertx().fileSystem().readFile(file.uploadedFileName())
-            .compose(bytes -> messages.upload(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), mime, name, bytes)),
+    Responses.reply(ctx, UploadReader.read(ctx, mediaMaxBytes, UPLOAD_IDLE_MS)
+            .compose(file -> messages.upload(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), file.mimeType(),
+                file.fileName(), file.data())),
         (c, media) -> Responses.created(c, media.toJson()));
   }
 
   private void download(RoutingContext ctx) {
-    messages.download(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), ctx.pathParam("mediaId"))
-        .onSuccess(media -> {
-          var response = ctx.response().putHeader("content-type", media.mimeType())
+    Responses.reply(ctx, messages.download(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), ctx.pathParam("mediaId")),
+        (c, media) -> {
+          // Stored values come from uploads, fetched URLs and inbound messages: only safe header values go out.
+          var response = c.response().putHeader("content-type", MediaTypes.orFallback(media.mimeType()))
               .putHeader("x-content-type-options", "nosniff")
               .putHeader("cache-control", "private, max-age=3600");
           if (media.fileName() != null) {
-            response.putHeader("content-disposition", "attachment; filename=\"" + media.fileName().replaceAll("[\"\\\\\\r\\n]", "_") + "\"");
+            response.putHeader("content-disposition", contentDisposition(media.fileName()));
           }
-          response.end(media.data());
-        })
-        .onFailure(ctx::fail);
+          return response.end(media.data());
+        });
   }
 
-  private static String baseName(String name) {
-    if (name == null || name.isBlank()) {
-      return null;
+  /** RFC 6266: an ASCII fallback name and the exact name percent-encoded as UTF-8. */
+  static String contentDisposition(String fileName) {
+    String ascii = fileName.replaceAll("[^\\x20-\\x7e]|[\"\\\\]", "_");
+    StringBuilder encoded = new StringBuilder();
+    for (byte b : fileName.replaceAll("\\p{Cntrl}", "").getBytes(StandardCharsets.UTF_8)) {
+      char c = (char) (b & 0xff);
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || "!#$&+-.^_`|~".indexOf(c) >= 0)) {
+        encoded.append(c);
+      } else {
+        encoded.append('%').append(String.format("%02X", b & 0xff));
+      }
     }
-    String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-    base = base.replaceAll("\\p{Cntrl}", "");
-    return base.isEmpty() ? null : base.length() > 255 ? base.substring(0, 255) : base;
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
   }
 }

@@ -183,7 +183,7 @@ public final class MessageRepository {
       m[i] = x.messageId();
       chat[i] = x.chatId();
       type[i] = x.type();
-      content[i] = x.content().encode();
+      content[i] = StoredText.encode(x.content()).encode();
       status[i] = x.status();
       sendAt[i] = x.sendAt();
       if (x.takenBy() != null) {
@@ -277,7 +277,7 @@ public final class MessageRepository {
       Map<String, List<Claimed>> byDevice = new HashMap<>();
       rows.forEach(r -> byDevice.computeIfAbsent(r.getString("client_id") + "/" + r.getString("device_id"), k -> new ArrayList<>())
           .add(new Claimed(r.getLong("id"), r.getString("message_id"), r.getString("chat_id"), r.getString("type"),
-              (JsonObject) r.getValue("content"))));
+              (JsonObject) StoredText.decode(r.getValue("content")))));
       List<List<Claimed>> out = new ArrayList<>(n);
       for (Claim x : claims) {
         List<Claimed> mine = byDevice.getOrDefault(x.clientId() + "/" + x.deviceId(), List.of());
@@ -332,7 +332,8 @@ public final class MessageRepository {
     OffsetDateTime[] at = new OffsetDateTime[n];
     for (int i = 0; i < n; i++) {
       Inbound x = messages.get(i);
-      String[] row = {x.clientId(), x.deviceId(), x.messageId(), x.chatId(), x.sender(), x.type(), x.content().encode()};
+      String[] row = {x.clientId(), x.deviceId(), x.messageId(), x.chatId(), x.sender(), x.type(),
+          StoredText.encode(x.content()).encode()};
       for (int k = 0; k < row.length; k++) {
         text[k][i] = row[k];
       }
@@ -373,7 +374,7 @@ public final class MessageRepository {
         .put("type", r.getString("type"))
         .put("status", r.getString("status"))
         .put("error", r.getString("error"))
-        .put("content", r.getValue("content"))
+        .put("content", StoredText.decode(r.getValue("content")))
         .put("sendAt", Times.iso(r.getOffsetDateTime("send_at")))
         .put("createdAt", Times.iso(r.getOffsetDateTime("created_at")))
         .put("sentAt", Times.iso(r.getOffsetDateTime("sent_at")))

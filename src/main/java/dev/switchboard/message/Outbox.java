@@ -11,7 +11,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,11 @@ public final class Outbox {
   private boolean claimDue;
   /** The newest row id a claim has returned: a hand-off of a row no newer may come after that claim sent it. */
   private long claimedUpTo;
+
+  /** Events held back until a message's message_sent is out, by message id: in flight, with what waits for it. */
+  private final Map<String, List<Runnable>> awaitingSent = new HashMap<>();
+  /** A held event goes out after this long even if its message_sent never does (the actor stopped mid-send). */
+  static final long HOLD_MS = 30_000;
 
   private record Outcome(MessageRepository.Claimed message, String error, boolean retry) {
   }
@@ -200,6 +207,8 @@ public final class Outbox {
   }
 
   private Future<Outcome> sendOne(EngineSession current, MessageRepository.Claimed m) {
+    // From here on a receipt for it may arrive (even before the engine's answer): it waits for the message_sent.
+    awaitingSent.putIfAbsent(m.messageId(), new ArrayList<>());
     return content(m)
         .compose(content -> current.send(new OutboundMessage(m.messageId(), m.chatId(), m.type(), content)))
         .map(v -> new Outcome(m, null, false))
@@ -239,17 +248,44 @@ public final class Outbox {
     boolean all = complete;
     return Future.all(writes).map(v -> {
       for (Outcome o : outcomes) {
-        if (!o.retry()) {
-          JsonObject data = new JsonObject().put("messageId", o.message().messageId()).put("chatId", o.message().chatId())
-              .put("type", o.message().type()).put("status", o.error() == null ? "SENT" : "FAILED");
-          if (o.error() != null) {
-            data.put("error", o.error());
-          }
-          events.emit(clientId, deviceId, "message_sent", data);
+        String messageId = o.message().messageId();
+        if (o.retry()) {
+          release(messageId);
+          continue;
         }
+        JsonObject data = new JsonObject().put("messageId", messageId).put("chatId", o.message().chatId())
+            .put("type", o.message().type()).put("status", o.error() == null ? "SENT" : "FAILED");
+        if (o.error() != null) {
+          data.put("error", o.error());
+        }
+        // Stored and published: only now may the message's receipts follow it.
+        events.emit(clientId, deviceId, "message_sent", data).onComplete(ar -> release(messageId));
       }
       return all;
-    });
+    }).onFailure(e -> outcomes.forEach(o -> release(o.message().messageId())));
+  }
+
+  /**
+   * Runs {@code emit} once the {@code message_sent} of {@code messageId} is stored and published, or
+   * now when that message is not in flight here: its receipts never overtake it on webhooks or feeds.
+   */
+  public void afterSent(String messageId, Runnable emit) {
+    List<Runnable> waiting = messageId == null ? null : awaitingSent.get(messageId);
+    if (waiting == null) {
+      emit.run();
+      return;
+    }
+    if (waiting.isEmpty()) {
+      vertx.setTimer(HOLD_MS, t -> release(messageId));
+    }
+    waiting.add(emit);
+  }
+
+  private void release(String messageId) {
+    List<Runnable> waiting = awaitingSent.remove(messageId);
+    if (waiting != null) {
+      waiting.forEach(Runnable::run);
+    }
   }
 
   private Future<Void> pause() {

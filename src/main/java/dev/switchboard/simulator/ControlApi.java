@@ -26,7 +26,8 @@ final class ControlApi {
   }
 
   void mount(Router router) {
-    router.route("/sim/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    // JSON only: without file uploads Vert.x never creates its file-uploads/ directory in the working directory.
+    router.route("/sim/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     router.post("/sim/pair").handler(this::pair);
     router.post("/sim/pair-code").handler(this::pairByCode);
     router.post("/sim/phones/:phone/messages").handler(this::sendMessage);

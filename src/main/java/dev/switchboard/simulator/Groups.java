@@ -63,7 +63,8 @@ final class Groups {
   Group visibleTo(String groupId, String phone) {
     Group group = get(groupId);
     if (!group.isMember(phone)) {
-      throw SimException.forbidden(phone + " is not a member of " + groupId);
+      // Like a group that does not exist: a non-member learns nothing about it.
+      throw SimException.notFound(phone + " is not a member of " + groupId);
     }
     return group;
   }
@@ -81,7 +82,7 @@ final class Groups {
     }
     Group group = visibleTo(groupId, actor);
     if (!group.isAdmin(actor)) {
-      throw SimException.forbidden("only admins change participants");
+      throw SimException.notGroupAdmin("only admins change participants");
     }
     JsonArray results = new JsonArray();
     List<String> changed = new ArrayList<>();
@@ -135,7 +136,7 @@ final class Groups {
   String inviteCode(String phone, String groupId) {
     Group group = visibleTo(groupId, phone);
     if (!group.isAdmin(phone)) {
-      throw SimException.forbidden("only admins see the invite code");
+      throw SimException.notGroupAdmin("only admins see the invite code");
     }
     if (group.inviteCode == null) {
       group.inviteCode = Jids.randomToken(22);

@@ -23,7 +23,8 @@ final class SimException extends RuntimeException {
     return new SimException(404, "NOT_FOUND", message);
   }
 
-  static SimException forbidden(String message) {
-    return new SimException(403, "FORBIDDEN", message);
+  /** An admin-only group action by a member who is not an admin (API.md: 403 NOT_GROUP_ADMIN). */
+  static SimException notGroupAdmin(String message) {
+    return new SimException(403, "NOT_GROUP_ADMIN", message);
   }
 }

@@ -87,6 +87,10 @@ public record ClientConfig(
     if (apiKey != null && apiKey.isEmpty()) {
       throw ApiException.validation("webhookApiKey", "webhookApiKey must not be empty; send null to remove it");
     }
+    // It goes out as a header value: printable ASCII only (no control character, no 0x7F, nothing a header cannot carry).
+    if (apiKey != null && !apiKey.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      throw ApiException.validation("webhookApiKey", "webhookApiKey must be printable ASCII (it is sent as a header)");
+    }
     JsonObject newEvents = events;
     if (update.containsKey("events")) {
       JsonObject sent = Bodies.object(update, "events");

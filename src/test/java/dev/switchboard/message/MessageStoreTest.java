@@ -163,4 +163,18 @@ class MessageStoreTest {
   private static long count(String sql) throws Exception {
     return pool.query(sql).execute().await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
   }
+
+  @Test
+  void textPostgresqlCannotHoldRoundTripsThroughTheMessagesTable() throws Exception {
+    String odd = "nul \u0000 lone high \ud83d, lone low \ude00, pair \ud83d\ude00, noncharacter \uffff0041, end \ud83d";
+    JsonObject content = new JsonObject().put("text", odd).put("k\u0000ey", new io.vertx.core.json.JsonArray().add(odd))
+        .put("plain", "unchanged");
+    store.inbound(new MessageRepository.Inbound("c", "d2", "odd-1", "4477@s.whatsapp.net", "4477@s.whatsapp.net", "text",
+        content, null)).await(10, TimeUnit.SECONDS);
+    Row row = pool.preparedQuery("SELECT * FROM messages WHERE message_id = $1").execute(Tuple.of("odd-1"))
+        .await(10, TimeUnit.SECONDS).iterator().next();
+    assertEquals(content, MessageRepository.toJson(row).getJsonObject("content"));
+    // Rows written before the escaping (no U+FFFF in them) read back as they are.
+    assertEquals("caf\u00e9 \ud83d\ude00", StoredText.decode("caf\u00e9 \ud83d\ude00"));
+  }
 }

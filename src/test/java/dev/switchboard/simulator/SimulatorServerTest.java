@@ -160,6 +160,28 @@ class SimulatorServerTest {
   }
 
   @Test
+  void aMultipartBodyIsRefusedWithoutWritingAnythingToTheWorkingDirectory() throws Exception {
+    java.nio.file.Path spool = java.nio.file.Path.of("file-uploads");
+    if (java.nio.file.Files.isDirectory(spool)) {
+      try (var left = java.nio.file.Files.list(spool)) {
+        assertEquals(0, left.count(), "an earlier run left files in " + spool.toAbsolutePath());
+      }
+      java.nio.file.Files.delete(spool);
+    }
+    String boundary = "sim-boundary";
+    var request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + fixture.server.port() + "/sim/phones/" + ALICE + "/messages"))
+        .header("content-type", "multipart/form-data; boundary=" + boundary)
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("--" + boundary
+            + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.bin\"\r\n\r\nabc\r\n--" + boundary + "--\r\n"))
+        .build();
+    try (var http = java.net.http.HttpClient.newHttpClient()) {
+      assertEquals(400, http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+    assertFalse(java.nio.file.Files.exists(spool), "Vert.x spooled the part into " + spool.toAbsolutePath());
+  }
+
+  @Test
   void badInputIsRefusedWithJsonErrors() {
     assertError(400, sim.postRaw("/sim/pair", "{not json"));
     assertError(400, sim.postRaw("/sim/pair", ""));

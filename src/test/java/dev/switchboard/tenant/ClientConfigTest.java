@@ -102,6 +102,17 @@ class ClientConfigTest {
   }
 
   @Test
+  void aWebhookApiKeyThatCannotBeAHeaderValueIsRefused() {
+    String key = api.clientWithKey("cfg5");
+    for (String bad : new String[] {"abc\u007fdef", "abc\u0001", "sch\u00fcssel", "\u00a0key"}) {
+      Api.Response r = api.put("/api/clients/cfg5/config", key, new JsonObject().put("webhookApiKey", bad));
+      assertEquals(400, r.status(), bad + ": " + r);
+      assertEquals("VALIDATION_ERROR", r.errorCode());
+    }
+    assertEquals(200, api.put("/api/clients/cfg5/config", key, new JsonObject().put("webhookApiKey", "Bearer a.b-c_d~e")).status());
+  }
+
+  @Test
   void privateAndMetadataAddressesAreUnsafeUnlessAllowed() {
     String key = strictApi.clientWithKey("cfg4");
     for (String url : new String[] {"http://127.0.0.1:9000/x", "http://10.1.2.3/x", "http://192.168.1.1/",

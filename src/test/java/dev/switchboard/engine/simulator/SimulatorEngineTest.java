@@ -316,7 +316,7 @@ class SimulatorEngineTest {
     String code = owner.await(owner.session().inviteCode(groupId));
     assertEquals(3, owner.await(owner.session().groupMetadata(groupId)).getJsonArray("participants").size());
     EngineException notAdmin = failure(() -> member.await(member.session().inviteCode(groupId)));
-    assertEquals("FORBIDDEN", notAdmin.code());
+    assertEquals("NOT_GROUP_ADMIN", notAdmin.code());
     member.await(member.session().leaveGroup(groupId));
     assertEquals(groupId, member.await(member.session().joinGroup(code)).getString("groupId"));
   }
