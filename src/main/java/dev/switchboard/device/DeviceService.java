@@ -1,17 +1,21 @@
 package dev.switchboard.device;
 
+import dev.switchboard.Contexts;
 import dev.switchboard.http.ApiException;
 import dev.switchboard.http.Page;
 import dev.switchboard.http.Principal;
 import dev.switchboard.tenant.AuditLog;
 import dev.switchboard.tenant.ClientService;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +29,7 @@ public final class DeviceService {
   private final Pool pool;
   private final ClientService clients;
   private final DeviceManager manager;
+  private final Map<String, Future<Void>> deleting = new ConcurrentHashMap<>();
 
   public DeviceService(Vertx vertx, Pool pool, ClientService clients, DeviceManager manager) {
     this.vertx = vertx;
@@ -126,8 +131,27 @@ public final class DeviceService {
                 : Future.failedFuture(e)));
   }
 
-  /** Logs the session out wherever it runs, stops the actor and deletes the device. */
+  /**
+   * Logs the session out wherever it runs, stops the actor and deletes the device. A second delete
+   * of the same device on this node while one is under way gets that one's answer: sent to the
+   * stopping actor, its logout would wait out the 15 s timeout unanswered.
+   */
   public Future<Void> delete(String clientId, String deviceId, Principal actor, String ip) {
+    String key = clientId + "/" + deviceId;
+    Context asker = vertx.getOrCreateContext();
+    Promise<Void> mine = Promise.promise();
+    Future<Void> running = deleting.putIfAbsent(key, mine.future());
+    if (running != null) {
+      return Contexts.onContext(asker, running);
+    }
+    deleteNow(clientId, deviceId, actor, ip).onComplete(ar -> {
+      deleting.remove(key, mine.future());
+      mine.handle(ar);
+    });
+    return mine.future();
+  }
+
+  private Future<Void> deleteNow(String clientId, String deviceId, Principal actor, String ip) {
     return get(clientId, deviceId)
         .compose(d -> DeviceRepository.desired(pool, clientId, deviceId, "STOPPED"))
         .compose(v -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "logout"), 15_000)

@@ -56,6 +56,32 @@ class DeviceLinkingTest {
   }
 
   @Test
+  void deletesOfOneDeviceAtOnceAllAnswerWithinAFewSeconds() throws Exception {
+    String key = api.clientWithKey("del1");
+    Devices.link(api, sim, key, "del1", "d", "15557010001");
+    var pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<Api.Response>> deletes = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        deletes.add(pool.submit(() -> {
+          long t0 = System.nanoTime();
+          Api.Response r = api.delete("/api/clients/del1/devices/d", key);
+          long ms = (System.nanoTime() - t0) / 1_000_000;
+          assertTrue(ms < 5_000, "a delete answered in " + ms + " ms: " + r);
+          return r;
+        }));
+      }
+      for (Future<Api.Response> f : deletes) {
+        int status = f.get().status();
+        assertTrue(status == 200 || status == 404, "deleted, or already gone: " + status);
+      }
+      assertEquals(404, api.get("/api/clients/del1/devices/d", key).status());
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  @Test
   void linkByQrCode() throws Exception {
     String key = api.clientWithKey("qr1");
     Api.Response created = api.post("/api/clients/qr1/devices", key, new JsonObject().put("deviceId", "phone-1"));
