@@ -22,12 +22,22 @@ public final class HazelcastConfigs {
   /** The member attribute that carries {@code SWITCHBOARD_NODE_NAME}: the registry of live node names. */
   static final String NODE_NAME_ATTRIBUTE = "switchboard.node";
 
-  /** Measured on Vert.x 5.0.10 / Hazelcast 5.3.8 (DESIGN.md): a kill -9 is noticed in about a second. */
+  /**
+   * Measured on Vert.x 5.0.10 / Hazelcast 5.3.8: a kill -9 is noticed in about a second. A member
+   * that was frozen past the heartbeat deadline (SIGSTOP, a long GC, a paused VM) comes back as a
+   * cluster of its own; the two halves each see the other's nodes as dead and take their devices in
+   * turn until Hazelcast merges them, which by default it first tries after 300 s. The chaos bench
+   * saw two minutes of that after a 20 s SIGSTOP. Merging is tried every 5 s instead; the frozen node
+   * claims nothing for its first 30 s back (DeviceManager's quarantine), so the halves are one again
+   * before it could.
+   */
   static final Map<String, String> FAST_FAILURE_DETECTION = Map.of(
       "hazelcast.heartbeat.interval.seconds", "1",
       "hazelcast.max.no.heartbeat.seconds", "5",
       "hazelcast.heartbeat.failuredetector.type", "deadline",
       "hazelcast.wait.seconds.before.join", "0",
+      "hazelcast.merge.first.run.delay.seconds", "5",
+      "hazelcast.merge.next.run.delay.seconds", "5",
       "hazelcast.phone.home.enabled", "false",
       "hazelcast.logging.type", "slf4j");
 

@@ -1,0 +1,58 @@
+package dev.switchboard.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.switchboard.support.Api;
+import dev.switchboard.support.NodeCluster;
+import dev.switchboard.support.TestNode;
+import dev.switchboard.support.Wait;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node frozen (SIGSTOP) past the heartbeat deadline comes back as a cluster of its own. The
+ * halves must become one again soon, or each takes the other's devices in turn and the network
+ * sees every session connected twice, over and over.
+ */
+class FrozenNodeTest {
+
+  static final int DEVICES = 12;
+
+  @Test
+  void aNodeFrozenForTwentySecondsRejoinsAndNoSessionFlapsBetweenTheHalves() throws Exception {
+    try (NodeCluster c = new NodeCluster("frozen-node", List.of()); Api a0 = c.api(0); Api a1 = c.api(1); Api a2 = c.api(2)) {
+      Wait.until("three members", 30_000, () -> a0.get("/api/health", null).data().getInteger("clusterSize"), n -> n == 3);
+      String key = a0.clientWithKey("acme");
+      a0.put("/api/clients/acme/config", TestNode.MASTER, new JsonObject().put("maxDevices", DEVICES));
+      for (int i = 0; i < DEVICES; i++) {
+        JsonObject created = a0.post("/api/clients/acme/devices", key, new JsonObject().put("deviceId", "d" + i)).data();
+        c.sim.pair(created.getJsonObject("qr").getString("qr"), String.valueOf(15_558_100_000L + i));
+      }
+      Wait.until("every device CONNECTED", 30_000, () -> ClusterFailoverTest.devices(a0, key).stream()
+          .allMatch(o -> "CONNECTED".equals(((JsonObject) o).getString("status"))), all -> all);
+
+      long frozen = c.nodes.get(2).pid();
+      signal(frozen, "STOP");
+      Thread.sleep(20_000);
+      signal(frozen, "CONT");
+      List<Api> apis = List.of(a0, a1, a2);
+      for (Api api : apis) {
+        Wait.until("three members again on every node", 40_000,
+            () -> api.get("/api/health", null).data().getInteger("clusterSize"), n -> n == 3);
+      }
+      Wait.until("every device CONNECTED", 40_000, () -> ClusterFailoverTest.devices(a0, key).stream()
+          .allMatch(o -> "CONNECTED".equals(((JsonObject) o).getString("status"))), all -> all);
+      // Settled: the frozen node's quarantine is over and no session changes hands any more.
+      Thread.sleep(35_000);
+      long conflicts = c.sim.stats().getLong("conflicts");
+      Thread.sleep(10_000);
+      assertEquals(conflicts, c.sim.stats().getLong("conflicts"), "no session changes hands once the cluster is one again");
+      assertEquals(DEVICES, c.sim.stats().getInteger("connectedSessions"));
+    }
+  }
+
+  private static void signal(long pid, String signal) throws Exception {
+    new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor();
+  }
+}
