@@ -40,6 +40,11 @@ public final class DbErrors {
       if (t instanceof VertxException && String.valueOf(t.getMessage()).startsWith("Timeout")) {
         return true;
       }
+      // A statement sent on a connection the server has just closed (seen in the chaos bench when
+      // PostgreSQL was killed under load): "Connection is not active now, current status: CLOSED".
+      if (t instanceof VertxException && String.valueOf(t.getMessage()).startsWith("Connection is not active")) {
+        return true;
+      }
     }
     return false;
   }
