@@ -14,7 +14,7 @@ public final class OpenApi {
 
   private static final Pattern PARAM = Pattern.compile(":([A-Za-z]+)");
   private static final Map<Integer, String> ERRORS = Map.of(
-      400, "VALIDATION_ERROR: a path id, parameter or body field is wrong (details.field names it)",
+      400, "VALIDATION_ERROR: a path id, parameter or body field is wrong (details.field names it), or the request is malformed",
       401, "UNAUTHORIZED: no key or token, or one that is not valid",
       403, "FORBIDDEN: the key or token may not do this",
       404, "NOT_FOUND (or a more precise *_NOT_FOUND code): the resource does not exist",
@@ -76,9 +76,8 @@ public final class OpenApi {
     boolean hasPathIds = parameters.stream().anyMatch(p -> "path".equals(((JsonObject) p).getString("in")));
 
     TreeSet<Integer> errors = new TreeSet<>(doc.errors());
-    if (hasPathIds || !parameters.isEmpty() || doc.body() != null) {
-      errors.add(400);
-    }
+    // RequestGuard refuses a malformed request (no Host, a bad percent-escape...) on any route.
+    errors.add(400);
     if (hasPathIds) {
       errors.add(404);
     }

@@ -102,9 +102,12 @@ final class SendSchemas {
     }
     JsonObject schema = Schemas.object(required, props.toArray()).put("title", type);
     if (MEDIA_TYPES.contains(type)) {
+      JsonObject properties = schema.getJsonObject("properties");
       schema.put("oneOf", new JsonArray()
-          .add(new JsonObject().put("required", new JsonArray().add("url")))
-          .add(new JsonObject().put("required", new JsonArray().add("mediaId"))));
+          .add(new JsonObject().put("required", new JsonArray().add("url"))
+              .put("properties", new JsonObject().put("url", properties.getJsonObject("url"))))
+          .add(new JsonObject().put("required", new JsonArray().add("mediaId"))
+              .put("properties", new JsonObject().put("mediaId", properties.getJsonObject("mediaId")))));
     }
     return schema;
   }

@@ -54,9 +54,15 @@ class OpenApiDocumentTest {
     sim.close();
   }
 
+  /** The served document; also left in target/openapi.json for linters (see README, API). */
   private static JsonObject document() {
     Api.Response r = api.get("/api/openapi.json", null);
     assertEquals(200, r.status());
+    try {
+      java.nio.file.Files.write(java.nio.file.Path.of("target", "openapi.json"), r.body().getBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     return r.json();
   }
 
