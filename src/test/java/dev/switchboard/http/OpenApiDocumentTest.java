@@ -10,6 +10,8 @@ import dev.switchboard.support.Devices;
 import dev.switchboard.support.Sim;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
@@ -73,6 +75,37 @@ class OpenApiDocumentTest {
     SwaggerParseResult result = new OpenAPIV3Parser().readContents(document().encode(), null, options);
     assertNotNull(result.getOpenAPI(), "not parsed: " + result.getMessages());
     assertEquals(List.of(), result.getMessages());
+  }
+
+  @Test
+  void everyOperationAnswersItsErrorsInTheEnvelopeAndTypesItsBody() {
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+    options.setResolveFully(true);
+    OpenAPI api = new OpenAPIV3Parser().readContents(document().encode(), null, options).getOpenAPI();
+    List<String> problems = new ArrayList<>();
+    api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, op) -> {
+      String name = method + " " + path;
+      var errors = op.getResponses().entrySet().stream().filter(e -> e.getKey().startsWith("4")).toList();
+      if (errors.isEmpty()) {
+        problems.add(name + " declares no 4xx");
+      }
+      for (var e : errors) {
+        Schema<?> schema = e.getValue().getContent().get("application/json").getSchema();
+        if (schema.getProperties() == null || !schema.getProperties().containsKey("error")) {
+          problems.add(name + " answers " + e.getKey() + " without the error envelope");
+        }
+      }
+      if (op.getRequestBody() != null) {
+        op.getRequestBody().getContent().forEach((type, media) -> {
+          Schema<?> schema = media.getSchema();
+          if (schema.getProperties() == null && schema.getAnyOf() == null) {
+            problems.add(name + " has an untyped " + type + " body");
+          }
+        });
+      }
+    }));
+    assertEquals(List.of(), problems);
   }
 
   @Test
