@@ -138,7 +138,8 @@ class BadInputWalkTest {
           JsonObject param = (JsonObject) p;
           JsonArray values = param.getJsonObject("schema").getJsonArray("enum");
           if ("path".equals(param.getString("in")) && values != null) {
-            values.forEach(v -> routes.add(new String[] {method.toUpperCase(), path.replace("{" + param.getString("name") + "}", (String) v)}));
+            String name = "{" + param.getString("name") + "}";
+            values.forEach(v -> routes.add(new String[] {method.toUpperCase(), path.replace(name, (String) v)}));
           }
         }
       }
