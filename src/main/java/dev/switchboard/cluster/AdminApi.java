@@ -33,6 +33,8 @@ public final class AdminApi {
   public void register(ApiRoutes routes) {
     routes.add(GET, "/api/admin/overview", Access.MASTER, "operations",
         "Cluster overview: nodes with their devices, devices by status, outbound queue, webhook backlog, clients",
+        dev.switchboard.http.RouteDoc.of().returns(200, dev.switchboard.http.Schemas.object()
+            .put("description", "nodes, devicesByStatus, outboundQueue, webhookBacklog, clients")),
         this::overview);
   }
 

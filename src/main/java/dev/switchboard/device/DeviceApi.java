@@ -27,18 +27,28 @@ public final class DeviceApi {
     this.rebalancer = rebalancer;
   }
 
+  static final int MAX_PHONE = 20;
+  static final int MAX_MOVES = 10_000;
+  static final int DEFAULT_MOVES = 1_000;
+  static final int MAX_MOVES_PER_SECOND = 100;
+  static final int DEFAULT_MOVES_PER_SECOND = 5;
+
   public void register(ApiRoutes routes) {
     String base = "/api/clients/:clientId/devices";
     String one = base + "/:deviceId";
-    routes.add(GET, base, Access.CLIENT, "devices", "List the client's devices", this::list);
-    routes.add(POST, base, Access.CLIENT, "devices", "Register a device; the QR is included when ready within 5 s", this::create);
-    routes.add(GET, one, Access.CLIENT, "devices", "One device", this::get);
-    routes.add(GET, one + "/qr", Access.CLIENT, "devices", "The current QR (JSON with a PNG data URL, or ?format=png)", this::qr);
-    routes.add(POST, one + "/pairing-code", Access.CLIENT, "devices", "Link by pairing code instead of QR", this::pairingCode);
-    routes.add(POST, one + "/reconnect", Access.CLIENT, "devices", "Reconnect the device's session", this::reconnect);
+    routes.add(GET, base, Access.CLIENT, "devices", "List the client's devices", DeviceDocs.list(), this::list);
+    routes.add(POST, base, Access.CLIENT, "devices", "Register a device; the QR is included when ready within 5 s",
+        DeviceDocs.create(), this::create);
+    routes.add(GET, one, Access.CLIENT, "devices", "One device", DeviceDocs.device(), this::get);
+    routes.add(GET, one + "/qr", Access.CLIENT, "devices", "The current QR (JSON with a PNG data URL, or ?format=png)",
+        DeviceDocs.qr(), this::qr);
+    routes.add(POST, one + "/pairing-code", Access.CLIENT, "devices", "Link by pairing code instead of QR",
+        DeviceDocs.pairingCode(), this::pairingCode);
+    routes.add(POST, one + "/reconnect", Access.CLIENT, "devices", "Reconnect the device's session",
+        DeviceDocs.accepted(), this::reconnect);
     routes.add(DELETE, one, Access.CLIENT, "devices", "Log the session out and remove the device", this::delete);
     routes.add(POST, "/api/admin/rebalance", Access.MASTER, "operations",
-        "Move devices toward an even spread over the live nodes, at a bounded rate", this::rebalance);
+        "Move devices toward an even spread over the live nodes, at a bounded rate", DeviceDocs.rebalance(), this::rebalance);
   }
 
   private void list(RoutingContext ctx) {
@@ -75,7 +85,7 @@ public final class DeviceApi {
   private void pairingCode(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
     Bodies.onlyFields(body, Set.of("phoneNumber"));
-    String phone = Phones.digits("phoneNumber", Bodies.string(body, "phoneNumber", true, 20));
+    String phone = Phones.digits("phoneNumber", Bodies.string(body, "phoneNumber", true, MAX_PHONE));
     Responses.reply(ctx, devices.pairingCode(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), phone), Responses::ok);
   }
 
@@ -86,9 +96,10 @@ public final class DeviceApi {
   private void rebalance(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, true);
     Bodies.onlyFields(body, Set.of("maxMoves", "perSecond"));
-    Integer maxMoves = Bodies.integer(body, "maxMoves", false, 1, 10_000);
-    Integer perSecond = Bodies.integer(body, "perSecond", false, 1, 100);
-    Responses.reply(ctx, rebalancer.rebalance(maxMoves == null ? 1_000 : maxMoves, perSecond == null ? 5 : perSecond),
+    Integer maxMoves = Bodies.integer(body, "maxMoves", false, 1, MAX_MOVES);
+    Integer perSecond = Bodies.integer(body, "perSecond", false, 1, MAX_MOVES_PER_SECOND);
+    Responses.reply(ctx, rebalancer.rebalance(maxMoves == null ? DEFAULT_MOVES : maxMoves,
+            perSecond == null ? DEFAULT_MOVES_PER_SECOND : perSecond),
         Responses::accepted);
   }
 

@@ -26,8 +26,10 @@ import java.util.regex.Pattern;
 public final class SessionApi {
 
   static final int MAX_PARTICIPANTS = 256;
-  private static final Set<String> PRESENCE = Set.of("composing", "recording", "paused", "available", "unavailable");
-  private static final Pattern INVITE = Pattern.compile("(?:https?://chat\\.whatsapp\\.com/)?([A-Za-z0-9]{6,64})");
+  static final int MAX_SUBJECT = 100;
+  static final int MAX_INVITE = 128;
+  static final Set<String> PRESENCE = Set.of("composing", "recording", "paused", "available", "unavailable");
+  static final Pattern INVITE = Pattern.compile("(?:https?://chat\\.whatsapp\\.com/)?([A-Za-z0-9]{6,64})");
 
   private final Vertx vertx;
   private final DeviceService devices;
@@ -40,17 +42,22 @@ public final class SessionApi {
   public void register(ApiRoutes routes) {
     String device = "/api/clients/:clientId/devices/:deviceId";
     String group = device + "/groups/:groupId";
-    routes.add(GET, device + "/contacts", Access.CLIENT, "contacts", "The device's contacts", this::contacts);
-    routes.add(GET, device + "/on-whatsapp/:phone", Access.CLIENT, "contacts", "Is this number on WhatsApp?", this::onWhatsApp);
-    routes.add(POST, device + "/presence", Access.CLIENT, "contacts", "Show typing, recording, online...", this::presence);
-    routes.add(GET, device + "/groups", Access.CLIENT, "groups", "The groups the device is in", this::groups);
-    routes.add(POST, device + "/groups", Access.CLIENT, "groups", "Create a group", this::createGroup);
-    routes.add(POST, device + "/groups/join", Access.CLIENT, "groups", "Join a group by invite code or link", this::join);
-    routes.add(GET, group, Access.CLIENT, "groups", "A group's metadata, participants and admins", this::metadata);
+    routes.add(GET, device + "/contacts", Access.CLIENT, "contacts", "The device's contacts", DeviceDocs.list(), this::contacts);
+    routes.add(GET, device + "/on-whatsapp/:phone", Access.CLIENT, "contacts", "Is this number on WhatsApp?",
+        DeviceDocs.onWhatsApp(), this::onWhatsApp);
+    routes.add(POST, device + "/presence", Access.CLIENT, "contacts", "Show typing, recording, online...",
+        DeviceDocs.presence(), this::presence);
+    routes.add(GET, device + "/groups", Access.CLIENT, "groups", "The groups the device is in", DeviceDocs.list(), this::groups);
+    routes.add(POST, device + "/groups", Access.CLIENT, "groups", "Create a group", DeviceDocs.createGroup(), this::createGroup);
+    routes.add(POST, device + "/groups/join", Access.CLIENT, "groups", "Join a group by invite code or link",
+        DeviceDocs.join(), this::join);
+    routes.add(GET, group, Access.CLIENT, "groups", "A group's metadata, participants and admins",
+        DeviceDocs.device(), this::metadata);
     routes.add(POST, group + "/participants", Access.CLIENT, "groups", "Add, remove, promote or demote participants",
-        this::participants);
-    routes.add(POST, group + "/leave", Access.CLIENT, "groups", "Leave a group", this::leave);
-    routes.add(GET, group + "/invite", Access.CLIENT, "groups", "A group's invite code and link", this::invite);
+        DeviceDocs.participants(), this::participants);
+    routes.add(POST, group + "/leave", Access.CLIENT, "groups", "Leave a group", DeviceDocs.accepted(), this::leave);
+    routes.add(GET, group + "/invite", Access.CLIENT, "groups", "A group's invite code and link",
+        DeviceDocs.device(), this::invite);
   }
 
   /** Asks the device actor, after checking that the device exists (404 rather than 503 for a wrong id). */
@@ -88,7 +95,7 @@ public final class SessionApi {
   private void createGroup(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
     Bodies.onlyFields(body, Set.of("subject", "participants"));
-    String subject = Bodies.string(body, "subject", true, 100);
+    String subject = Bodies.string(body, "subject", true, MAX_SUBJECT);
     JsonArray participants = phones(body, "participants", true);
     Responses.reply(ctx, ask(ctx, op("createGroup").put("subject", subject).put("participants", participants)),
         Responses::created);
@@ -132,7 +139,7 @@ public final class SessionApi {
   private void join(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
     Bodies.onlyFields(body, Set.of("invite"));
-    Matcher m = INVITE.matcher(Bodies.string(body, "invite", true, 128).trim());
+    Matcher m = INVITE.matcher(Bodies.string(body, "invite", true, MAX_INVITE).trim());
     if (!m.matches()) {
       throw ApiException.validation("invite", "invite must be an invite code or a https://chat.whatsapp.com/... link");
     }

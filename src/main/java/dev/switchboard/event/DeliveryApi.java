@@ -9,6 +9,9 @@ import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Bodies;
 import dev.switchboard.http.Page;
 import dev.switchboard.http.Responses;
+import dev.switchboard.http.RouteDoc;
+import dev.switchboard.http.Schemas;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +20,7 @@ import java.util.Set;
 /** Routes for a client's webhook deliveries: the list (by status) and a manual retry. */
 public final class DeliveryApi {
 
-  private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed");
+  private static final java.util.List<String> STATUSES = java.util.List.of("pending", "delivered", "failed");
 
   private final Vertx vertx;
   private final EventService events;
@@ -30,9 +33,16 @@ public final class DeliveryApi {
   public void register(ApiRoutes routes) {
     String base = "/api/clients/:clientId/webhook-deliveries";
     routes.add(GET, base, Access.CLIENT, "webhooks",
-        "Webhook deliveries, newest first; ?status=pending|delivered|failed", this::list);
+        "Webhook deliveries, newest first; ?status=pending|delivered|failed",
+        RouteDoc.of().paged().query("status", Schemas.enumOf(STATUSES), "only deliveries in this state")
+            .returns(200, Schemas.page(Schemas.object().put("description", "a webhook delivery"))),
+        this::list);
     routes.add(POST, base + "/:id/retry", Access.CLIENT, "webhooks",
-        "Send one webhook delivery again (due now, with a fresh 24 h retry window)", this::retry);
+        "Send one webhook delivery again (due now, with a fresh 24 h retry window)",
+        RouteDoc.of().pathParameter("id", new JsonObject().put("type", "string").put("pattern", "^[0-9]{1,18}$"))
+            .body(false, Schemas.object(java.util.List.of()), new JsonObject())
+            .returns(202, Schemas.object().put("description", "the delivery, due now")),
+        this::retry);
   }
 
   private void list(RoutingContext ctx) {

@@ -9,6 +9,8 @@ import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
 import dev.switchboard.http.Ids;
 import dev.switchboard.http.Principal;
+import dev.switchboard.http.RouteDoc;
+import dev.switchboard.http.Schemas;
 import dev.switchboard.tenant.ClientConfig;
 import dev.switchboard.tenant.KeyService;
 import io.vertx.core.Context;
@@ -94,6 +96,14 @@ public final class LiveFeed {
     });
     routes.add(GET, PATH, Access.ANY, "events",
         "Live feed (WebSocket): x-api-key header or ?token=<JWT>; filters ?clientId= (master), ?deviceId=, ?events=a,b",
+        RouteDoc.of()
+            .query("token", Schemas.string(1, 4096), "a JWT from POST /api/auth/token, for browsers (never an API key)")
+            .query("clientId", Schemas.id(), "only this client's events (master key; a client key sees its own)")
+            .query("deviceId", Schemas.id(), "only this device's events")
+            .query("events", new JsonObject().put("type", "string").put("pattern", "^[a-z_]+(,[a-z_]+)*$"),
+                "comma-separated event names: " + String.join(", ", ClientConfig.EVENTS))
+            .returnsRaw(101, "application/json", "Switching Protocols: the WebSocket, one JSON event per message")
+            .errors(503),
         this::connect);
   }
 

@@ -42,8 +42,10 @@ public final class ApiRouter {
     modules.forEach(m -> m.accept(routes));
 
     routes.add(GET, "/api/openapi.json", Access.PUBLIC, "operations", "This OpenAPI document",
+        RouteDoc.of().returnsRaw(200, "application/json", "the OpenAPI document (not in the envelope)"),
         ctx -> ctx.response().putHeader("content-type", Responses.JSON).end(openApi.document().toBuffer()));
-    routes.add(GET, "/docs", Access.PUBLIC, "operations", "Swagger UI", ctx -> {
+    // Swagger UI is served beside the API, not part of it: its routes stay out of the document.
+    routes.add(GET, "/docs", Access.PUBLIC, "operations", "Swagger UI", RouteDoc.undocumented("Swagger UI"), ctx -> {
       if (ctx.request().path().equals("/docs")) {
         ctx.redirect("/docs/");
       } else {
@@ -51,9 +53,10 @@ public final class ApiRouter {
       }
     });
     routes.add(GET, "/docs/swagger-initializer.js", Access.PUBLIC, "operations", "Swagger UI configuration",
+        RouteDoc.undocumented("Swagger UI"),
         ctx -> ctx.response().putHeader("content-type", "application/javascript; charset=utf-8").end(INITIALIZER));
     routes.add(GET, "/docs/*", Access.PUBLIC, "operations", "Swagger UI assets",
-        StaticHandler.create("META-INF/resources/webjars/swagger-ui/" + Version.swaggerUi()));
+        RouteDoc.undocumented("Swagger UI"), StaticHandler.create("META-INF/resources/webjars/swagger-ui/" + Version.swaggerUi()));
 
     FailureHandler failures = new FailureHandler();
     for (int status : new int[] {400, 404, 405, 413, 500}) {

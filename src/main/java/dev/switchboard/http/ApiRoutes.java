@@ -18,6 +18,7 @@ public final class ApiRoutes {
   private final Auth auth;
   private final OpenApi openApi;
   private final Map<String, Access> rules = new LinkedHashMap<>();
+  private final Map<String, RouteDoc> docs = new LinkedHashMap<>();
 
   public ApiRoutes(Router router, Auth auth, OpenApi openApi) {
     this.router = router;
@@ -28,8 +29,15 @@ public final class ApiRoutes {
   /** Declares a route: method, path (Vert.x syntax), who may call it, and what it does. */
   public Route add(HttpMethod method, String path, Access access, String tag, String summary,
       Handler<RoutingContext> handler) {
+    return add(method, path, access, tag, summary, RouteDoc.of(), handler);
+  }
+
+  /** Declares a route with what the OpenAPI document says about its parameters, body and answers. */
+  public Route add(HttpMethod method, String path, Access access, String tag, String summary, RouteDoc doc,
+      Handler<RoutingContext> handler) {
     rules.put(key(method, path), access);
-    openApi.operation(method, path, access, tag, summary);
+    docs.put(key(method, path), doc);
+    openApi.operation(method, path, access, tag, summary, doc);
     return router.route(method, path)
         .handler(auth.require(access))
         .handler(Ids.pathValidator())
@@ -39,6 +47,12 @@ public final class ApiRoutes {
   /** The auth rule of a declared route, or null when the route was added some other way. */
   public Access ruleOf(HttpMethod method, String path) {
     return rules.get(key(method, path));
+  }
+
+  /** Whether a declared route is in the OpenAPI document (asset files and earlier URLs are not). */
+  public boolean documented(HttpMethod method, String path) {
+    RouteDoc doc = docs.get(key(method, path));
+    return doc != null && doc.documented();
   }
 
   public Map<String, Access> rules() {

@@ -23,7 +23,10 @@ public final class HealthApi {
   }
 
   public void register(ApiRoutes routes) {
-    routes.add(GET, "/api/health", Access.PUBLIC, "operations", "Node health", this::health);
+    routes.add(GET, "/api/health", Access.PUBLIC, "operations", "Node health",
+        RouteDoc.of().returns(200, Schemas.object().put("description", "status, node, version, clusterSize, db"))
+            .errors(503),
+        this::health);
   }
 
   private void health(RoutingContext ctx) {

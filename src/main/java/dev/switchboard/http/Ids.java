@@ -14,6 +14,11 @@ public final class Ids {
   private Ids() {
   }
 
+  /** WhatsApp's own ids in paths ({@code chatId}, {@code groupId}), which are JIDs, not API ids. */
+  public static boolean isJid(String pathParameter) {
+    return JIDS.contains(pathParameter);
+  }
+
   public static boolean valid(String id) {
     return id != null && ID.matcher(id).matches();
   }

@@ -11,16 +11,19 @@ import java.util.Base64;
 /** API.md list paging: {@code limit} 1..200 (default 50) and an opaque {@code cursor}. */
 public record Page(int limit, String after) {
 
+  public static final int DEFAULT_LIMIT = 50;
+  public static final int MAX_LIMIT = 200;
+
   public static Page of(RoutingContext ctx) {
     String rawLimit = ctx.queryParams().get("limit");
-    int limit = 50;
+    int limit = DEFAULT_LIMIT;
     if (rawLimit != null) {
       try {
         limit = Integer.parseInt(rawLimit);
       } catch (NumberFormatException e) {
         throw ApiException.validation("limit", "limit must be a whole number from 1 to 200");
       }
-      if (limit < 1 || limit > 200) {
+      if (limit < 1 || limit > MAX_LIMIT) {
         throw ApiException.validation("limit", "limit must be a whole number from 1 to 200");
       }
     }

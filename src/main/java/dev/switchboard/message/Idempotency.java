@@ -18,6 +18,7 @@ import java.security.NoSuchAlgorithmException;
 public final class Idempotency {
 
   static final int TTL_HOURS = 24;
+  static final int MAX_KEY = 255;
   private static final String FIND = """
       SELECT request_hash, status_code, response FROM idempotency_keys
       WHERE client_id = $1 AND key = $2 AND created_at > now() - make_interval(hours => $3)""";
@@ -43,8 +44,8 @@ public final class Idempotency {
     if (raw == null) {
       return null;
     }
-    if (raw.isEmpty() || raw.length() > 255 || !raw.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
-      throw ApiException.validation("Idempotency-Key", "Idempotency-Key must be 1 to 255 visible ASCII characters");
+    if (raw.isEmpty() || raw.length() > MAX_KEY || !raw.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      throw ApiException.validation("Idempotency-Key", "Idempotency-Key must be 1 to " + MAX_KEY + " visible ASCII characters");
     }
     return raw;
   }

@@ -10,11 +10,10 @@ import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Bodies;
 import dev.switchboard.http.Page;
 import dev.switchboard.http.Responses;
+import dev.switchboard.http.RouteDoc;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.TreeSet;
 
 /** Routes of API.md, Messages and Media, plus chats and history (served from PostgreSQL). */
@@ -33,29 +32,40 @@ public final class MessageApi {
 
   public void register(ApiRoutes routes) {
     String device = "/api/clients/:clientId/devices/:deviceId";
-    // The router tries its routes in order: texts, most of the sends, first.
-    List<String> types = new ArrayList<>(new TreeSet<>(SendRequest.types()));
-    types.remove("text");
-    types.addFirst("text");
-    for (String type : types) {
-      routes.add(POST, device + "/messages/" + type, Access.CLIENT, "messages",
-          "Send a " + type + " message (202 once stored; Idempotency-Key honoured)", ctx -> send(ctx, type));
-    }
-    routes.add(POST, device + "/messages/:type", Access.CLIENT, "messages", "Any other type: 404 naming the types there are",
-        ctx -> ctx.fail(ApiException.notFound("NOT_FOUND", "no message type '" + ctx.pathParam("type") + "'; types: "
-            + String.join(", ", new TreeSet<>(SendRequest.types())))));
-    routes.add(GET, device + "/messages/:messageId", Access.CLIENT, "messages", "One message and its status", this::get);
+    TreeSet<String> types = new TreeSet<>(SendRequest.types());
+    routes.add(POST, device + "/messages/:type", Access.CLIENT, "messages",
+        "Send a message of the given type (202 once stored; Idempotency-Key honoured)", MessageDocs.send(), ctx -> {
+          String type = ctx.pathParam("type");
+          if (!types.contains(type)) {
+            ctx.fail(ApiException.notFound("NOT_FOUND", "no message type '" + type + "'; types: " + String.join(", ", types)));
+          } else {
+            send(ctx, type);
+          }
+        });
+    // One message has its own template, distinct from the send's; the earlier URL, which differs from
+    // the send's only in its parameter's name, stays served but out of the document.
+    routes.add(GET, device + "/messages/by-id/:messageId", Access.CLIENT, "messages", "One message and its status",
+        MessageDocs.message(), this::get);
+    routes.add(DELETE, device + "/messages/by-id/:messageId", Access.CLIENT, "messages",
+        "Cancel a scheduled or still queued message", MessageDocs.cancel(), this::cancel);
+    routes.add(GET, device + "/messages/:messageId", Access.CLIENT, "messages", "One message and its status",
+        RouteDoc.undocumented("earlier URL of GET .../messages/by-id/{messageId}"), this::get);
     routes.add(DELETE, device + "/messages/:messageId", Access.CLIENT, "messages",
-        "Cancel a scheduled or still queued message", this::cancel);
+        "Cancel a scheduled or still queued message",
+        RouteDoc.undocumented("earlier URL of DELETE .../messages/by-id/{messageId}"), this::cancel);
     routes.add(GET, "/api/clients/:clientId/scheduled", Access.CLIENT, "messages", "The client's scheduled messages",
-        this::scheduled);
+        MessageDocs.scheduled(), this::scheduled);
     // The body is read only after authentication (ApiRouter leaves it paused), by UploadReader.
-    routes.add(POST, device + "/media", Access.CLIENT, "media", "Upload a file (multipart field 'file')", this::upload);
-    routes.add(GET, device + "/media/:mediaId", Access.CLIENT, "media", "Download a file with its Content-Type", this::download);
-    routes.add(GET, device + "/chats", Access.CLIENT, "chats", "Recent chats, newest first", this::chats);
-    routes.add(GET, device + "/chats/:chatId/messages", Access.CLIENT, "chats", "A chat's history, newest first", this::history);
+    routes.add(POST, device + "/media", Access.CLIENT, "media", "Upload a file (multipart field 'file')",
+        MessageDocs.upload(mediaMaxBytes), this::upload);
+    routes.add(GET, device + "/media/:mediaId", Access.CLIENT, "media", "Download a file with its Content-Type",
+        MessageDocs.download(), this::download);
+    routes.add(GET, device + "/chats", Access.CLIENT, "chats", "Recent chats, newest first", MessageDocs.chats(),
+        this::chats);
+    routes.add(GET, device + "/chats/:chatId/messages", Access.CLIENT, "chats", "A chat's history, newest first",
+        MessageDocs.history(), this::history);
     routes.add(POST, device + "/chats/:chatId/read", Access.CLIENT, "chats", "Send read receipts for the chat's unread messages",
-        this::read);
+        MessageDocs.read(), this::read);
   }
 
   private void send(RoutingContext ctx, String type) {

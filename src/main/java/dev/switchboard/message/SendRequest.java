@@ -25,10 +25,25 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
   public static final int MAX_RECIPIENTS = 100;
   public static final int MAX_TEXT = 4096;
   static final int MAX_CAPTION = 1024;
+  static final int MAX_URL = 2048;
+  static final int MAX_MEDIA_ID = 64;
+  static final int MAX_FILE_NAME = 255;
+  static final int MAX_REF = 128;
+  static final int MAX_MENTIONS = 256;
+  static final int MAX_PLACE_NAME = 256;
+  static final int MAX_ADDRESS = 512;
+  static final int MAX_CONTACTS = 20;
+  static final int MAX_CONTACT_NAME = 256;
+  static final int MAX_PHONE = 20;
+  static final int MAX_QUESTION = 255;
+  static final int MIN_OPTIONS = 2;
+  static final int MAX_OPTIONS = 12;
+  static final int MAX_OPTION = 100;
+  static final int MAX_EMOJI_CODE_POINTS = 16;
   static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(366);
 
   private static final Set<String> COMMON = Set.of("to", "replyTo", "mentions", "sendAt");
-  private static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "file", "sticker");
+  static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "file", "sticker");
   private static final Map<String, Set<String>> FIELDS = Map.of(
       "text", Set.of("text"),
       "image", Set.of("url", "mediaId", "caption"),
@@ -71,25 +86,25 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
       case "location" -> {
         content.put("latitude", number(body, "latitude", -90, 90));
         content.put("longitude", number(body, "longitude", -180, 180));
-        putIfSet(content, "name", Bodies.string(body, "name", false, 256));
-        putIfSet(content, "address", Bodies.string(body, "address", false, 512));
+        putIfSet(content, "name", Bodies.string(body, "name", false, MAX_PLACE_NAME));
+        putIfSet(content, "address", Bodies.string(body, "address", false, MAX_ADDRESS));
       }
       case "contact" -> content.put("contacts", contacts(body));
       case "poll" -> poll(body, content);
       case "react" -> {
-        content.put("messageId", Bodies.string(body, "messageId", true, 128));
+        content.put("messageId", Bodies.string(body, "messageId", true, MAX_REF));
         Object emoji = body.getValue("emoji");
         if (!(emoji instanceof String e)) {
           throw ApiException.validation("emoji", "emoji is required (a string; empty removes the reaction)");
         }
-        if (e.codePointCount(0, e.length()) > 16) {
-          throw ApiException.validation("emoji", "emoji must be one emoji (at most 16 code points)");
+        if (e.codePointCount(0, e.length()) > MAX_EMOJI_CODE_POINTS) {
+          throw ApiException.validation("emoji", "emoji must be one emoji (at most " + MAX_EMOJI_CODE_POINTS + " code points)");
         }
         content.put("emoji", e);
       }
       default -> {
-        url = Bodies.string(body, "url", false, 2048);
-        mediaId = Bodies.string(body, "mediaId", false, 64);
+        url = Bodies.string(body, "url", false, MAX_URL);
+        mediaId = Bodies.string(body, "mediaId", false, MAX_MEDIA_ID);
         if ((url == null) == (mediaId == null)) {
           throw ApiException.validation("url", "give exactly one of url and mediaId");
         }
@@ -97,7 +112,7 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
           putIfSet(content, "caption", Bodies.string(body, "caption", false, MAX_CAPTION));
         }
         if ("file".equals(type)) {
-          content.put("fileName", fileName(Bodies.string(body, "fileName", true, 255)));
+          content.put("fileName", fileName(Bodies.string(body, "fileName", true, MAX_FILE_NAME)));
         }
         if ("audio".equals(type)) {
           Boolean voice = Bodies.bool(body, "voice", false);
@@ -105,11 +120,11 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
         }
       }
     }
-    putIfSet(content, "replyTo", Bodies.string(body, "replyTo", false, 128));
+    putIfSet(content, "replyTo", Bodies.string(body, "replyTo", false, MAX_REF));
     JsonArray mentions = Bodies.array(body, "mentions", false);
     if (mentions != null) {
-      if (mentions.size() > 256) {
-        throw ApiException.validation("mentions", "at most 256 mentions");
+      if (mentions.size() > MAX_MENTIONS) {
+        throw ApiException.validation("mentions", "at most " + MAX_MENTIONS + " mentions");
       }
       JsonArray jids = new JsonArray();
       for (Object m : mentions) {
@@ -181,8 +196,8 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
 
   private static JsonArray contacts(JsonObject body) {
     JsonArray given = Bodies.array(body, "contacts", true);
-    if (given.isEmpty() || given.size() > 20) {
-      throw ApiException.validation("contacts", "contacts must hold 1 to 20 entries");
+    if (given.isEmpty() || given.size() > MAX_CONTACTS) {
+      throw ApiException.validation("contacts", "contacts must hold 1 to " + MAX_CONTACTS + " entries");
     }
     JsonArray out = new JsonArray();
     for (Object o : given) {
@@ -190,22 +205,22 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
         throw ApiException.validation("contacts", "each contact is {\"name\", \"phone\"}");
       }
       Bodies.onlyFields(c, Set.of("name", "phone"));
-      out.add(new JsonObject().put("name", Bodies.string(c, "name", true, 256))
-          .put("phone", Phones.digits("contacts.phone", Bodies.string(c, "phone", true, 20))));
+      out.add(new JsonObject().put("name", Bodies.string(c, "name", true, MAX_CONTACT_NAME))
+          .put("phone", Phones.digits("contacts.phone", Bodies.string(c, "phone", true, MAX_PHONE))));
     }
     return out;
   }
 
   private static void poll(JsonObject body, JsonObject content) {
-    content.put("question", Bodies.string(body, "question", true, 255));
+    content.put("question", Bodies.string(body, "question", true, MAX_QUESTION));
     JsonArray options = Bodies.array(body, "options", true);
-    if (options.size() < 2 || options.size() > 12) {
-      throw ApiException.validation("options", "a poll has 2 to 12 options");
+    if (options.size() < MIN_OPTIONS || options.size() > MAX_OPTIONS) {
+      throw ApiException.validation("options", "a poll has " + MIN_OPTIONS + " to " + MAX_OPTIONS + " options");
     }
     Set<String> seen = new HashSet<>();
     for (Object o : options) {
-      if (!(o instanceof String s) || s.isBlank() || s.codePointCount(0, s.length()) > 100) {
-        throw ApiException.validation("options", "each option is a non-empty string of at most 100 characters");
+      if (!(o instanceof String s) || s.isBlank() || s.codePointCount(0, s.length()) > MAX_OPTION) {
+        throw ApiException.validation("options", "each option is a non-empty string of at most " + MAX_OPTION + " characters");
       }
       if (!seen.add(s)) {
         throw ApiException.validation("options", "options must differ: '" + s + "' appears twice");

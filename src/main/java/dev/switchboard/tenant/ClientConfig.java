@@ -24,6 +24,11 @@ public record ClientConfig(
       "presence_update", "group_update", "group_participants_update", "call", "device_status");
   public static final int DEFAULT_MAX_DEVICES = 5;
   public static final int DEFAULT_RATE_LIMIT = 600;
+  static final int MAX_WEBHOOK_URL = 2048;
+  static final int MAX_WEBHOOK_API_KEY = 512;
+  static final int MAX_DEVICES_LIMIT = 10_000;
+  static final int MAX_RATE_LIMIT = 1_000_000;
+  static final int MAX_CALL_MESSAGE = 4096;
 
   private static final Set<String> FIELDS = Set.of("webhookUrl", "webhookApiKey", "events", "maxDevices",
       "callPolicy", "rateLimitPerMinute");
@@ -78,12 +83,12 @@ public record ClientConfig(
     }
     String url = webhookUrl;
     if (update.containsKey("webhookUrl")) {
-      url = Bodies.string(update, "webhookUrl", false, 2048);
+      url = Bodies.string(update, "webhookUrl", false, MAX_WEBHOOK_URL);
       if (url != null) {
         urls.check("webhookUrl", url);
       }
     }
-    String apiKey = update.containsKey("webhookApiKey") ? Bodies.string(update, "webhookApiKey", false, 512) : webhookApiKey;
+    String apiKey = update.containsKey("webhookApiKey") ? Bodies.string(update, "webhookApiKey", false, MAX_WEBHOOK_API_KEY) : webhookApiKey;
     if (apiKey != null && apiKey.isEmpty()) {
       throw ApiException.validation("webhookApiKey", "webhookApiKey must not be empty; send null to remove it");
     }
@@ -96,9 +101,9 @@ public record ClientConfig(
       JsonObject sent = Bodies.object(update, "events");
       newEvents = sent == null ? null : mergeEvents(sent);
     }
-    Integer max = update.containsKey("maxDevices") ? Bodies.integer(update, "maxDevices", false, 0, 10_000) : maxDevices;
+    Integer max = update.containsKey("maxDevices") ? Bodies.integer(update, "maxDevices", false, 0, MAX_DEVICES_LIMIT) : maxDevices;
     Integer rate = update.containsKey("rateLimitPerMinute")
-        ? Bodies.integer(update, "rateLimitPerMinute", false, 1, 1_000_000) : rateLimitPerMinute;
+        ? Bodies.integer(update, "rateLimitPerMinute", false, 1, MAX_RATE_LIMIT) : rateLimitPerMinute;
     JsonObject policy = callPolicy;
     if (update.containsKey("callPolicy")) {
       JsonObject sent = Bodies.object(update, "callPolicy");
@@ -124,7 +129,7 @@ public record ClientConfig(
   private static JsonObject callPolicy(JsonObject sent) {
     Bodies.onlyFields(sent, Set.of("reject", "message"));
     Boolean reject = Bodies.bool(sent, "reject", false);
-    String message = Bodies.string(sent, "message", false, 4096);
+    String message = Bodies.string(sent, "message", false, MAX_CALL_MESSAGE);
     return new JsonObject().put("reject", reject != null && reject).put("message", message);
   }
 }

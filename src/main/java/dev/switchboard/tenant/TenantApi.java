@@ -22,6 +22,13 @@ public final class TenantApi {
   private final ClientService clients;
   private final KeyService keys;
 
+  static final int TOKEN_TTL_MIN = 60;
+  static final int TOKEN_TTL_MAX = 86_400;
+  static final int TOKEN_TTL_DEFAULT = 900;
+  static final int KEY_TTL_DAYS_MAX = 365;
+  static final int KEY_TTL_DAYS_DEFAULT = 90;
+  static final int MAX_NAME = 200;
+
   public TenantApi(ClientService clients, KeyService keys) {
     this.clients = clients;
     this.keys = keys;
@@ -29,34 +36,39 @@ public final class TenantApi {
 
   public void register(ApiRoutes routes) {
     String client = "/api/clients/:clientId";
-    routes.add(POST, "/api/auth/token", Access.ANY, "auth", "Issue a short-lived JWT with the caller's scope", this::token);
-    routes.add(POST, "/api/clients", Access.MASTER, "clients", "Create a client", this::create);
-    routes.add(GET, "/api/clients", Access.MASTER, "clients", "List clients", this::list);
+    routes.add(POST, "/api/auth/token", Access.ANY, "auth", "Issue a short-lived JWT with the caller's scope",
+        TenantDocs.token(), this::token);
+    routes.add(POST, "/api/clients", Access.MASTER, "clients", "Create a client", TenantDocs.create(), this::create);
+    routes.add(GET, "/api/clients", Access.MASTER, "clients", "List clients", TenantDocs.list(), this::list);
     routes.add(GET, client, Access.CLIENT, "clients", "Client summary: config, device count, key status", this::get);
     routes.add(DELETE, client, Access.MASTER, "clients", "Delete a client, logging out its devices", this::delete);
-    routes.add(POST, client + "/key", Access.MASTER, "keys", "Issue (or replace) the client's key", this::issueKey);
-    routes.add(POST, client + "/key/rotate", Access.CLIENT, "keys", "Rotate the client's key", this::rotateKey);
+    routes.add(POST, client + "/key", Access.MASTER, "keys", "Issue (or replace) the client's key",
+        TenantDocs.key(), this::issueKey);
+    routes.add(POST, client + "/key/rotate", Access.CLIENT, "keys", "Rotate the client's key", TenantDocs.key(),
+        this::rotateKey);
     routes.add(DELETE, client + "/key", Access.MASTER, "keys", "Revoke the client's key", this::revokeKey);
     routes.add(GET, client + "/config", Access.CLIENT, "config", "Get the client's config", this::config);
-    routes.add(PUT, client + "/config", Access.CLIENT, "config", "Partial config update; null resets a field", this::putConfig);
+    routes.add(PUT, client + "/config", Access.CLIENT, "config", "Partial config update; null resets a field",
+        TenantDocs.config(), this::putConfig);
     routes.add(DELETE, client + "/config", Access.CLIENT, "config", "Reset the config to defaults", this::resetConfig);
     routes.add(POST, client + "/webhook-secret/rotate", Access.CLIENT, "config",
-        "Rotate the client's webhook signing secret (whsec_...)", this::rotateWebhookSecret);
-    routes.add(GET, client + "/audit", Access.CLIENT, "clients", "The client's audit log, newest first", this::audit);
+        "Rotate the client's webhook signing secret (whsec_...)", TenantDocs.emptyBody(), this::rotateWebhookSecret);
+    routes.add(GET, client + "/audit", Access.CLIENT, "clients", "The client's audit log, newest first",
+        TenantDocs.audit(), this::audit);
   }
 
   private void token(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, true);
     Bodies.onlyFields(body, Set.of("ttlSeconds"));
-    Integer ttl = Bodies.integer(body, "ttlSeconds", false, 60, 86_400);
-    Responses.created(ctx, keys.issueToken(Auth.principal(ctx), ttl == null ? 900 : ttl));
+    Integer ttl = Bodies.integer(body, "ttlSeconds", false, TOKEN_TTL_MIN, TOKEN_TTL_MAX);
+    Responses.created(ctx, keys.issueToken(Auth.principal(ctx), ttl == null ? TOKEN_TTL_DEFAULT : ttl));
   }
 
   private void create(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
     Bodies.onlyFields(body, Set.of("clientId", "name"));
     String clientId = Ids.require("clientId", Bodies.string(body, "clientId", true, 64));
-    String name = Bodies.string(body, "name", false, 200);
+    String name = Bodies.string(body, "name", false, MAX_NAME);
     Responses.reply(ctx, clients.create(clientId, name, Auth.principal(ctx), Auth.sourceIp(ctx)), Responses::created);
   }
 
@@ -117,7 +129,7 @@ public final class TenantApi {
   private static int ttlDays(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, true);
     Bodies.onlyFields(body, Set.of("ttlDays"));
-    Integer ttl = Bodies.integer(body, "ttlDays", false, 1, 365);
-    return ttl == null ? 90 : ttl;
+    Integer ttl = Bodies.integer(body, "ttlDays", false, 1, KEY_TTL_DAYS_MAX);
+    return ttl == null ? KEY_TTL_DAYS_DEFAULT : ttl;
   }
 }

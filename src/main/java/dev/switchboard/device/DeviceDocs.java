@@ -1,0 +1,97 @@
+package dev.switchboard.device;
+
+import dev.switchboard.http.RouteDoc;
+import dev.switchboard.http.Schemas;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.TreeSet;
+
+/** What the OpenAPI document says about the device, session and group routes. */
+final class DeviceDocs {
+
+  private static final JsonObject PHONE = new JsonObject().put("type", "string").put("pattern", "^\\+?[0-9]{7,15}$");
+  private static final JsonObject PHONES = Schemas.array(PHONE, 1, SessionApi.MAX_PARTICIPANTS);
+
+  private DeviceDocs() {
+  }
+
+  static RouteDoc list() {
+    return RouteDoc.of().paged().returns(200, Schemas.page(Schemas.object()));
+  }
+
+  static RouteDoc device() {
+    return RouteDoc.of().returns(200, Schemas.object()).errors(503);
+  }
+
+  static RouteDoc accepted() {
+    return RouteDoc.of().returns(202, Schemas.object()).errors(503);
+  }
+
+  static RouteDoc create() {
+    return RouteDoc.of()
+        .body(true, Schemas.object(List.of("deviceId"), "deviceId", Schemas.id()), new JsonObject().put("deviceId", "phone-1"))
+        .returns(201, Schemas.object().put("description", "the device, with qr when it was ready within 5 s"))
+        .errors(409);
+  }
+
+  static RouteDoc qr() {
+    return RouteDoc.of()
+        .query("format", Schemas.enumOf(List.of("json", "png")).put("default", "json"), "json (a PNG data URL) or png")
+        .returns(200, Schemas.object().put("description", "qr, and the PNG as a data URL (image/png with ?format=png)"))
+        .errors(409, 503);
+  }
+
+  static RouteDoc pairingCode() {
+    return RouteDoc.of()
+        .body(true, Schemas.object(List.of("phoneNumber"), "phoneNumber", PHONE.copy().put("maxLength", DeviceApi.MAX_PHONE)),
+            new JsonObject().put("phoneNumber", "+15550003333"))
+        .returns(200, Schemas.object().put("description", "the code to type on the phone"))
+        .errors(409, 503);
+  }
+
+  static RouteDoc rebalance() {
+    return RouteDoc.of()
+        .body(false, Schemas.object(List.of(),
+                "maxMoves", Schemas.integer(1, DeviceApi.MAX_MOVES).put("default", DeviceApi.DEFAULT_MOVES),
+                "perSecond", Schemas.integer(1, DeviceApi.MAX_MOVES_PER_SECOND).put("default", DeviceApi.DEFAULT_MOVES_PER_SECOND)),
+            new JsonObject().put("maxMoves", 100).put("perSecond", 5))
+        .returns(202, Schemas.object().put("description", "the moves planned"));
+  }
+
+  static RouteDoc onWhatsApp() {
+    return device().pathParameter("phone", PHONE);
+  }
+
+  static RouteDoc presence() {
+    return RouteDoc.of()
+        .body(true, Schemas.object(List.of("state"), "state", Schemas.enumOf(new TreeSet<>(SessionApi.PRESENCE)),
+                "chatId", Schemas.string(1, 128).put("description", "the chat the state is shown in (a phone or JID)")),
+            new JsonObject().put("state", "composing").put("chatId", "+15550001111"))
+        .returns(202, Schemas.object()).errors(503);
+  }
+
+  static RouteDoc createGroup() {
+    return RouteDoc.of()
+        .body(true, Schemas.object(List.of("subject", "participants"), "subject", Schemas.string(1, SessionApi.MAX_SUBJECT),
+                "participants", PHONES),
+            new JsonObject().put("subject", "Team").put("participants", new JsonArray().add("+15550001111")))
+        .returns(201, Schemas.object().put("description", "the group: groupId, subject, participants")).errors(503);
+  }
+
+  static RouteDoc join() {
+    return RouteDoc.of()
+        .body(true, Schemas.object(List.of("invite"), "invite", Schemas.string(1, SessionApi.MAX_INVITE)
+                .put("pattern", "^\\s*" + SessionApi.INVITE.pattern() + "\\s*$")),
+            new JsonObject().put("invite", "https://chat.whatsapp.com/AbCdEf123456"))
+        .returns(200, Schemas.object()).errors(503);
+  }
+
+  static RouteDoc participants() {
+    return RouteDoc.of()
+        .body(true, Schemas.object(List.of(), "add", PHONES, "remove", PHONES, "promote", PHONES, "demote", PHONES)
+                .put("minProperties", 1),
+            new JsonObject().put("add", new JsonArray().add("+15550001111")))
+        .returns(200, Schemas.object().put("description", "items: one result per participant and action")).errors(503);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.switchboard.message;
+
+import dev.switchboard.http.RouteDoc;
+import dev.switchboard.http.Schemas;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/** What the OpenAPI document says about the message, media and chat routes. */
+final class MessageDocs {
+
+  private static final JsonObject MESSAGE = Schemas.object().put("description",
+      "a message: messageId, to, type, status (QUEUED, SCHEDULED, SENT, DELIVERED, READ, FAILED, CANCELLED), times");
+
+  private MessageDocs() {
+  }
+
+  static RouteDoc send() {
+    Map<String, JsonObject> schemas = SendSchemas.schemas();
+    JsonArray anyOf = new JsonArray();
+    schemas.values().forEach(anyOf::add);
+    return RouteDoc.of()
+        .pathParameter("type", Schemas.enumOf(schemas.keySet()))
+        .header("Idempotency-Key", Schemas.string(1, Idempotency.MAX_KEY),
+            "a retry with the same key and body gets the first answer instead of a second send")
+        .body(new JsonObject().put("anyOf", anyOf).put("description", "the body of the {type} given in the path"),
+            SendSchemas.examples())
+        .returns(202, Schemas.object().put("description", "the stored message(s): messageId and status per recipient"))
+        .errors(409)
+        .describe("The body's fields depend on {type}: the example named after each type is one it accepts");
+  }
+
+  static RouteDoc message() {
+    return RouteDoc.of().returns(200, MESSAGE);
+  }
+
+  static RouteDoc cancel() {
+    return RouteDoc.of().returns(200, MESSAGE).errors(409);
+  }
+
+  static RouteDoc scheduled() {
+    return RouteDoc.of().paged().returns(200, Schemas.page(MESSAGE));
+  }
+
+  static RouteDoc upload(long maxBytes) {
+    return RouteDoc.of()
+        .multipart(Schemas.object(List.of("file"),
+            "file", new JsonObject().put("type", "string").put("format", "binary")
+                .put("description", "the file, at most " + maxBytes + " bytes")))
+        .returns(201, Schemas.object().put("description", "the stored file: mediaId, mimeType, size, fileName"));
+  }
+
+  static RouteDoc download() {
+    return RouteDoc.of().returnsRaw(200, "application/octet-stream", "the file, with its stored Content-Type");
+  }
+
+  static RouteDoc chats() {
+    return RouteDoc.of().paged().returns(200, Schemas.page(Schemas.object().put("description", "a chat")));
+  }
+
+  static RouteDoc history() {
+    return RouteDoc.of().paged().returns(200, Schemas.page(MESSAGE));
+  }
+
+  static RouteDoc read() {
+    return RouteDoc.of().returns(202, Schemas.object());
+  }
+}
