@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Key guessing is throttled (API.md, Abuse limits). Every presented credential that does not resolve
+ * Key guessing is throttled (docs/api.md, Abuse limits). Every presented credential that does not resolve
  * takes a token from its source address's bucket of {@link #LIMIT} a minute, a Bucket4j bucket like
  * the rate limits' (cluster-wide on Hazelcast). The failure that empties the bucket blocks the address
  * until the bucket refills: then every authenticated route answers 429 before the credential is even

@@ -12,7 +12,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Requests per minute per key (API.md, Operations): a client's key (and every token it issued) shares
+ * Requests per minute per key (docs/api.md, Operations): a client's key (and every token it issued) shares
  * one bucket named after the client, the master key has one of its own with a higher limit. Over the
  * limit is 429 {@code RATE_LIMITED} with {@code Retry-After}; every authenticated response carries
  * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds).

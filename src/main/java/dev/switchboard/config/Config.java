@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The node's configuration, from the environment and command-line flags (API.md, Configuration). */
+/** The node's configuration, from the environment and command-line flags (docs/api.md, Configuration). */
 public record Config(
     int httpPort,
     String masterKey,
@@ -27,7 +27,7 @@ public record Config(
     int masterRateLimit,
     TrustedProxies trustedProxies) {
 
-  public static final Setting HTTP_PORT = Setting.of("SWITCHBOARD_HTTP_PORT", "8080", "API, dashboard, WebSocket");
+  public static final Setting HTTP_PORT = Setting.of("SWITCHBOARD_HTTP_PORT", "8080", "API, OpenAPI document, WebSocket live feed");
   public static final Setting MASTER_KEY = Setting.of("SWITCHBOARD_MASTER_KEY", null, "master key (default: generated once, printed once)");
   public static final Setting DATA_DIR = Setting.of("SWITCHBOARD_DATA_DIR", "./data", "embedded PostgreSQL data and anything else kept on disk");
   public static final Setting DB_URL = Setting.of("SWITCHBOARD_DB_URL", null, "postgresql://user:pass@host:port/db of an external PostgreSQL (default: embedded)");
@@ -37,7 +37,7 @@ public record Config(
   public static final Setting CLUSTER = Setting.of("SWITCHBOARD_CLUSTER", "false", "join a Hazelcast cluster");
   public static final Setting CLUSTER_MEMBERS = Setting.of("SWITCHBOARD_CLUSTER_MEMBERS", null, "127.0.0.1:5701,127.0.0.1:5702 (default: cluster.xml)");
   public static final Setting CLUSTER_PORT = Setting.of("SWITCHBOARD_CLUSTER_PORT", "5701", "this member's Hazelcast port");
-  public static final Setting NODE_NAME = Setting.of("SWITCHBOARD_NODE_NAME", null, "shown in node fields and the dashboard (default: host name + port)");
+  public static final Setting NODE_NAME = Setting.of("SWITCHBOARD_NODE_NAME", null, "shown in node fields, health and the admin overview (default: host name + port)");
   public static final Setting ALLOW_PRIVATE_URLS = Setting.of("SWITCHBOARD_ALLOW_PRIVATE_URLS", "false", "allow webhook and media URLs on private/loopback addresses (development and tests only)");
   public static final Setting SEND_RATE = Setting.of("SWITCHBOARD_SEND_RATE", "1", "messages per second per device (pacing, with jitter); 0 turns pacing off");
   public static final Setting MEDIA_MAX_MB = Setting.of("SWITCHBOARD_MEDIA_MAX_MB", "16", "largest media upload or fetched media URL, in MiB (1..100)");

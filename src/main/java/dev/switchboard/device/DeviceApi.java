@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
-/** Routes of API.md, Devices. */
+/** Routes of docs/api.md, Devices. */
 public final class DeviceApi {
 
   private final DeviceService devices;

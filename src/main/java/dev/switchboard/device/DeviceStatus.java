@@ -1,6 +1,6 @@
 package dev.switchboard.device;
 
-/** API.md's device states. */
+/** docs/api.md's device states. */
 public enum DeviceStatus {
   CONNECTING, QR_READY, CONNECTED, RECONNECTING, DISCONNECTED, LOGGED_OUT, FAILED
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One device's actor: the only holder of its WhatsApp session in the cluster. It runs the state
- * machine of API.md, reconnects with backoff and jitter, keeps the credentials in PostgreSQL under
+ * machine of docs/api.md, reconnects with backoff and jitter, keeps the credentials in PostgreSQL under
  * its lease's epoch, and answers requests on {@code device.<clientId>.<deviceId>}.
  */
 public final class DeviceVerticle extends VerticleBase {

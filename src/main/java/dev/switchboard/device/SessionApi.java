@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Routes of API.md answered by the device's live session (contacts, on-WhatsApp checks, presence,
+ * Routes of docs/api.md answered by the device's live session (contacts, on-WhatsApp checks, presence,
  * groups): validated here, then asked of the device actor wherever it runs.
  */
 public final class SessionApi {

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Where device actors hand their events: one call per event of API.md ({@code message},
+ * Where device actors hand their events: one call per event of docs/api.md ({@code message},
  * {@code receipt}, {@code device_status}, ...). The sink wraps it in the envelope, applies the
  * client's event switches, makes it durable for webhooks and publishes it to the live feeds.
  * The future completes once the event is safe (committed), so a caller can acknowledge upstream.

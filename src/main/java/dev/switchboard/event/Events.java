@@ -12,7 +12,7 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The one event envelope of API.md, and where events are published on the (clustered) event bus:
+ * The one event envelope of docs/api.md, and where events are published on the (clustered) event bus:
  * {@code events.<clientId>}, so live feeds on any node can subscribe to one client's events, and
  * {@link #ALL} for the master key's feed of every client.
  */

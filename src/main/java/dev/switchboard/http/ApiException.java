@@ -2,7 +2,7 @@ package dev.switchboard.http;
 
 import io.vertx.core.json.JsonObject;
 
-/** Every failure the API answers on purpose: an HTTP status, an API.md error code and a message. */
+/** Every failure the API answers on purpose: an HTTP status, an docs/api.md error code and a message. */
 public class ApiException extends RuntimeException {
 
   private final int status;

@@ -35,7 +35,7 @@ public final class Auth {
   }
 
   /**
-   * Failed authentications per source address (API.md, Abuse limits): an address that failed too
+   * Failed authentications per source address (docs/api.md, Abuse limits): an address that failed too
    * often is refused before its credential is looked at, and every credential presented that does
    * not resolve is counted. Both fail with an {@link ApiException} (429) to refuse the request.
    */

@@ -89,7 +89,7 @@ public final class Bodies {
     return type.startsWith("multipart/") || type.startsWith("application/x-www-form-urlencoded");
   }
 
-  /** 415: API.md has no code of its own for it, so the status says what VALIDATION_ERROR is about. */
+  /** 415: docs/api.md has no code of its own for it, so the status says what VALIDATION_ERROR is about. */
   static ApiException notJson() {
     return new ApiException(415, "VALIDATION_ERROR", "send the body as Content-Type: application/json (UTF-8)",
         new JsonObject().put("field", "Content-Type"), null);

@@ -5,7 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** API.md's id rule for every id in a path or body: {@code ^[A-Za-z0-9_-]{1,64}$}. */
+/** docs/api.md's id rule for every id in a path or body: {@code ^[A-Za-z0-9_-]{1,64}$}. */
 public final class Ids {
 
   public static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");

@@ -8,7 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-/** API.md list paging: {@code limit} 1..200 (default 50) and an opaque {@code cursor}. */
+/** docs/api.md list paging: {@code limit} 1..200 (default 50) and an opaque {@code cursor}. */
 public record Page(int limit, String after) {
 
   public static final int DEFAULT_LIMIT = 50;

@@ -1,6 +1,6 @@
 package dev.switchboard.http;
 
-/** API.md phone numbers: digits with an optional leading '+', 7..15 digits. */
+/** docs/api.md phone numbers: digits with an optional leading '+', 7..15 digits. */
 public final class Phones {
 
   private Phones() {

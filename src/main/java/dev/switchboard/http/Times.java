@@ -5,7 +5,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** API.md timestamps: ISO-8601 UTC with milliseconds. */
+/** docs/api.md timestamps: ISO-8601 UTC with milliseconds. */
 public final class Times {
 
   private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")

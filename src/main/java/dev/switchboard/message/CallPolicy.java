@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code config.callPolicy} of API.md: with {@code reject} an incoming call is declined, and with a
+ * {@code config.callPolicy} of docs/api.md: with {@code reject} an incoming call is declined, and with a
  * {@code message} that text goes to the caller through the device's durable outbox. The call event
  * then says {@code rejected: true}.
  */

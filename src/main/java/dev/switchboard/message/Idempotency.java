@@ -11,7 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * {@code Idempotency-Key} of API.md: the same key with the same request returns the first answer
+ * {@code Idempotency-Key} of docs/api.md: the same key with the same request returns the first answer
  * and sends nothing new; with another request it is 409 {@code IDEMPOTENCY_CONFLICT}. Keys live
  * 24 h per client, in PostgreSQL so every node sees them.
  */

@@ -16,7 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.TreeSet;
 
-/** Routes of API.md, Messages and Media, plus chats and history (served from PostgreSQL). */
+/** Routes of docs/api.md, Messages and Media, plus chats and history (served from PostgreSQL). */
 public final class MessageApi {
 
   /** How long an upload's body may stop arriving before the request is answered 400. */

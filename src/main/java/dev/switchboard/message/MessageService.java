@@ -39,7 +39,7 @@ public final class MessageService {
     this.writer = new MessageWriter(sendPool);
   }
 
-  /** A send's answer: 202 and the data of API.md (one message, or {@code messages} for several recipients). */
+  /** A send's answer: 202 and the data of docs/api.md (one message, or {@code messages} for several recipients). */
   public Future<Idempotency.Answer> send(String clientId, String deviceId, String type, JsonObject body, String idempotencyKey) {
     SendRequest request = SendRequest.parse(type, body, Instant.now());
     if (idempotencyKey == null) {

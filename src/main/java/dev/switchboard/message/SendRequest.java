@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A validated send of API.md, Messages: its recipients (JIDs), type, the content to store (the
+ * A validated send of docs/api.md, Messages: its recipients (JIDs), type, the content to store (the
  * type's fields, mentions as JIDs), where its media comes from, and when to send it.
  */
 public record SendRequest(List<String> to, String type, JsonObject content, String mediaUrl, String mediaId,

@@ -9,7 +9,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 
 /**
- * The simulator's control API (SIMULATOR.md): tests and demos act as the simulated people and
+ * The simulator's control API (docs/simulator.md): tests and demos act as the simulated people and
  * inject faults here. Besides the documented routes it offers three read-outs for tests:
  * {@code GET /sim/phones/:phone/receipts} (receipts a person got for what it sent),
  * {@code GET /sim/phones/:phone/calls} (calls to or from a number, with {@code status} ringing or

@@ -23,7 +23,7 @@ final class SimException extends RuntimeException {
     return new SimException(404, "NOT_FOUND", message);
   }
 
-  /** An admin-only group action by a member who is not an admin (API.md: 403 NOT_GROUP_ADMIN). */
+  /** An admin-only group action by a member who is not an admin (docs/api.md: 403 NOT_GROUP_ADMIN). */
   static SimException notGroupAdmin(String message) {
     return new SimException(403, "NOT_GROUP_ADMIN", message);
   }

@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /**
- * The simulated WhatsApp network (SIMULATOR.md) on one HTTP port: the control API under
+ * The simulated WhatsApp network (docs/simulator.md) on one HTTP port: the control API under
  * {@code /sim/...} and the WebSocket {@code /sim/ws} that each linked device holds (protocol in
  * {@link DeviceLink}). All state lives in one verticle, so every request and frame runs on its
  * single context.

@@ -55,7 +55,7 @@ public record ClientConfig(
     return callPolicy == null ? new JsonObject().put("reject", false).putNull("message") : callPolicy;
   }
 
-  /** The API's view (API.md, Client config); the webhook API key itself is never shown. */
+  /** The API's view (docs/api.md, Client config); the webhook API key itself is never shown. */
   public JsonObject toJson(String clientId) {
     JsonObject events = new JsonObject();
     for (String e : EVENTS) {

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Every route under every kind of credential gets the status API.md gives it. */
+/** Every route under every kind of credential gets the status docs/api.md gives it. */
 @ExtendWith(VertxExtension.class)
 class AuthMatrixTest {
 

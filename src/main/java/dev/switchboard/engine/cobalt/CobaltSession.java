@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One device's session on real WhatsApp through one Cobalt {@link Whatsapp} instance.
  *
- * <p>Cobalt's own connection handling cannot be trusted (COBALT.md 1.5): listeners always hear
+ * <p>Cobalt's own connection handling cannot be trusted (docs/cobalt.md): listeners always hear
  * {@code DISCONNECTED}, a socket the server closes is not always reported at all, and a failed
  * reconnect is only an error-handler call. So this session supervises the connection itself:
  * <ul>

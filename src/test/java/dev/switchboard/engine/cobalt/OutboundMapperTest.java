@@ -42,7 +42,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every send type of API.md as a Cobalt message, built from the content fields the gateway hands an
+ * Every send type of docs/api.md as a Cobalt message, built from the content fields the gateway hands an
  * engine, and back: the same message arriving at a device maps to the event fields the simulator
  * delivers for it.
  */
