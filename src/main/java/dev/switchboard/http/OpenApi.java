@@ -9,7 +9,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The OpenAPI 3 document, filled in by {@link ApiRoutes} as routes are declared. */
+/** The OpenAPI 3.1 document, filled in by {@link ApiRoutes} as routes are declared. */
 public final class OpenApi {
 
   private static final Pattern PARAM = Pattern.compile(":([A-Za-z]+)");
@@ -31,7 +31,7 @@ public final class OpenApi {
     JsonObject error = Schemas.object(java.util.List.of("success", "error"),
         "success", Schemas.bool().put("enum", new JsonArray().add(false)),
         "error", Schemas.object(java.util.List.of("code", "message"),
-            "code", new JsonObject().put("type", "string").put("example", "VALIDATION_ERROR"),
+            "code", new JsonObject().put("type", "string").put("examples", new JsonArray().add("VALIDATION_ERROR")),
             "message", new JsonObject().put("type", "string"),
             "details", Schemas.object()));
     JsonObject responses = new JsonObject();
@@ -41,16 +41,17 @@ public final class OpenApi {
     responses.put("Error", new JsonObject().put("description", "Any other failure, in the error envelope")
         .put("content", json(ref("Error"))));
     document = new JsonObject()
-        .put("openapi", "3.0.3")
+        .put("openapi", "3.1.0")
         .put("info", new JsonObject().put("title", "Switchboard API").put("version", version)
             .put("description", "Self-hosted, multi-tenant WhatsApp gateway. Every answer uses the success or error envelope."))
         .put("servers", new JsonArray().add(new JsonObject().put("url", "/")))
         .put("paths", paths)
+        .put("webhooks", EventDocs.webhooks())
         .put("components", new JsonObject()
             .put("securitySchemes", new JsonObject()
                 .put("apiKey", new JsonObject().put("type", "apiKey").put("in", "header").put("name", "x-api-key"))
                 .put("bearer", new JsonObject().put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT")))
-            .put("schemas", new JsonObject().put("Error", error))
+            .put("schemas", new JsonObject().put("Error", error).mergeIn(EventDocs.schemas()))
             .put("responses", responses));
   }
 

@@ -67,8 +67,22 @@ public final class Schemas {
     return new JsonObject().put("oneOf", new JsonArray(java.util.List.of((Object[]) schemas)));
   }
 
+  /**
+   * The schema or null, in JSON Schema 2020-12 terms (OpenAPI 3.1): a type array such as
+   * {@code ["string","null"]} (an enum also lists null), or {@code anyOf} with the null type when the
+   * schema names no single type.
+   */
   public static JsonObject nullable(JsonObject schema) {
-    return schema.copy().put("nullable", true);
+    Object type = schema.getValue("type");
+    if (!(type instanceof String)) {
+      return new JsonObject().put("anyOf", new JsonArray().add(schema.copy()).add(new JsonObject().put("type", "null")));
+    }
+    JsonObject copy = schema.copy().put("type", new JsonArray().add(type).add("null"));
+    JsonArray values = copy.getJsonArray("enum");
+    if (values != null && !values.contains(null)) {
+      copy.put("enum", values.copy().addNull());
+    }
+    return copy;
   }
 
   /** A page of a list route: {@code items} and {@code nextCursor}. */

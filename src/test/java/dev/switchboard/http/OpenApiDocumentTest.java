@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.Node;
+import dev.switchboard.device.DeviceStatus;
+import dev.switchboard.event.Receiver;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.Devices;
 import dev.switchboard.support.Sim;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
+import dev.switchboard.support.Wait;
+import dev.switchboard.tenant.ClientConfig;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.parser.OpenAPIV3Parser;
@@ -17,7 +21,9 @@ import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +45,7 @@ class OpenApiDocumentTest {
   private static Sim sim;
   private static Node node;
   private static Api api;
+  private static Receiver receiver;
 
   @BeforeAll
   static void start() {
@@ -47,11 +54,17 @@ class OpenApiDocumentTest {
     api = new Api(node.httpPort());
     // The examples below re-issue the client's key: everything here uses the master key.
     Devices.link(api, sim, api.clientWithKey(CLIENT), CLIENT, "d", "15557770000");
+    // A second client posts its events to a real receiver, from the linking on.
+    receiver = new Receiver();
+    String hookKey = api.clientWithKey("hook");
+    assertEquals(200, api.put("/api/clients/hook/config", hookKey, new JsonObject().put("webhookUrl", receiver.url())).status());
+    Devices.link(api, sim, hookKey, "hook", "h", "15557771111");
   }
 
   @AfterAll
   static void stop() {
     api.close();
+    receiver.close();
     TestNode.stop(node);
     sim.close();
   }
@@ -181,5 +194,96 @@ class OpenApiDocumentTest {
     assertEquals(messageId, api.get(DEVICE + "/messages/by-id/" + messageId, TestNode.MASTER).data().getString("messageId"));
     assertEquals(messageId, api.get(DEVICE + "/messages/" + messageId, TestNode.MASTER).data().getString("messageId"));
     assertEquals("NOT_FOUND", api.post(DEVICE + "/messages/fax", TestNode.MASTER, new JsonObject()).errorCode());
+  }
+
+  @Test
+  void theDocumentDeclaresAWebhookForEveryEventTheGatewayEmits() {
+    JsonObject doc = document();
+    assertEquals("3.1.0", doc.getString("openapi"));
+    JsonObject webhooks = doc.getJsonObject("webhooks", new JsonObject());
+    assertEquals(ClientConfig.EVENTS, List.copyOf(webhooks.fieldNames()));
+    JsonObject schemas = doc.getJsonObject("components").getJsonObject("schemas");
+    assertEquals(new JsonArray(ClientConfig.EVENTS), schemas.getJsonObject("Event").getJsonObject("properties")
+        .getJsonObject("event").getJsonArray("enum"));
+    for (String event : ClientConfig.EVENTS) {
+      JsonObject post = webhooks.getJsonObject(event).getJsonObject("post");
+      List<String> required = post.getJsonArray("parameters").stream().map(JsonObject.class::cast)
+          .filter(p -> "header".equals(p.getString("in")) && p.getBoolean("required")).map(p -> p.getString("name")).toList();
+      assertEquals(List.of("webhook-id", "webhook-timestamp", "webhook-signature"), required, event);
+      JsonArray allOf = post.getJsonObject("requestBody").getJsonObject("content").getJsonObject("application/json")
+          .getJsonObject("schema").getJsonArray("allOf");
+      String data = allOf.getJsonObject(1).getJsonObject("properties").getJsonObject("data").getString("$ref");
+      assertNotNull(schemas.getJsonObject(data.substring(data.lastIndexOf('/') + 1)), event + " refers to " + data);
+    }
+    assertEquals(Arrays.stream(DeviceStatus.values()).map(Enum::name).toList(), schemas.getJsonObject("DeviceStatusData")
+        .getJsonObject("properties").getJsonObject("status").getJsonArray("enum").getList());
+    // Parsers see them too: swagger-parser reads the webhooks with their operations.
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+    OpenAPI parsed = new OpenAPIV3Parser().readContents(doc.encode(), null, options).getOpenAPI();
+    assertEquals(ClientConfig.EVENTS.size(), parsed.getWebhooks().size());
+  }
+
+  @Test
+  void theEventsAWebhookReceiverGetsHaveTheDeclaredFieldsAndTypes() {
+    sim.send("15557779999", new JsonObject().put("to", "15557771111").put("type", "text").put("text", "hello"));
+    Wait.until("the message webhook", 10_000, () -> receiver.hits("message"), l -> !l.isEmpty());
+    JsonObject schemas = document().getJsonObject("components").getJsonObject("schemas");
+    List<String> problems = new ArrayList<>();
+    List<String> seen = new ArrayList<>();
+    for (Receiver.Hit hit : receiver.hits()) {
+      JsonObject envelope = hit.json();
+      String event = envelope.getString("event");
+      seen.add(event);
+      assertNotNull(schemas.getJsonObject("Event"), "the document has no Event schema");
+      check(schemas.getJsonObject("Event"), envelope, event, problems);
+      JsonObject data = schemas.getJsonObject(EventDocs.dataName(String.valueOf(event)));
+      if (data == null) {
+        problems.add("no schema for " + event);
+      } else {
+        check(data, envelope.getJsonObject("data"), event + ".data", problems);
+      }
+    }
+    assertEquals(List.of(), problems);
+    assertTrue(seen.contains("message") && seen.contains("device_status"), "received " + seen);
+  }
+
+  /** A light check: the required keys are present, and each declared property has its declared JSON type and value. */
+  private static void check(JsonObject schema, JsonObject value, String where, List<String> problems) {
+    for (Object key : schema.getJsonArray("required", new JsonArray())) {
+      if (!value.containsKey((String) key)) {
+        problems.add(where + " lacks " + key + ": " + value.encode());
+      }
+    }
+    JsonObject properties = schema.getJsonObject("properties", new JsonObject());
+    for (String key : value.fieldNames()) {
+      JsonObject property = properties.getJsonObject(key);
+      if (property == null) {
+        continue;
+      }
+      Object v = value.getValue(key);
+      Object type = property.getValue("type");
+      List<?> types = type instanceof JsonArray a ? a.getList() : type == null ? List.of() : List.of(type);
+      if (!types.isEmpty() && types.stream().noneMatch(t -> isType(v, (String) t))) {
+        problems.add(where + "." + key + " is " + v + ", not " + types);
+      }
+      JsonArray values = property.getJsonArray("enum");
+      if (values != null && !values.contains(v)) {
+        problems.add(where + "." + key + " is " + v + ", not one of " + values);
+      }
+    }
+  }
+
+  private static boolean isType(Object v, String type) {
+    return switch (type) {
+      case "string" -> v instanceof String;
+      case "boolean" -> v instanceof Boolean;
+      case "integer" -> v instanceof Integer || v instanceof Long;
+      case "number" -> v instanceof Number;
+      case "object" -> v instanceof JsonObject;
+      case "array" -> v instanceof JsonArray;
+      case "null" -> v == null;
+      default -> false;
+    };
   }
 }
