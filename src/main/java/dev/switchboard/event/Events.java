@@ -1,13 +1,11 @@
 package dev.switchboard.event;
 
+import dev.switchboard.Digests;
 import dev.switchboard.http.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -54,17 +52,9 @@ public final class Events {
 
   /** {@code evt_} + the first 128 bits of SHA-256 over the client, device, event name and key. */
   static String keyedId(String clientId, String deviceId, String event, String key) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String part : new String[] {clientId, deviceId, event, key}) {
-        sha.update(part.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-      }
-      return "evt_" + HexFormat.of().formatHex(sha.digest(), 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return "evt_" + HexFormat.of().formatHex(Digests.sha256(clientId, deviceId, event, key), 0, 16);
   }
+
 
   public static void publish(Vertx vertx, JsonObject envelope) {
     vertx.eventBus().publish(address(envelope.getString("clientId")), envelope);

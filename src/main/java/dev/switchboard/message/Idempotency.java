@@ -1,14 +1,13 @@
 package dev.switchboard.message;
 
+import dev.switchboard.Digests;
 import dev.switchboard.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * {@code Idempotency-Key} of docs/api.md: the same key with the same request returns the first answer
@@ -52,17 +51,9 @@ public final class Idempotency {
 
   /** What identifies "the same request": the route's own parts and the body. */
   public static byte[] hash(String... parts) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String p : parts) {
-        sha.update(p.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) 0);
-      }
-      return sha.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Digests.sha256(parts);
   }
+
 
   /** The first answer to this key, or null when the key is new (or expired); 409 when it was used for another request. */
   public static Future<Answer> replay(SqlClient sql, String clientId, String key, byte[] hash) {
