@@ -3,6 +3,7 @@ package dev.switchboard.bench;
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.NodeCluster;
+import dev.switchboard.support.NodeProcess;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -246,13 +247,13 @@ public final class ChaosBench {
 
   private void freezeNode() {
     int i = random.nextInt(3);
-    long pid = cluster.nodes.get(i).pid();
+    NodeProcess node = cluster.nodes.get(i);
     log("fault: SIGSTOP %s for 20 s", cluster.names.get(i));
-    signal(pid, "STOP");
+    node.signal("STOP");
     sleep(3_000);
     down[i] = true;
     sleep(17_000);
-    signal(pid, "CONT");
+    node.signal("CONT");
     down[i] = false;
     log("  %s continued", cluster.names.get(i));
   }
@@ -442,14 +443,6 @@ public final class ChaosBench {
 
   private static long personPhone(int client, int device) {
     return PERSON_PHONE + client * 1_000L + device;
-  }
-
-  private static void signal(long pid, String signal) {
-    try {
-      new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor();
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void sleep(long ms) {

@@ -32,10 +32,9 @@ class FrozenNodeTest {
       Wait.until("every device CONNECTED", 30_000, () -> ClusterFailoverTest.devices(a0, key).stream()
           .allMatch(o -> "CONNECTED".equals(((JsonObject) o).getString("status"))), all -> all);
 
-      long frozen = c.nodes.get(2).pid();
-      signal(frozen, "STOP");
+      c.nodes.get(2).signal("STOP");
       Thread.sleep(20_000);
-      signal(frozen, "CONT");
+      c.nodes.get(2).signal("CONT");
       List<Api> apis = List.of(a0, a1, a2);
       for (Api api : apis) {
         Wait.until("three members again on every node", 40_000,
@@ -50,9 +49,5 @@ class FrozenNodeTest {
       assertEquals(conflicts, c.sim.stats().getLong("conflicts"), "no session changes hands once the cluster is one again");
       assertEquals(DEVICES, c.sim.stats().getInteger("connectedSessions"));
     }
-  }
-
-  private static void signal(long pid, String signal) throws Exception {
-    new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start().waitFor();
   }
 }

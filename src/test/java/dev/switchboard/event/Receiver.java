@@ -6,7 +6,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -89,6 +93,19 @@ public final class Receiver implements AutoCloseable {
 
   public List<Hit> hits(String event) {
     return hits().stream().filter(h -> event.equals(h.event())).toList();
+  }
+
+  /**
+   * For each inbound message id, the ids of the {@code message} events posted for it: one per message
+   * when nothing was doubled, however often a post was repeated (at least once, same webhook-id).
+   */
+  public Map<String, Set<String>> messageEventIds() {
+    Map<String, Set<String>> events = new LinkedHashMap<>();
+    for (Hit hit : hits("message")) {
+      events.computeIfAbsent(hit.json().getJsonObject("data").getString("messageId"), k -> new LinkedHashSet<>())
+          .add(hit.json().getString("id"));
+    }
+    return events;
   }
 
   @Override

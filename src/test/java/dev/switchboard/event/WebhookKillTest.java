@@ -112,14 +112,9 @@ class WebhookKillTest {
 
       NodeProcess again = NodeProcess.start(port, db, sim.url(), "inbound-k9", log);
       try {
-        Map<String, Set<String>> eventIdsByMessage = new ConcurrentHashMap<>();
-        Wait.until("every message at the webhook", 60_000, () -> {
-          for (Receiver.Hit hit : receiver.hits("message")) {
-            eventIdsByMessage.computeIfAbsent(hit.json().getJsonObject("data").getString("messageId"),
-                k -> ConcurrentHashMap.newKeySet()).add(hit.json().getString("id"));
-          }
-          return eventIdsByMessage.keySet().containsAll(sent);
-        }, all -> all);
+        Wait.until("every message at the webhook", 60_000, () -> receiver.messageEventIds().keySet().containsAll(sent),
+            all -> all);
+        Map<String, Set<String>> eventIdsByMessage = receiver.messageEventIds();
         assertEquals(messages, sent.size());
         for (String id : sent) {
           assertEquals(1, eventIdsByMessage.get(id).size(), "message " + id + " is one event");

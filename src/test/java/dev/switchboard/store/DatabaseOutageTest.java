@@ -152,12 +152,12 @@ class DatabaseOutageTest {
         assertEquals(accepted.size(), delivered.size(), "nothing delivered that was not accepted: " + delivered.size());
         assertEquals(0, sim.stats().getInteger("conflicts"), "the device was never connected twice");
 
-        Wait.until("an event for every inbound message", 60_000, () -> webhookEvents(receiver).size(), n -> n >= inbound.size());
+        Wait.until("an event for every inbound message", 60_000, () -> receiver.messageEventIds().size(), n -> n >= inbound.size());
         Thread.sleep(2_000);
         // One event per message. A post whose outcome was committed asynchronously just before the
         // crash is posted again with the same webhook-id once its claim runs out (at least once; the
         // receiver drops it by that id), so posts are counted by event id, not one by one.
-        Map<String, Set<String>> hooks = webhookEvents(receiver);
+        Map<String, Set<String>> hooks = receiver.messageEventIds();
         for (String id : inbound) {
           assertEquals(1, hooks.getOrDefault(id, Set.of()).size(), "inbound message " + id + " is one event: " + hooks.get(id));
         }
@@ -216,17 +216,6 @@ class DatabaseOutageTest {
     }
     answers.add(new Answer(what, at, System.currentTimeMillis() - at, r.status(), r.errorCode(), r.headers().get("Retry-After")));
     return r;
-  }
-
-  /** The inbound message ids of the webhook's {@code message} events, each with how many times it was posted. */
-  /** The event ids the webhook got for each inbound message id. */
-  private static Map<String, Set<String>> webhookEvents(Receiver receiver) {
-    Map<String, Set<String>> events = new LinkedHashMap<>();
-    for (Receiver.Hit hit : receiver.hits("message")) {
-      events.computeIfAbsent(hit.json().getJsonObject("data").getString("messageId"), k -> new java.util.HashSet<>())
-          .add(hit.json().getString("id"));
-    }
-    return events;
   }
 
   private String summary() {

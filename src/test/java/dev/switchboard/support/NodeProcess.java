@@ -135,6 +135,15 @@ public final class NodeProcess {
     process.waitFor();
   }
 
+  /** Sends the process a signal by name, e.g. {@code STOP} to freeze it and {@code CONT} to let it go on. */
+  public void signal(String name) {
+    try {
+      new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    } catch (java.io.IOException | InterruptedException e) {
+      throw new IllegalStateException("cannot send SIG" + name + " to " + process.pid(), e);
+    }
+  }
+
   /** SIGTERM: the graceful path. */
   public void terminate() throws InterruptedException {
     process.destroy();
