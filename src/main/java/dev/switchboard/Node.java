@@ -1,20 +1,22 @@
 package dev.switchboard;
 
-import dev.switchboard.cluster.AdminApi;
-import dev.switchboard.cluster.AuthFailures;
+import dev.switchboard.kernel.Version;
+import dev.switchboard.admin.AdminApi;
+import dev.switchboard.admin.Overview;
+import dev.switchboard.tenant.AuthFailures;
 import dev.switchboard.cluster.Cluster;
-import dev.switchboard.cluster.RateLimits;
+import dev.switchboard.tenant.RateLimits;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.device.CredentialReader;
 import dev.switchboard.device.DeviceApi;
+import dev.switchboard.device.DeviceClient;
 import dev.switchboard.device.DeviceManager;
 import dev.switchboard.device.DeviceRuntime;
 import dev.switchboard.device.StatusWriter;
 import dev.switchboard.device.DeviceService;
-import dev.switchboard.device.Rebalancer;
+import dev.switchboard.admin.Rebalancer;
 import dev.switchboard.device.SessionApi;
-import dev.switchboard.engine.Engines;
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.DeliveryApi;
 import dev.switchboard.event.EventService;
@@ -27,7 +29,7 @@ import dev.switchboard.http.Auth;
 import dev.switchboard.http.HealthApi;
 import dev.switchboard.http.HttpVerticle;
 import dev.switchboard.http.SourceAddress;
-import dev.switchboard.http.UrlGuard;
+import dev.switchboard.outbound.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
 import dev.switchboard.message.MessageApi;
 import dev.switchboard.message.UploadReader;
@@ -42,12 +44,9 @@ import dev.switchboard.tenant.ClientService;
 import dev.switchboard.tenant.KeyService;
 import dev.switchboard.tenant.Secrets;
 import dev.switchboard.tenant.TenantApi;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +54,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One gateway node: its database, its services and its HTTP verticles, started and stopped in order. */
+/** One gateway node: config, then pools, then services, then the deployments; stopped in reverse. */
 public final class Node {
 
   private static final Logger log = LoggerFactory.getLogger(Node.class);
@@ -65,16 +64,10 @@ public final class Node {
   private Vertx vertx;
   private EmbeddedDatabase embedded;
   private Pool pool;
-  private KeyService keys;
-  private WhatsAppEngine engine;
+  private Lifecycle lifecycle;
   private DeviceManager devices;
   private MessageService messages;
-  /** The request path's own connections (key lookups, accepting sends), apart from device and webhook work. */
-  private Pool requestPool;
-  private SendScheduler scheduler;
   private EventService events;
-  private MessageStore messageStore;
-  private String dispatcherDeployment;
   private int httpPort;
   private volatile ApiRoutes apiRoutes;
 
@@ -132,64 +125,74 @@ public final class Node {
   }
 
   private Future<Void> startServices(DbUrl db) {
+    lifecycle = new Lifecycle(vertx);
     pool = Db.pool(vertx, db, 16);
-    requestPool = Db.pool(vertx, db, 6, "switchboard-requests");
+    // The request path's own connections (key lookups, accepting sends), apart from device and webhook work.
+    Pool requestPool = Db.pool(vertx, db, 6, "switchboard-requests");
     Pool leasePool = Db.pool(vertx, db, 2, "switchboard-leases");
     // Outcomes and outbox claims: writes that are redone, with the same ids, when a crash forgets them.
     Pool redoablePool = Db.redoablePool(vertx, db, 2, "switchboard-redoable");
     return Secrets.bootstrap(pool, config.masterKey())
         .compose(secrets -> {
-          keys = new KeyService(vertx, requestPool, secrets, Db.subscriber(vertx, db));
-          return keys.start().compose(v -> Engines.create(vertx, config));
+          KeyService keys = new KeyService(vertx, requestPool, secrets, Db.subscriber(vertx, db));
+          return lifecycle.start("keys", keys::start, keys::close).map(keys);
         })
-        .compose(created -> {
-          engine = created;
-          UrlGuard urls = new UrlGuard(config.allowPrivateUrls());
-          ClientService clients = new ClientService(pool, keys, urls);
-          ClientConfigCache configs = new ClientConfigCache(vertx, pool);
-          clients.onChange(configs::invalidate);
-          // Auto-replies go through the same durable outbox as every send.
-          ReplySender replies = (clientId, deviceId, chatJid, text) ->
-              messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
-          events = new EventService(vertx, pool, redoablePool, configs, replies);
-          messageStore = new MessageStore(vertx, pool, redoablePool);
-          devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
-              messageStore, new StatusWriter(pool), new CredentialReader(pool)), config.nodeName());
-          DeviceService deviceService = new DeviceService(vertx, pool, clients, devices);
-          clients.beforeDelete(deviceService::deleteAll);
-          HealthApi health = new HealthApi(pool, config.nodeName(), cluster::size);
-          long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
-          // A 202 never queues behind device outboxes and webhooks: sends are written on the request pool.
-          messages = new MessageService(vertx, pool, requestPool, deviceService, messageStore, new MediaFetcher(vertx, urls, (int) mediaMax));
-          scheduler = new SendScheduler(vertx, pool);
-          scheduler.start();
-          // The router tries its routes in this order, a regular expression each: sends, the busiest, come first.
-          List<Consumer<ApiRoutes>> modules = List.of(health::register,
-              new MessageApi(messages, mediaMax)::register,
-              new TenantApi(clients, keys)::register,
-              new DeviceApi(deviceService, new Rebalancer(vertx, pool, devices))::register,
-              new SessionApi(vertx, deviceService)::register,
-              new AdminApi(cluster, pool)::register, new DeliveryApi(vertx, events)::register,
-              new LiveFeed(vertx, keys)::register);
-          if (cluster.clustered()) {
-            devices.membership(cluster::liveNodeNames);
-            cluster.onMembershipChange(devices::reconcile);
-          }
-          Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, requestPool, config.masterRateLimit()),
-              AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
-          return vertx.deployVerticle(new WebhookDispatcher(events, urls, config.nodeName()))
-              .onSuccess(id -> dispatcherDeployment = id)
-              .compose(id -> devices.start())
-              .compose(v -> serveHttp(auth, modules));
-        })
+        .compose(keys -> Engines.create(vertx, config).compose(engine -> {
+          lifecycle.onStop("engine", engine::close);
+          return wire(keys, engine, requestPool, leasePool, redoablePool);
+        }))
         .onSuccess(v -> log.info("Switchboard {} node '{}' listening on port {}", Version.version(),
             config.nodeName(), httpPort));
+  }
+
+  /** Services and their routes, then the background parts and the HTTP servers, in the order they stop in reverse. */
+  private Future<Void> wire(KeyService keys, WhatsAppEngine engine, Pool requestPool, Pool leasePool, Pool redoablePool) {
+    UrlGuard urls = new UrlGuard(config.allowPrivateUrls());
+    ClientService clients = new ClientService(pool, keys, urls);
+    ClientConfigCache configs = new ClientConfigCache(vertx, pool);
+    clients.onChange(configs::invalidate);
+    // Auto-replies go through the same durable outbox as every send.
+    ReplySender replies = (clientId, deviceId, chatJid, text) ->
+        messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
+    events = new EventService(vertx, pool, redoablePool, configs, replies);
+    lifecycle.onStop("events", events::flush);
+    MessageStore messageStore = new MessageStore(vertx, pool, redoablePool);
+    // Outcomes of sends that went out just before the devices stopped: written, not resent later.
+    lifecycle.onStop("message store", messageStore::flush);
+    devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
+        messageStore, new StatusWriter(pool), new CredentialReader(pool)), config.nodeName());
+    DeviceClient deviceClient = new DeviceClient(vertx);
+    DeviceService deviceService = new DeviceService(vertx, pool, clients, devices, deviceClient);
+    clients.beforeDelete(deviceService::deleteAll);
+    long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
+    // A 202 never queues behind device outboxes and webhooks: sends are written on the request pool.
+    messages = new MessageService(vertx, pool, requestPool, deviceService, messageStore,
+        new MediaFetcher(vertx, urls, (int) mediaMax));
+    // The router tries its routes in this order, a regular expression each: sends, the busiest, come first.
+    List<Consumer<ApiRoutes>> modules = List.of(new HealthApi(pool, config.nodeName(), cluster::size)::register,
+        new MessageApi(messages, mediaMax)::register,
+        new TenantApi(clients, keys)::register,
+        new DeviceApi(deviceService)::register,
+        new SessionApi(deviceService, deviceClient)::register,
+        new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,
+        new DeliveryApi(vertx, events)::register,
+        new LiveFeed(vertx, keys)::register);
+    if (cluster.clustered()) {
+      devices.membership(cluster::liveNodeNames);
+      cluster.onMembershipChange(devices::reconcile);
+    }
+    Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, requestPool, config.masterRateLimit()),
+        AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
+    return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName()), 1)
+        .compose(id -> lifecycle.start("devices", devices::start, devices::close))
+        .compose(v -> lifecycle.deploy("send scheduler", () -> new SendScheduler(pool, deviceService), 1))
+        .compose(id -> serveHttp(auth, modules));
   }
 
   /** One HTTP verticle per core; Vert.x shares the port between them (a random one for port 0). */
   private Future<Void> serveHttp(Auth auth, List<Consumer<ApiRoutes>> modules) {
     List<HttpVerticle> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
-    return vertx.deployVerticle(() -> {
+    return lifecycle.deploy("http", () -> {
       HttpVerticle server = new HttpVerticle(config.httpPort(), () -> {
         ApiRoutes routes = ApiRouter.build(vertx, auth, modules);
         apiRoutes = routes;
@@ -197,11 +200,10 @@ public final class Node {
       });
       servers.add(server);
       return server;
-    }, new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
+    }, Runtime.getRuntime().availableProcessors())
         .onSuccess(id -> httpPort = servers.get(0).actualPort())
         .mapEmpty();
   }
-
 
   public int httpPort() {
     return httpPort;
@@ -242,35 +244,13 @@ public final class Node {
   }
 
   /**
-   * Stops serving, flushes what is kept in memory, closes Vert.x, then the embedded database.
+   * Stops every part in the reverse order of their start (serving first, then the devices, then flushing
+   * what is kept in memory), closes Vert.x, then the embedded database.
    * Blocking: call it from a plain thread (a shutdown hook, a test), never from an event loop.
    */
   public void stop() {
-    try {
-      if (scheduler != null) {
-        scheduler.stop();
-      }
-      if (devices != null) {
-        devices.close().await(30, TimeUnit.SECONDS);
-      }
-      if (messageStore != null) {
-        // Outcomes of sends that went out just before the devices stopped: written, not resent later.
-        messageStore.flush().await(10, TimeUnit.SECONDS);
-      }
-      if (events != null) {
-        events.flush().await(10, TimeUnit.SECONDS);
-      }
-      if (dispatcherDeployment != null) {
-        vertx.undeploy(dispatcherDeployment).await(10, TimeUnit.SECONDS);
-      }
-      if (engine != null) {
-        engine.close().await(10, TimeUnit.SECONDS);
-      }
-      if (keys != null) {
-        keys.close().await(10, TimeUnit.SECONDS);
-      }
-    } catch (Exception e) {
-      log.warn("Could not flush everything on shutdown: {}", e.toString());
+    if (lifecycle != null) {
+      lifecycle.stopAll();
     }
     try {
       if (vertx != null) {

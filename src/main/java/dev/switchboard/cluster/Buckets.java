@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Token buckets of N requests per minute, refilled all at once every minute. They live in this
  * node's memory, or in a Hazelcast map shared by the whole cluster.
  */
-interface Buckets {
+public interface Buckets {
 
   String MAP = "switchboard.ratelimits";
 

@@ -1,5 +1,6 @@
 package dev.switchboard.device;
 
+import dev.switchboard.kernel.Fields;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
@@ -8,9 +9,9 @@ import dev.switchboard.http.Access;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
 import dev.switchboard.http.Bodies;
-import dev.switchboard.http.Ids;
-import dev.switchboard.http.Page;
-import dev.switchboard.http.Phones;
+import dev.switchboard.kernel.Ids;
+import dev.switchboard.kernel.Page;
+import dev.switchboard.kernel.Phones;
 import dev.switchboard.http.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,18 +21,12 @@ import java.util.Set;
 public final class DeviceApi {
 
   private final DeviceService devices;
-  private final Rebalancer rebalancer;
 
-  public DeviceApi(DeviceService devices, Rebalancer rebalancer) {
+  public DeviceApi(DeviceService devices) {
     this.devices = devices;
-    this.rebalancer = rebalancer;
   }
 
   static final int MAX_PHONE = 20;
-  static final int MAX_MOVES = 10_000;
-  static final int DEFAULT_MOVES = 1_000;
-  static final int MAX_MOVES_PER_SECOND = 100;
-  static final int DEFAULT_MOVES_PER_SECOND = 5;
 
   public void register(ApiRoutes routes) {
     String base = "/api/clients/:clientId/devices";
@@ -47,8 +42,6 @@ public final class DeviceApi {
     routes.add(POST, one + "/reconnect", Access.CLIENT, "devices", "Reconnect the device's session",
         DeviceDocs.accepted(), this::reconnect);
     routes.add(DELETE, one, Access.CLIENT, "devices", "Log the session out and remove the device", this::delete);
-    routes.add(POST, "/api/admin/rebalance", Access.MASTER, "operations",
-        "Move devices toward an even spread over the live nodes, at a bounded rate", DeviceDocs.rebalance(), this::rebalance);
   }
 
   private void list(RoutingContext ctx) {
@@ -57,8 +50,8 @@ public final class DeviceApi {
 
   private void create(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
-    Bodies.onlyFields(body, Set.of("deviceId"));
-    String deviceId = Ids.require("deviceId", Bodies.string(body, "deviceId", true, 64));
+    Fields.onlyFields(body, Set.of("deviceId"));
+    String deviceId = Ids.require("deviceId", Fields.string(body, "deviceId", true, 64));
     Responses.reply(ctx, devices.register(ctx.pathParam("clientId"), deviceId, Auth.principal(ctx), Auth.sourceIp(ctx)),
         Responses::created);
   }
@@ -77,30 +70,20 @@ public final class DeviceApi {
       return;
     }
     if (format != null && !"json".equals(format)) {
-      throw dev.switchboard.http.ApiException.validation("format", "format must be json or png");
+      throw dev.switchboard.kernel.ApiException.validation("format", "format must be json or png");
     }
     Responses.reply(ctx, devices.qr(ctx.pathParam("clientId"), ctx.pathParam("deviceId")), Responses::ok);
   }
 
   private void pairingCode(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
-    Bodies.onlyFields(body, Set.of("phoneNumber"));
-    String phone = Phones.digits("phoneNumber", Bodies.string(body, "phoneNumber", true, MAX_PHONE));
+    Fields.onlyFields(body, Set.of("phoneNumber"));
+    String phone = Phones.digits("phoneNumber", Fields.string(body, "phoneNumber", true, MAX_PHONE));
     Responses.reply(ctx, devices.pairingCode(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), phone), Responses::ok);
   }
 
   private void reconnect(RoutingContext ctx) {
     Responses.reply(ctx, devices.reconnect(ctx.pathParam("clientId"), ctx.pathParam("deviceId")), Responses::accepted);
-  }
-
-  private void rebalance(RoutingContext ctx) {
-    JsonObject body = Bodies.object(ctx, true);
-    Bodies.onlyFields(body, Set.of("maxMoves", "perSecond"));
-    Integer maxMoves = Bodies.integer(body, "maxMoves", false, 1, MAX_MOVES);
-    Integer perSecond = Bodies.integer(body, "perSecond", false, 1, MAX_MOVES_PER_SECOND);
-    Responses.reply(ctx, rebalancer.rebalance(maxMoves == null ? DEFAULT_MOVES : maxMoves,
-            perSecond == null ? DEFAULT_MOVES_PER_SECOND : perSecond),
-        Responses::accepted);
   }
 
   private void delete(RoutingContext ctx) {

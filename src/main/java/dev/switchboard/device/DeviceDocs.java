@@ -50,15 +50,6 @@ final class DeviceDocs {
         .errors(409, 503);
   }
 
-  static RouteDoc rebalance() {
-    return RouteDoc.of()
-        .body(false, Schemas.object(List.of(),
-                "maxMoves", Schemas.integer(1, DeviceApi.MAX_MOVES).put("default", DeviceApi.DEFAULT_MOVES),
-                "perSecond", Schemas.integer(1, DeviceApi.MAX_MOVES_PER_SECOND).put("default", DeviceApi.DEFAULT_MOVES_PER_SECOND)),
-            new JsonObject().put("maxMoves", 100).put("perSecond", 5))
-        .returns(202, Schemas.object().put("description", "the moves planned"));
-  }
-
   static RouteDoc onWhatsApp() {
     return device().pathParameter("phone", PHONE);
   }

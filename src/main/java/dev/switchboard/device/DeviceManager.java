@@ -1,5 +1,6 @@
 package dev.switchboard.device;
 
+import dev.switchboard.kernel.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,7 +27,6 @@ public final class DeviceManager {
   static final long RENEW_MS = DeviceRepository.LEASE_SECONDS * 1000L / 3;
   static final long RECONCILE_MS = 3_000;
   static final int RECONCILE_BATCH = 20_000;
-  static final String RECONCILE_ADDRESS = "switchboard.reconcile";
   /** How late a periodic tick may be before the node counts itself as having been frozen. */
   static final long STALL_MS = 5_000;
   static final long QUARANTINE_MS = 2L * DeviceRepository.LEASE_SECONDS * 1000L;
@@ -73,11 +73,6 @@ public final class DeviceManager {
     return nodes == null ? DeviceRepository.Membership.unknown() : DeviceRepository.Membership.of(nodes);
   }
 
-  /** The event-bus address of a node's device manager. */
-  static String address(String node) {
-    return "switchboard.node." + node;
-  }
-
   /** The live members as seen now, or null when not clustered. */
   public Collection<String> liveNodes() {
     return liveNodes.get();
@@ -85,18 +80,18 @@ public final class DeviceManager {
 
   /** Asks every node (this one included) to reconcile now rather than at its next tick. */
   public void reconcileEverywhere() {
-    vertx.eventBus().publish(RECONCILE_ADDRESS, node);
+    vertx.eventBus().publish(Addresses.RECONCILE, node);
   }
 
   /** Brings up the devices that should be connected, then keeps leases and placement in shape. */
   public Future<Void> start() {
-    vertx.eventBus().consumer(RECONCILE_ADDRESS, msg -> reconcile());
+    vertx.eventBus().consumer(Addresses.RECONCILE, msg -> reconcile());
     // Rebalancing asks the owner of a device to hand it to another node.
-    vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(address(node), msg -> {
+    vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.node(node), msg -> {
       var b = msg.body();
       handOff(b.getString("clientId"), b.getString("deviceId"), b.getString("to"))
           .onSuccess(v -> {
-            vertx.eventBus().publish(RECONCILE_ADDRESS, node);
+            vertx.eventBus().publish(Addresses.RECONCILE, node);
             msg.reply(b);
           })
           .onFailure(e -> msg.fail(500, String.valueOf(e.getMessage())));

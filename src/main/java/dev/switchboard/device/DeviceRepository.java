@@ -1,6 +1,6 @@
 package dev.switchboard.device;
 
-import dev.switchboard.http.Times;
+import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

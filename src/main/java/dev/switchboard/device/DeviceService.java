@@ -1,9 +1,10 @@
 package dev.switchboard.device;
 
-import dev.switchboard.Contexts;
-import dev.switchboard.http.ApiException;
-import dev.switchboard.http.Page;
-import dev.switchboard.http.Principal;
+import dev.switchboard.kernel.Contexts;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Page;
+import dev.switchboard.kernel.Principal;
+import dev.switchboard.message.Devices;
 import dev.switchboard.tenant.AuditLog;
 import dev.switchboard.tenant.ClientService;
 import io.vertx.core.Context;
@@ -20,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Devices of a client: registry rows in PostgreSQL, live state asked of the device actor. */
-public final class DeviceService {
+public final class DeviceService implements Devices {
 
   private static final Logger log = LoggerFactory.getLogger(DeviceService.class);
   static final long QR_WAIT_MS = 5_000;
@@ -29,13 +30,15 @@ public final class DeviceService {
   private final Pool pool;
   private final ClientService clients;
   private final DeviceManager manager;
+  private final DeviceClient client;
   private final Map<String, Future<Void>> deleting = new ConcurrentHashMap<>();
 
-  public DeviceService(Vertx vertx, Pool pool, ClientService clients, DeviceManager manager) {
+  public DeviceService(Vertx vertx, Pool pool, ClientService clients, DeviceManager manager, DeviceClient client) {
     this.vertx = vertx;
     this.pool = pool;
     this.clients = clients;
     this.manager = manager;
+    this.client = client;
   }
 
   public Future<JsonObject> register(String clientId, String deviceId, Principal actor, String ip) {
@@ -74,7 +77,7 @@ public final class DeviceService {
       done.complete(new JsonObject());
       return;
     }
-    DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "settled").put("waitMs", left), left + 1_000)
+    client.settled(clientId, deviceId, left)
         .onSuccess(s -> done.complete(liveFields(s)))
         .onFailure(e -> vertx.setTimer(100, id -> poll(clientId, deviceId, deadline, done)));
   }
@@ -98,6 +101,17 @@ public final class DeviceService {
         });
   }
 
+  @Override
+  public void wake(String clientId, String deviceId) {
+    client.drain(clientId, deviceId);
+  }
+
+  @Override
+  public Future<Void> markRead(String clientId, String deviceId, String chatId, java.util.List<String> messageIds) {
+    return client.markRead(clientId, deviceId, chatId, messageIds);
+  }
+
+  @Override
   public Future<JsonObject> get(String clientId, String deviceId) {
     return DeviceRepository.find(pool, clientId, deviceId).compose(d -> d == null
         ? Future.failedFuture(ApiException.notFound("DEVICE_NOT_FOUND", "device '" + deviceId + "' does not exist"))
@@ -106,26 +120,25 @@ public final class DeviceService {
 
   public Future<JsonObject> qr(String clientId, String deviceId) {
     return get(clientId, deviceId)
-        .compose(d -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "qr")))
+        .compose(d -> client.qr(clientId, deviceId))
         .map(q -> q.put("image", QrImages.dataUrl(q.getString("qr"))));
   }
 
   public Future<byte[]> qrPng(String clientId, String deviceId) {
     return get(clientId, deviceId)
-        .compose(d -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "qr")))
+        .compose(d -> client.qr(clientId, deviceId))
         .map(q -> QrImages.png(q.getString("qr")));
   }
 
   public Future<JsonObject> pairingCode(String clientId, String deviceId, String phoneNumber) {
-    return get(clientId, deviceId).compose(d -> DeviceBus.request(vertx, clientId, deviceId,
-        new JsonObject().put("op", "pairingCode").put("phoneNumber", phoneNumber), 15_000));
+    return get(clientId, deviceId).compose(d -> client.pairingCode(clientId, deviceId, phoneNumber));
   }
 
   /** Reconnects a running device, or brings a stopped (logged-out) one back to linking. */
   public Future<JsonObject> reconnect(String clientId, String deviceId) {
     return get(clientId, deviceId)
         .compose(d -> DeviceRepository.desired(pool, clientId, deviceId, "CONNECTED"))
-        .compose(v -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "reconnect"))
+        .compose(v -> client.reconnect(clientId, deviceId)
             .recover(e -> e instanceof ApiException api && api.status() == 503
                 ? manager.place(clientId, deviceId).map(new JsonObject().put("status", "CONNECTING"))
                 : Future.failedFuture(e)));
@@ -154,7 +167,7 @@ public final class DeviceService {
   private Future<Void> deleteNow(String clientId, String deviceId, Principal actor, String ip) {
     return get(clientId, deviceId)
         .compose(d -> DeviceRepository.desired(pool, clientId, deviceId, "STOPPED"))
-        .compose(v -> DeviceBus.request(vertx, clientId, deviceId, new JsonObject().put("op", "logout"), 15_000)
+        .compose(v -> client.logout(clientId, deviceId)
             .<Void>mapEmpty()
             .recover(e -> {
               log.warn("Device {}/{} could not be logged out before removal: {}", clientId, deviceId, e.getMessage());

@@ -8,10 +8,9 @@ import dev.switchboard.engine.EngineSession;
 import dev.switchboard.engine.SessionSpec;
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.EventSink;
-import dev.switchboard.http.Times;
-import dev.switchboard.message.CallPolicy;
-import dev.switchboard.message.Inbox;
-import dev.switchboard.message.Outbox;
+import dev.switchboard.kernel.Addresses;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Times;
 import dev.switchboard.message.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -30,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One device's actor: the only holder of its WhatsApp session in the cluster. It runs the state
  * machine of docs/api.md, reconnects with backoff and jitter, keeps the credentials in PostgreSQL under
- * its lease's epoch, and answers requests on {@code device.<clientId>.<deviceId>}.
+ * its lease's epoch, and answers the {@link DeviceRequest}s sent to {@link Addresses#device}.
  */
 public final class DeviceVerticle extends VerticleBase {
 
@@ -45,14 +44,14 @@ public final class DeviceVerticle extends VerticleBase {
   private final MessageStore messages;
   private final StatusWriter statuses;
   private final CredentialReader credentials;
-  private final List<Message<JsonObject>> settleWaiters = new ArrayList<>();
+  private final List<Message<DeviceRequest>> settleWaiters = new ArrayList<>();
   private final EventSink events;
   private final double sendRate;
   private final Inbox inbox;
   private final CallPolicy calls;
   private Outbox outbox;
 
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<DeviceRequest> consumer;
   private EngineSession session;
   private DeviceStatus status = DeviceStatus.CONNECTING;
   private String qr;
@@ -78,14 +77,10 @@ public final class DeviceVerticle extends VerticleBase {
     this.calls = new CallPolicy(runtime.configs(), runtime.pool(), lease.clientId(), lease.deviceId());
   }
 
-  public static String address(String clientId, String deviceId) {
-    return "device." + clientId + "." + deviceId;
-  }
-
   @Override
   public Future<?> start() {
     outbox = new Outbox(vertx, messages, events, lease.clientId(), lease.deviceId(), lease.epoch(), sendRate);
-    consumer = vertx.eventBus().consumer(address(lease.clientId(), lease.deviceId()), this::onRequest);
+    consumer = vertx.eventBus().consumer(Addresses.device(lease.clientId(), lease.deviceId()), this::onRequest);
     // Requests are routed here only once the consumer is registered everywhere.
     return consumer.completion().onSuccess(v -> open());
   }
@@ -310,28 +305,28 @@ public final class DeviceVerticle extends VerticleBase {
     });
   }
 
-  private void onRequest(Message<JsonObject> msg) {
-    String op = msg.body().getString("op", "");
-    switch (op) {
-      case "status" -> msg.reply(state());
-      case "settled" -> awaitSettled(msg);
-      case "drain" -> outbox.wake();
-      case "qr" -> {
+  private void onRequest(Message<DeviceRequest> msg) {
+    switch (msg.body()) {
+      case DeviceRequest.Status r -> msg.reply(state());
+      case DeviceRequest.Settled r -> awaitSettled(msg, r.waitMs());
+      case DeviceRequest.Drain r -> outbox.wake();
+      case DeviceRequest.Qr r -> {
         if (status != DeviceStatus.QR_READY || qr == null) {
-          DeviceBus.fail(msg, 409, "DEVICE_NOT_QR_READY", "the device is " + status + ", not waiting for a QR scan");
+          DeviceClient.fail(msg, ApiException.conflict("DEVICE_NOT_QR_READY",
+              "the device is " + status + ", not waiting for a QR scan"));
         } else {
           msg.reply(new JsonObject().put("qr", qr).put("expiresAt", Times.iso(qrExpiresAt)));
         }
       }
-      case "pairingCode" -> {
+      case DeviceRequest.PairingCode r -> {
         if (session == null || status == DeviceStatus.CONNECTED) {
-          DeviceBus.fail(msg, 409, "DEVICE_NOT_QR_READY", "pairing codes are for a device that is waiting to be linked");
+          DeviceClient.fail(msg, ApiException.conflict("DEVICE_NOT_QR_READY",
+              "pairing codes are for a device that is waiting to be linked"));
           return;
         }
-        DeviceBus.reply(msg, session.requestPairingCode(msg.body().getString("phoneNumber"))
-            .map(code -> new JsonObject().put("code", code)));
+        DeviceClient.reply(msg, session.requestPairingCode(r.phoneNumber()).map(code -> new JsonObject().put("code", code)));
       }
-      case "reconnect" -> {
+      case DeviceRequest.Reconnect r -> {
         vertx.cancelTimer(reconnectTimer);
         attempts = 0;
         Future<Void> closed = session == null ? Future.succeededFuture() : session.disconnect();
@@ -339,11 +334,11 @@ public final class DeviceVerticle extends VerticleBase {
         closed.recover(e -> Future.succeededFuture()).onComplete(v -> open());
         msg.reply(state());
       }
-      case "logout" -> {
+      case DeviceRequest.Logout r -> {
         stopping = true;
         vertx.cancelTimer(reconnectTimer);
         Future<Void> out = session == null ? Future.succeededFuture() : session.logout();
-        DeviceBus.reply(msg, out.recover(e -> {
+        DeviceClient.reply(msg, out.recover(e -> {
           log.warn("Device {}/{} logout failed, removing anyway: {}", lease.clientId(), lease.deviceId(), e.getMessage());
           return Future.succeededFuture();
         }).map(v -> {
@@ -351,13 +346,12 @@ public final class DeviceVerticle extends VerticleBase {
           return new JsonObject().put("loggedOut", true);
         }));
       }
-      default -> {
-        if (!SessionOps.handles(op)) {
-          DeviceBus.fail(msg, 400, "VALIDATION_ERROR", "unknown device operation '" + op + "'");
-        } else if (session == null || status != DeviceStatus.CONNECTED) {
-          DeviceBus.fail(msg, 409, "DEVICE_NOT_CONNECTED", "the device is " + status + "; it must be CONNECTED for this");
+      case DeviceRequest.OnSession operation -> {
+        if (session == null || status != DeviceStatus.CONNECTED) {
+          DeviceClient.fail(msg, ApiException.conflict("DEVICE_NOT_CONNECTED",
+              "the device is " + status + "; it must be CONNECTED for this"));
         } else {
-          DeviceBus.reply(msg, SessionOps.invoke(session, op, msg.body()));
+          DeviceClient.reply(msg, operation.run(session));
         }
       }
     }
@@ -368,12 +362,12 @@ public final class DeviceVerticle extends VerticleBase {
    * {@code waitMs} (at most {@link #MAX_SETTLE_WAIT_MS}) with whatever it is then: registration waits
    * for the first QR this way instead of asking again and again.
    */
-  private void awaitSettled(Message<JsonObject> msg) {
+  private void awaitSettled(Message<DeviceRequest> msg, long requestedMs) {
     if (settled()) {
       msg.reply(state());
       return;
     }
-    long waitMs = Math.max(1, Math.min(MAX_SETTLE_WAIT_MS, msg.body().getLong("waitMs", MAX_SETTLE_WAIT_MS)));
+    long waitMs = Math.max(1, Math.min(MAX_SETTLE_WAIT_MS, requestedMs));
     settleWaiters.add(msg);
     vertx.setTimer(waitMs, id -> {
       if (settleWaiters.remove(msg)) {

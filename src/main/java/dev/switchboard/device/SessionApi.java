@@ -1,20 +1,22 @@
 package dev.switchboard.device;
 
+import dev.switchboard.kernel.Fields;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.switchboard.http.Access;
-import dev.switchboard.http.ApiException;
+import dev.switchboard.kernel.ApiException;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Bodies;
-import dev.switchboard.http.Phones;
+import dev.switchboard.kernel.Phones;
 import dev.switchboard.http.Responses;
-import dev.switchboard.message.ChatIds;
+import dev.switchboard.kernel.ChatIds;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,12 +33,12 @@ public final class SessionApi {
   static final Set<String> PRESENCE = Set.of("composing", "recording", "paused", "available", "unavailable");
   static final Pattern INVITE = Pattern.compile("(?:https?://chat\\.whatsapp\\.com/)?([A-Za-z0-9]{6,64})");
 
-  private final Vertx vertx;
   private final DeviceService devices;
+  private final DeviceClient client;
 
-  public SessionApi(Vertx vertx, DeviceService devices) {
-    this.vertx = vertx;
+  public SessionApi(DeviceService devices, DeviceClient client) {
     this.devices = devices;
+    this.client = client;
   }
 
   public void register(ApiRoutes routes) {
@@ -61,63 +63,63 @@ public final class SessionApi {
   }
 
   /** Asks the device actor, after checking that the device exists (404 rather than 503 for a wrong id). */
-  private Future<JsonObject> ask(RoutingContext ctx, JsonObject request) {
+  private Future<JsonObject> ask(RoutingContext ctx, DeviceRequest.OnSession operation) {
     String clientId = ctx.pathParam("clientId");
     String deviceId = ctx.pathParam("deviceId");
-    return devices.get(clientId, deviceId).compose(d -> DeviceBus.request(vertx, clientId, deviceId, request));
+    return devices.get(clientId, deviceId).compose(d -> client.session(clientId, deviceId, operation));
   }
 
   private void contacts(RoutingContext ctx) {
-    Responses.reply(ctx, ask(ctx, op("contacts")).map(r -> r.put("nextCursor", null)), Responses::ok);
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.Contacts()).map(r -> r.put("nextCursor", null)), Responses::ok);
   }
 
   private void onWhatsApp(RoutingContext ctx) {
     String phone = Phones.digits("phone", ctx.pathParam("phone"));
-    Responses.reply(ctx, ask(ctx, op("onWhatsApp").put("phone", phone)), Responses::ok);
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.OnWhatsApp(phone)), Responses::ok);
   }
 
   private void presence(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
-    Bodies.onlyFields(body, Set.of("chatId", "state"));
-    String state = Bodies.string(body, "state", true, 16);
+    Fields.onlyFields(body, Set.of("chatId", "state"));
+    String state = Fields.string(body, "state", true, 16);
     if (!PRESENCE.contains(state)) {
       throw ApiException.validation("state", "state must be one of " + String.join(", ", PRESENCE));
     }
-    String chat = Bodies.string(body, "chatId", false, 128);
-    JsonObject request = op("presence").put("state", state).put("chatId", chat == null ? null : ChatIds.jid("chatId", chat));
+    String chat = Fields.string(body, "chatId", false, 128);
+    DeviceRequest.Presence request = new DeviceRequest.Presence(chat == null ? null : ChatIds.jid("chatId", chat), state);
     Responses.reply(ctx, ask(ctx, request), Responses::accepted);
   }
 
   private void groups(RoutingContext ctx) {
-    Responses.reply(ctx, ask(ctx, op("groups")).map(r -> r.put("nextCursor", null)), Responses::ok);
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.Groups()).map(r -> r.put("nextCursor", null)), Responses::ok);
   }
 
   private void createGroup(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
-    Bodies.onlyFields(body, Set.of("subject", "participants"));
-    String subject = Bodies.string(body, "subject", true, MAX_SUBJECT);
-    JsonArray participants = phones(body, "participants", true);
-    Responses.reply(ctx, ask(ctx, op("createGroup").put("subject", subject).put("participants", participants)),
+    Fields.onlyFields(body, Set.of("subject", "participants"));
+    String subject = Fields.string(body, "subject", true, MAX_SUBJECT);
+    List<String> participants = phones(body, "participants", true);
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.CreateGroup(subject, participants)),
         Responses::created);
   }
 
   private void metadata(RoutingContext ctx) {
-    Responses.reply(ctx, ask(ctx, op("groupMetadata").put("groupId", groupId(ctx))), Responses::ok);
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.GroupMetadata(groupId(ctx))), Responses::ok);
   }
 
   private void participants(RoutingContext ctx) {
     String groupId = groupId(ctx);
     JsonObject body = Bodies.object(ctx, false);
-    Bodies.onlyFields(body, Set.of("add", "remove", "promote", "demote"));
+    Fields.onlyFields(body, Set.of("add", "remove", "promote", "demote"));
     if (body.isEmpty()) {
       throw ApiException.validation("add", "give at least one of add, remove, promote, demote");
     }
     // One change per action, in a fixed order; the results of all are returned together.
     Future<JsonArray> all = Future.succeededFuture(new JsonArray());
     for (String action : new String[] {"add", "remove", "promote", "demote"}) {
-      JsonArray phones = phones(body, action, false);
+      List<String> phones = phones(body, action, false);
       if (phones != null) {
-        JsonObject request = op("participants").put("groupId", groupId).put("action", action).put("participants", phones);
+        DeviceRequest.Participants request = new DeviceRequest.Participants(groupId, action, phones);
         all = all.compose(acc -> ask(ctx, request).map(r -> {
           r.getJsonArray("items").forEach(i -> acc.add(((JsonObject) i).put("action", action)));
           return acc;
@@ -128,22 +130,22 @@ public final class SessionApi {
   }
 
   private void leave(RoutingContext ctx) {
-    Responses.reply(ctx, ask(ctx, op("leaveGroup").put("groupId", groupId(ctx))), Responses::accepted);
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.LeaveGroup(groupId(ctx))), Responses::accepted);
   }
 
   private void invite(RoutingContext ctx) {
-    Responses.reply(ctx, ask(ctx, op("inviteCode").put("groupId", groupId(ctx)))
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.InviteCode(groupId(ctx)))
         .map(r -> r.put("url", "https://chat.whatsapp.com/" + r.getString("code"))), Responses::ok);
   }
 
   private void join(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
-    Bodies.onlyFields(body, Set.of("invite"));
-    Matcher m = INVITE.matcher(Bodies.string(body, "invite", true, MAX_INVITE).trim());
+    Fields.onlyFields(body, Set.of("invite"));
+    Matcher m = INVITE.matcher(Fields.string(body, "invite", true, MAX_INVITE).trim());
     if (!m.matches()) {
       throw ApiException.validation("invite", "invite must be an invite code or a https://chat.whatsapp.com/... link");
     }
-    Responses.reply(ctx, ask(ctx, op("joinGroup").put("code", m.group(1))), Responses::ok);
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.JoinGroup(m.group(1))), Responses::ok);
   }
 
   private static String groupId(RoutingContext ctx) {
@@ -151,15 +153,15 @@ public final class SessionApi {
   }
 
   /** A list of phone numbers (or user JIDs) as JIDs. */
-  private static JsonArray phones(JsonObject body, String field, boolean required) {
-    JsonArray given = Bodies.array(body, field, required);
+  private static List<String> phones(JsonObject body, String field, boolean required) {
+    JsonArray given = Fields.array(body, field, required);
     if (given == null) {
       return null;
     }
     if (given.isEmpty() || given.size() > MAX_PARTICIPANTS) {
       throw ApiException.validation(field, field + " must list 1 to " + MAX_PARTICIPANTS + " phone numbers");
     }
-    JsonArray jids = new JsonArray();
+    List<String> jids = new ArrayList<>();
     for (Object o : given) {
       if (!(o instanceof String s)) {
         throw ApiException.validation(field, field + " holds phone numbers (strings)");
@@ -173,7 +175,4 @@ public final class SessionApi {
     return jids;
   }
 
-  private static JsonObject op(String name) {
-    return new JsonObject().put("op", name);
-  }
 }

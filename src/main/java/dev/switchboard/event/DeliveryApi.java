@@ -1,13 +1,14 @@
 package dev.switchboard.event;
 
+import dev.switchboard.kernel.Fields;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.switchboard.http.Access;
-import dev.switchboard.http.ApiException;
+import dev.switchboard.kernel.ApiException;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Bodies;
-import dev.switchboard.http.Page;
+import dev.switchboard.kernel.Page;
 import dev.switchboard.http.Responses;
 import dev.switchboard.http.RouteDoc;
 import dev.switchboard.http.Schemas;
@@ -55,7 +56,7 @@ public final class DeliveryApi {
   }
 
   private void retry(RoutingContext ctx) {
-    Bodies.onlyFields(Bodies.object(ctx, true), Set.of());
+    Fields.onlyFields(Bodies.object(ctx, true), Set.of());
     String clientId = ctx.pathParam("clientId");
     String raw = ctx.pathParam("id");
     if (!raw.matches("[0-9]{1,18}")) {

@@ -1,8 +1,8 @@
 package dev.switchboard.event;
 
-import dev.switchboard.http.ApiException;
-import dev.switchboard.http.Page;
-import dev.switchboard.http.Times;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Page;
+import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

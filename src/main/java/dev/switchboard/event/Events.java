@@ -1,7 +1,8 @@
 package dev.switchboard.event;
 
-import dev.switchboard.Digests;
-import dev.switchboard.http.Times;
+import dev.switchboard.kernel.Addresses;
+import dev.switchboard.kernel.Digests;
+import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -12,18 +13,13 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The one event envelope of docs/api.md, and where events are published on the (clustered) event bus:
  * {@code events.<clientId>}, so live feeds on any node can subscribe to one client's events, and
- * {@link #ALL} for the master key's feed of every client.
+ * {@link Addresses#ALL_EVENTS} for the master key's feed of every client.
  */
 public final class Events {
 
   /** Every client's events; the colon cannot occur in a client id, so no client can shadow it. */
-  public static final String ALL = "events:all";
 
   private Events() {
-  }
-
-  public static String address(String clientId) {
-    return "events." + clientId;
   }
 
   public static JsonObject envelope(String event, String clientId, String deviceId, JsonObject data) {
@@ -57,8 +53,8 @@ public final class Events {
 
 
   public static void publish(Vertx vertx, JsonObject envelope) {
-    vertx.eventBus().publish(address(envelope.getString("clientId")), envelope);
-    vertx.eventBus().publish(ALL, envelope);
+    vertx.eventBus().publish(Addresses.events(envelope.getString("clientId")), envelope);
+    vertx.eventBus().publish(Addresses.ALL_EVENTS, envelope);
   }
 
   /** A sink that only publishes on the event bus: no switches, nothing kept. */

@@ -1,14 +1,15 @@
 package dev.switchboard.event;
 
+import dev.switchboard.kernel.Addresses;
 import static io.vertx.core.http.HttpMethod.GET;
 
-import dev.switchboard.Contexts;
+import dev.switchboard.kernel.Contexts;
 import dev.switchboard.http.Access;
-import dev.switchboard.http.ApiException;
+import dev.switchboard.kernel.ApiException;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
-import dev.switchboard.http.Ids;
-import dev.switchboard.http.Principal;
+import dev.switchboard.kernel.Ids;
+import dev.switchboard.kernel.Principal;
 import dev.switchboard.http.RouteDoc;
 import dev.switchboard.http.Schemas;
 import dev.switchboard.tenant.ClientConfig;
@@ -185,7 +186,7 @@ public final class LiveFeed {
       this.credential = credential;
       this.principal = principal;
       this.context = context;
-      String address = filter.clientId() == null ? Events.ALL : Events.address(filter.clientId());
+      String address = filter.clientId() == null ? Addresses.ALL_EVENTS : Addresses.events(filter.clientId());
       this.consumer = vertx.eventBus().consumer(address, msg -> deliver(msg.body()));
       open.add(this);
     }

@@ -1,8 +1,10 @@
 package dev.switchboard.event;
 
+import dev.switchboard.kernel.Contexts;
+import dev.switchboard.kernel.Addresses;
 import dev.switchboard.event.EventRepository.Delivery;
 import dev.switchboard.event.EventRepository.Outcome;
-import dev.switchboard.http.UrlGuard;
+import dev.switchboard.outbound.UrlGuard;
 import dev.switchboard.store.DbErrors;
 import dev.switchboard.tenant.ClientConfig;
 import io.vertx.core.Future;
@@ -35,7 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class WebhookDispatcher extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookDispatcher.class);
-  public static final String WAKE = "webhooks.wake";
   static final int CONCURRENCY = 16;
   static final int LEASE_SECONDS = 30;
   static final int CLAIM_BATCH = 500;
@@ -84,7 +85,7 @@ public final class WebhookDispatcher extends VerticleBase {
 
   /** Tells every dispatcher in the cluster that deliveries are due. */
   public static void wake(Vertx vertx) {
-    vertx.eventBus().publish(WAKE, null);
+    vertx.eventBus().publish(Addresses.WEBHOOKS_WAKE, null);
   }
 
   /** One client's webhook as this node sees it: its queue, what is in flight, how fast it answers. */
@@ -136,7 +137,7 @@ public final class WebhookDispatcher extends VerticleBase {
     directToken = tokenPrefix() + "direct-" + UUID.randomUUID().toString().substring(0, 8);
     sender = new WebhookSender(vertx, guard, CONCURRENCY * 2);
     events.dispatcher(this);
-    wakeConsumer = vertx.eventBus().consumer(WAKE, msg -> claim());
+    wakeConsumer = vertx.eventBus().consumer(Addresses.WEBHOOKS_WAKE, msg -> claim());
     return wakeConsumer.completion()
         .compose(v -> EventRepository.releaseNode(events.pool(), tokenPrefix()))
         .onSuccess(n -> {
@@ -253,7 +254,7 @@ public final class WebhookDispatcher extends VerticleBase {
 
   private void send(Endpoint e, Delivery d) {
     long started = System.currentTimeMillis();
-    onContext(events.configs().get(d.clientId())).compose(config -> attempt(d, config)).onComplete(ar -> {
+    Contexts.onContext(context, events.configs().get(d.clientId())).compose(config -> attempt(d, config)).onComplete(ar -> {
       e.inFlight--;
       if (ar.failed()) {
         log.warn("Webhook delivery {} failed unexpectedly: {}", d.id(), ar.cause().toString());
@@ -416,16 +417,4 @@ public final class WebhookDispatcher extends VerticleBase {
         .onFailure(e -> log.warn("Purging old events failed: {}", e.toString()));
   }
 
-  /** Brings a future's completion back to this verticle's context (the config cache may complete elsewhere). */
-  private <T> Future<T> onContext(Future<T> f) {
-    Promise<T> p = Promise.promise();
-    f.onComplete(ar -> {
-      if (Vertx.currentContext() == context) {
-        p.handle(ar);
-      } else {
-        context.runOnContext(v -> p.handle(ar));
-      }
-    });
-    return p.future();
-  }
 }

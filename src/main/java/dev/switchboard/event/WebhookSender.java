@@ -1,8 +1,8 @@
 package dev.switchboard.event;
 
-import dev.switchboard.Version;
-import dev.switchboard.http.BoundedBody;
-import dev.switchboard.http.UrlGuard;
+import dev.switchboard.kernel.Version;
+import dev.switchboard.outbound.BoundedBody;
+import dev.switchboard.outbound.UrlGuard;
 import dev.switchboard.tenant.ClientConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -2,7 +2,7 @@ package dev.switchboard.http;
 
 import static io.vertx.core.http.HttpMethod.GET;
 
-import dev.switchboard.Version;
+import dev.switchboard.kernel.Version;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;

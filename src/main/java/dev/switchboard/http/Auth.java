@@ -1,6 +1,8 @@
 package dev.switchboard.http;
 
-import dev.switchboard.Contexts;
+import dev.switchboard.kernel.Principal;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Contexts;
 import dev.switchboard.config.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,12 +1,12 @@
 package dev.switchboard.http;
 
+import dev.switchboard.kernel.ApiException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.json.jackson.JacksonCodec;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +17,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Reads JSON request bodies and typed fields, failing with a 400 that names the field. */
 public final class Bodies {
@@ -125,95 +124,6 @@ public final class Bodies {
         throw ApiException.validation(field, what + " holds a lone surrogate: not Unicode text");
       }
     }
-  }
-
-  /** Fails for any field not in {@code allowed}, so a typo is an error and not a silent no-op. */
-  public static void onlyFields(JsonObject body, Set<String> allowed) {
-    for (String name : body.fieldNames()) {
-      if (!allowed.contains(name)) {
-        throw ApiException.validation(name, "unknown field '" + name + "'; allowed: " + String.join(", ", allowed));
-      }
-    }
-  }
-
-  public static String string(JsonObject body, String field, boolean required, int maxLength) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      if (required) {
-        throw ApiException.validation(field, field + " is required");
-      }
-      return null;
-    }
-    if (!(v instanceof String s)) {
-      throw ApiException.validation(field, field + " must be a string");
-    }
-    if (s.isEmpty() && required) {
-      throw ApiException.validation(field, field + " must not be empty");
-    }
-    if (s.codePointCount(0, s.length()) > maxLength) {
-      throw ApiException.validation(field, field + " must be at most " + maxLength + " characters");
-    }
-    if (s.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
-      throw ApiException.validation(field, field + " must not contain control characters");
-    }
-    return s;
-  }
-
-  public static Integer integer(JsonObject body, String field, boolean required, int min, int max) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      if (required) {
-        throw ApiException.validation(field, field + " is required");
-      }
-      return null;
-    }
-    if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw ApiException.validation(field, field + " must be a whole number");
-    }
-    long value = n.longValue();
-    if (value < min || value > max) {
-      throw ApiException.validation(field, field + " must be between " + min + " and " + max);
-    }
-    return (int) value;
-  }
-
-  public static Boolean bool(JsonObject body, String field, boolean required) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      if (required) {
-        throw ApiException.validation(field, field + " is required");
-      }
-      return null;
-    }
-    if (!(v instanceof Boolean b)) {
-      throw ApiException.validation(field, field + " must be true or false");
-    }
-    return b;
-  }
-
-  public static JsonObject object(JsonObject body, String field) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      return null;
-    }
-    if (!(v instanceof JsonObject o)) {
-      throw ApiException.validation(field, field + " must be an object");
-    }
-    return o;
-  }
-
-  public static JsonArray array(JsonObject body, String field, boolean required) {
-    Object v = body.getValue(field);
-    if (v == null) {
-      if (required) {
-        throw ApiException.validation(field, field + " is required");
-      }
-      return null;
-    }
-    if (!(v instanceof JsonArray a)) {
-      throw ApiException.validation(field, field + " must be an array");
-    }
-    return a;
   }
 
   private static String firstLine(String s) {

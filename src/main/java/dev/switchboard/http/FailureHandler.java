@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.kernel.ApiException;
 import dev.switchboard.store.DbErrors;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;

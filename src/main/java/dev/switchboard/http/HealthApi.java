@@ -1,8 +1,9 @@
 package dev.switchboard.http;
 
+import dev.switchboard.kernel.ApiException;
 import static io.vertx.core.http.HttpMethod.GET;
 
-import dev.switchboard.Version;
+import dev.switchboard.kernel.Version;
 import dev.switchboard.store.DbErrors;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

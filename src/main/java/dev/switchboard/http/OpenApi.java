@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.kernel.Ids;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.kernel.ApiException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;

@@ -1,5 +1,7 @@
 package dev.switchboard.http;
 
+import dev.switchboard.kernel.Ids;
+import dev.switchboard.kernel.Page;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

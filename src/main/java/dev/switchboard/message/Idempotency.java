@@ -1,7 +1,7 @@
 package dev.switchboard.message;
 
-import dev.switchboard.Digests;
-import dev.switchboard.http.ApiException;
+import dev.switchboard.kernel.Digests;
+import dev.switchboard.kernel.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,8 +1,8 @@
 package dev.switchboard.message;
 
-import dev.switchboard.http.ApiException;
-import dev.switchboard.http.SafeUrls;
-import dev.switchboard.http.UrlGuard;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.outbound.SafeUrls;
+import dev.switchboard.outbound.UrlGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
 package dev.switchboard.message;
 
+import dev.switchboard.kernel.ChatIds;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,14 +1,15 @@
 package dev.switchboard.message;
 
+import dev.switchboard.kernel.ChatIds;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.switchboard.http.Access;
-import dev.switchboard.http.ApiException;
+import dev.switchboard.kernel.ApiException;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Bodies;
-import dev.switchboard.http.Page;
+import dev.switchboard.kernel.Page;
 import dev.switchboard.http.Responses;
 import dev.switchboard.http.RouteDoc;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
 package dev.switchboard.message;
 
-import dev.switchboard.http.Times;
+import dev.switchboard.kernel.ChatIds;
+import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

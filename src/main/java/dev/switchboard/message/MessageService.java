@@ -1,10 +1,8 @@
 package dev.switchboard.message;
 
-import dev.switchboard.device.DeviceBus;
-import dev.switchboard.device.DeviceService;
-import dev.switchboard.device.DeviceVerticle;
-import dev.switchboard.http.ApiException;
-import dev.switchboard.http.Page;
+import dev.switchboard.kernel.ChatIds;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Page;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -24,12 +22,12 @@ public final class MessageService {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final DeviceService devices;
+  private final Devices devices;
   private final MessageStore store;
   private final MessageWriter writer;
   private final MediaFetcher fetcher;
 
-  public MessageService(Vertx vertx, Pool pool, Pool sendPool, DeviceService devices, MessageStore store,
+  public MessageService(Vertx vertx, Pool pool, Pool sendPool, Devices devices, MessageStore store,
       MediaFetcher fetcher) {
     this.vertx = vertx;
     this.pool = pool;
@@ -62,7 +60,7 @@ public final class MessageService {
       List<MessageRepository.Draft> drafts = new ArrayList<>();
       JsonArray answers = new JsonArray();
       String status = request.scheduled() ? "SCHEDULED" : "QUEUED";
-      Outbox local = request.scheduled() ? null : store.attached(clientId, deviceId);
+      Outlet local = request.scheduled() ? null : store.attached(clientId, deviceId);
       Long takenBy = local == null ? null : local.epoch();
       for (String to : request.to()) {
         String id = ChatIds.newMessageId();
@@ -91,7 +89,7 @@ public final class MessageService {
             }
             if (!request.scheduled() && rows.stream().anyMatch(row -> !row.taken())) {
               // Queued for an actor elsewhere (or whose lease moved meanwhile): it claims them once woken.
-              wake(vertx, clientId, deviceId);
+              devices.wake(clientId, deviceId);
             }
             return Future.succeededFuture(answer);
           })
@@ -126,11 +124,6 @@ public final class MessageService {
   /** The node's message store, where its device actors' outboxes attach. */
   MessageStore store() {
     return store;
-  }
-
-  /** Tells the device's actor, wherever it runs, that its outbox has work; a lost wake-up is caught by {@link SendScheduler}. */
-  static void wake(Vertx vertx, String clientId, String deviceId) {
-    vertx.eventBus().send(DeviceVerticle.address(clientId, deviceId), new JsonObject().put("op", "drain"));
   }
 
   public Future<JsonObject> get(String clientId, String deviceId, String messageId) {
@@ -176,8 +169,7 @@ public final class MessageService {
   public Future<JsonObject> read(String clientId, String deviceId, String chatId) {
     return devices.get(clientId, deviceId)
         .compose(d -> MessageRepository.unread(pool, clientId, deviceId, chatId, 1_000))
-        .compose(ids -> ids.isEmpty() ? Future.succeededFuture(0) : DeviceBus.request(vertx, clientId, deviceId,
-                new JsonObject().put("op", "markRead").put("chatId", chatId).put("messageIds", new JsonArray(ids)))
+        .compose(ids -> ids.isEmpty() ? Future.succeededFuture(0) : devices.markRead(clientId, deviceId, chatId, ids)
             .compose(r -> MessageRepository.markRead(pool, clientId, deviceId, ids)).map(ids.size()))
         .map(n -> new JsonObject().put("chatId", chatId).put("read", n));
   }
@@ -220,9 +212,6 @@ public final class MessageService {
     return m;
   }
 
-  static String base64(Buffer data) {
-    return Base64.getEncoder().encodeToString(data.getBytes());
-  }
 
   /** The device does not exist or is logged out: nothing was stored. */
   private static final class NotStored extends RuntimeException {

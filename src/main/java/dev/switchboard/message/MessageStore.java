@@ -36,7 +36,7 @@ public final class MessageStore {
   private final GroupCommit<List<Long>, Void> sent;
   private final GroupCommit<MessageRepository.Inbound, Boolean> inbound;
   private final GroupCommit<MessageRepository.Receipt, Void> receipts;
-  private final Map<String, Outbox> attached = new ConcurrentHashMap<>();
+  private final Map<String, Outlet> attached = new ConcurrentHashMap<>();
 
   /**
    * Outcomes, inbound messages and receipts wait for a database that is down ({@link
@@ -72,17 +72,17 @@ public final class MessageStore {
   /**
    * The outbox of a device whose actor runs on this node, is connected and sends unpaced, or null: a
    * send for it is stored already taken ({@link MessageRepository.Draft#takenBy}) and handed over by
-   * {@link Outbox#take}, without the claim statement.
+   * {@link Outlet#take}, without the claim statement.
    */
-  public Outbox attached(String clientId, String deviceId) {
+  public Outlet attached(String clientId, String deviceId) {
     return attached.get(clientId + "/" + deviceId);
   }
 
-  void attach(Outbox outbox, String clientId, String deviceId) {
+  public void attach(Outlet outbox, String clientId, String deviceId) {
     attached.put(clientId + "/" + deviceId, outbox);
   }
 
-  void detach(Outbox outbox, String clientId, String deviceId) {
+  public void detach(Outlet outbox, String clientId, String deviceId) {
     attached.remove(clientId + "/" + deviceId, outbox);
   }
 

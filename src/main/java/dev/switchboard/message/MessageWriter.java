@@ -1,6 +1,6 @@
 package dev.switchboard.message;
 
-import dev.switchboard.http.ApiException;
+import dev.switchboard.kernel.ApiException;
 import dev.switchboard.store.GroupCommit;
 import dev.switchboard.store.Handoff;
 import io.vertx.core.Future;
@@ -25,7 +25,7 @@ public final class MessageWriter {
   static final int MAX_WAITING_ROWS = 50_000;
 
   /** One request's drafts, and the outbox of their device's actor when it runs on this node (else null). */
-  record Request(List<MessageRepository.Draft> drafts, Outbox local) {
+  record Request(List<MessageRepository.Draft> drafts, Outlet local) {
   }
 
   private final GroupCommit<Request, List<MessageRepository.Stored>> commit;

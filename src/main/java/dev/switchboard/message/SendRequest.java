@@ -1,8 +1,9 @@
 package dev.switchboard.message;
 
-import dev.switchboard.http.ApiException;
-import dev.switchboard.http.Bodies;
-import dev.switchboard.http.Phones;
+import dev.switchboard.kernel.Fields;
+import dev.switchboard.kernel.ChatIds;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Phones;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -76,23 +77,23 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
     }
     Set<String> allowed = new HashSet<>(COMMON);
     allowed.addAll(own);
-    Bodies.onlyFields(body, allowed);
+    Fields.onlyFields(body, allowed);
     List<String> to = recipients(body);
     JsonObject content = new JsonObject();
     String url = null;
     String mediaId = null;
     switch (type) {
-      case "text" -> content.put("text", Bodies.string(body, "text", true, MAX_TEXT));
+      case "text" -> content.put("text", Fields.string(body, "text", true, MAX_TEXT));
       case "location" -> {
         content.put("latitude", number(body, "latitude", -90, 90));
         content.put("longitude", number(body, "longitude", -180, 180));
-        putIfSet(content, "name", Bodies.string(body, "name", false, MAX_PLACE_NAME));
-        putIfSet(content, "address", Bodies.string(body, "address", false, MAX_ADDRESS));
+        putIfSet(content, "name", Fields.string(body, "name", false, MAX_PLACE_NAME));
+        putIfSet(content, "address", Fields.string(body, "address", false, MAX_ADDRESS));
       }
       case "contact" -> content.put("contacts", contacts(body));
       case "poll" -> poll(body, content);
       case "react" -> {
-        content.put("messageId", Bodies.string(body, "messageId", true, MAX_REF));
+        content.put("messageId", Fields.string(body, "messageId", true, MAX_REF));
         Object emoji = body.getValue("emoji");
         if (!(emoji instanceof String e)) {
           throw ApiException.validation("emoji", "emoji is required (a string; empty removes the reaction)");
@@ -103,25 +104,25 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
         content.put("emoji", e);
       }
       default -> {
-        url = Bodies.string(body, "url", false, MAX_URL);
-        mediaId = Bodies.string(body, "mediaId", false, MAX_MEDIA_ID);
+        url = Fields.string(body, "url", false, MAX_URL);
+        mediaId = Fields.string(body, "mediaId", false, MAX_MEDIA_ID);
         if ((url == null) == (mediaId == null)) {
           throw ApiException.validation("url", "give exactly one of url and mediaId");
         }
         if (!"sticker".equals(type) && !"audio".equals(type)) {
-          putIfSet(content, "caption", Bodies.string(body, "caption", false, MAX_CAPTION));
+          putIfSet(content, "caption", Fields.string(body, "caption", false, MAX_CAPTION));
         }
         if ("file".equals(type)) {
-          content.put("fileName", fileName(Bodies.string(body, "fileName", true, MAX_FILE_NAME)));
+          content.put("fileName", fileName(Fields.string(body, "fileName", true, MAX_FILE_NAME)));
         }
         if ("audio".equals(type)) {
-          Boolean voice = Bodies.bool(body, "voice", false);
+          Boolean voice = Fields.bool(body, "voice", false);
           content.put("voice", voice != null && voice);
         }
       }
     }
-    putIfSet(content, "replyTo", Bodies.string(body, "replyTo", false, MAX_REF));
-    JsonArray mentions = Bodies.array(body, "mentions", false);
+    putIfSet(content, "replyTo", Fields.string(body, "replyTo", false, MAX_REF));
+    JsonArray mentions = Fields.array(body, "mentions", false);
     if (mentions != null) {
       if (mentions.size() > MAX_MENTIONS) {
         throw ApiException.validation("mentions", "at most " + MAX_MENTIONS + " mentions");
@@ -158,7 +159,7 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
   }
 
   private static Instant sendAt(JsonObject body, Instant now) {
-    String raw = Bodies.string(body, "sendAt", false, 64);
+    String raw = Fields.string(body, "sendAt", false, 64);
     if (raw == null) {
       return null;
     }
@@ -195,7 +196,7 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
   }
 
   private static JsonArray contacts(JsonObject body) {
-    JsonArray given = Bodies.array(body, "contacts", true);
+    JsonArray given = Fields.array(body, "contacts", true);
     if (given.isEmpty() || given.size() > MAX_CONTACTS) {
       throw ApiException.validation("contacts", "contacts must hold 1 to " + MAX_CONTACTS + " entries");
     }
@@ -204,16 +205,16 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
       if (!(o instanceof JsonObject c)) {
         throw ApiException.validation("contacts", "each contact is {\"name\", \"phone\"}");
       }
-      Bodies.onlyFields(c, Set.of("name", "phone"));
-      out.add(new JsonObject().put("name", Bodies.string(c, "name", true, MAX_CONTACT_NAME))
-          .put("phone", Phones.digits("contacts.phone", Bodies.string(c, "phone", true, MAX_PHONE))));
+      Fields.onlyFields(c, Set.of("name", "phone"));
+      out.add(new JsonObject().put("name", Fields.string(c, "name", true, MAX_CONTACT_NAME))
+          .put("phone", Phones.digits("contacts.phone", Fields.string(c, "phone", true, MAX_PHONE))));
     }
     return out;
   }
 
   private static void poll(JsonObject body, JsonObject content) {
-    content.put("question", Bodies.string(body, "question", true, MAX_QUESTION));
-    JsonArray options = Bodies.array(body, "options", true);
+    content.put("question", Fields.string(body, "question", true, MAX_QUESTION));
+    JsonArray options = Fields.array(body, "options", true);
     if (options.size() < MIN_OPTIONS || options.size() > MAX_OPTIONS) {
       throw ApiException.validation("options", "a poll has " + MIN_OPTIONS + " to " + MAX_OPTIONS + " options");
     }
@@ -227,7 +228,7 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
       }
     }
     content.put("options", options.copy());
-    Boolean multiple = Bodies.bool(body, "multiple", false);
+    Boolean multiple = Fields.bool(body, "multiple", false);
     content.put("multiple", multiple != null && multiple);
   }
 

@@ -1,7 +1,7 @@
 package dev.switchboard.message;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import java.util.HashSet;
 import java.util.List;
@@ -15,30 +15,34 @@ import org.slf4j.LoggerFactory;
  * devices whose messages have waited too long (a wake-up lost while a device moved); hourly it
  * forgets expired idempotency keys.
  */
-public final class SendScheduler {
+public final class SendScheduler extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(SendScheduler.class);
   static final long TICK_MS = 1_000;
   static final int SWEEP_EVERY_TICKS = 5;
   static final int PURGE_EVERY_TICKS = 3_600;
 
-  private final Vertx vertx;
   private final Pool pool;
+  private final Devices devices;
   private long timer = -1;
   private long ticks;
   private boolean busy;
 
-  public SendScheduler(Vertx vertx, Pool pool) {
-    this.vertx = vertx;
+  public SendScheduler(Pool pool, Devices devices) {
     this.pool = pool;
+    this.devices = devices;
   }
 
-  public void start() {
+  @Override
+  public Future<?> start() {
     timer = vertx.setPeriodic(TICK_MS, id -> tick());
+    return Future.succeededFuture();
   }
 
-  public void stop() {
+  @Override
+  public Future<?> stop() {
     vertx.cancelTimer(timer);
+    return Future.succeededFuture();
   }
 
   private void tick() {
@@ -58,7 +62,7 @@ public final class SendScheduler {
         if (f.succeeded()) {
           f.result().forEach(d -> {
             if (woken.add(d[0] + "/" + d[1])) {
-              MessageService.wake(vertx, d[0], d[1]);
+              devices.wake(d[0], d[1]);
             }
           });
         } else {

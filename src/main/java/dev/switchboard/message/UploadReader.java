@@ -1,6 +1,6 @@
 package dev.switchboard.message;
 
-import dev.switchboard.http.ApiException;
+import dev.switchboard.kernel.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;

@@ -1,14 +1,14 @@
 package dev.switchboard.tenant;
 
-import dev.switchboard.http.Page;
-import dev.switchboard.http.Principal;
+import dev.switchboard.kernel.Page;
+import dev.switchboard.kernel.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import dev.switchboard.http.Times;
+import dev.switchboard.kernel.Times;
 
 /** Who did what to a client, when, from where. */
 public final class AuditLog {
@@ -48,7 +48,7 @@ public final class AuditLog {
       try {
         after = Long.parseLong(page.after());
       } catch (NumberFormatException e) {
-        throw dev.switchboard.http.ApiException.validation("cursor", "cursor is not one this API returned");
+        throw dev.switchboard.kernel.ApiException.validation("cursor", "cursor is not one this API returned");
       }
     }
     return sql.preparedQuery(LIST).execute(Tuple.of(clientId, after, page.limit() + 1)).map(rows -> {

@@ -1,8 +1,8 @@
 package dev.switchboard.tenant;
 
-import dev.switchboard.http.ApiException;
-import dev.switchboard.http.Bodies;
-import dev.switchboard.http.UrlGuard;
+import dev.switchboard.kernel.Fields;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.outbound.UrlGuard;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.util.LinkedHashMap;
@@ -77,18 +77,18 @@ public record ClientConfig(
    * Fields that need the master key fail with 403 for a client key.
    */
   public ClientConfig merge(JsonObject update, boolean master, UrlGuard urls) {
-    Bodies.onlyFields(update, FIELDS);
+    Fields.onlyFields(update, FIELDS);
     if (!master && (update.containsKey("maxDevices") || update.containsKey("rateLimitPerMinute"))) {
       throw ApiException.forbidden("maxDevices and rateLimitPerMinute need the master key");
     }
     String url = webhookUrl;
     if (update.containsKey("webhookUrl")) {
-      url = Bodies.string(update, "webhookUrl", false, MAX_WEBHOOK_URL);
+      url = Fields.string(update, "webhookUrl", false, MAX_WEBHOOK_URL);
       if (url != null) {
         urls.check("webhookUrl", url);
       }
     }
-    String apiKey = update.containsKey("webhookApiKey") ? Bodies.string(update, "webhookApiKey", false, MAX_WEBHOOK_API_KEY) : webhookApiKey;
+    String apiKey = update.containsKey("webhookApiKey") ? Fields.string(update, "webhookApiKey", false, MAX_WEBHOOK_API_KEY) : webhookApiKey;
     if (apiKey != null && apiKey.isEmpty()) {
       throw ApiException.validation("webhookApiKey", "webhookApiKey must not be empty; send null to remove it");
     }
@@ -98,15 +98,15 @@ public record ClientConfig(
     }
     JsonObject newEvents = events;
     if (update.containsKey("events")) {
-      JsonObject sent = Bodies.object(update, "events");
+      JsonObject sent = Fields.object(update, "events");
       newEvents = sent == null ? null : mergeEvents(sent);
     }
-    Integer max = update.containsKey("maxDevices") ? Bodies.integer(update, "maxDevices", false, 0, MAX_DEVICES_LIMIT) : maxDevices;
+    Integer max = update.containsKey("maxDevices") ? Fields.integer(update, "maxDevices", false, 0, MAX_DEVICES_LIMIT) : maxDevices;
     Integer rate = update.containsKey("rateLimitPerMinute")
-        ? Bodies.integer(update, "rateLimitPerMinute", false, 1, MAX_RATE_LIMIT) : rateLimitPerMinute;
+        ? Fields.integer(update, "rateLimitPerMinute", false, 1, MAX_RATE_LIMIT) : rateLimitPerMinute;
     JsonObject policy = callPolicy;
     if (update.containsKey("callPolicy")) {
-      JsonObject sent = Bodies.object(update, "callPolicy");
+      JsonObject sent = Fields.object(update, "callPolicy");
       policy = sent == null ? null : callPolicy(sent);
     }
     return new ClientConfig(url, apiKey, webhookSecret, newEvents, max, policy, rate);
@@ -121,15 +121,15 @@ public record ClientConfig(
       if (!EVENTS.contains(name)) {
         throw ApiException.validation("events", "unknown event '" + name + "'; known: " + String.join(", ", EVENTS));
       }
-      merged.put(name, Bodies.bool(sent, name, true));
+      merged.put(name, Fields.bool(sent, name, true));
     }
     return new JsonObject(merged);
   }
 
   private static JsonObject callPolicy(JsonObject sent) {
-    Bodies.onlyFields(sent, Set.of("reject", "message"));
-    Boolean reject = Bodies.bool(sent, "reject", false);
-    String message = Bodies.string(sent, "message", false, MAX_CALL_MESSAGE);
+    Fields.onlyFields(sent, Set.of("reject", "message"));
+    Boolean reject = Fields.bool(sent, "reject", false);
+    String message = Fields.string(sent, "message", false, MAX_CALL_MESSAGE);
     return new JsonObject().put("reject", reject != null && reject).put("message", message);
   }
 }

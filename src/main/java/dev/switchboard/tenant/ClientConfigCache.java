@@ -1,5 +1,6 @@
 package dev.switchboard.tenant;
 
+import dev.switchboard.kernel.Addresses;
 import dev.switchboard.store.DbErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,12 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Client configs for the hot paths (every event, every webhook delivery). A change is published on
- * the event bus ({@link #ADDRESS}) so every node of the cluster drops its copy at once; a short TTL
+ * the event bus (({@link Addresses#CLIENT_CHANGED})) so every node of the cluster drops its copy at once; a short TTL
  * bounds staleness when a notice is lost or nodes share a database without sharing a bus.
  */
 public final class ClientConfigCache {
 
-  public static final String ADDRESS = "tenant.config.changed";
   static final long TTL_MS = 10_000;
   /** While the database cannot be reached, the last config read is used and read again this often. */
   static final long STALE_RETRY_MS = 1_000;
@@ -45,7 +45,7 @@ public final class ClientConfigCache {
   public ClientConfigCache(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
-    this.consumer = vertx.eventBus().<String>consumer(ADDRESS, msg -> entries.remove(msg.body()));
+    this.consumer = vertx.eventBus().<String>consumer(Addresses.CLIENT_CHANGED, msg -> entries.remove(msg.body()));
   }
 
   /** The client's config; empty when the client does not exist. Completed at once when cached. */
@@ -84,7 +84,7 @@ public final class ClientConfigCache {
   /** Drops the client's config on every node (this one at once). */
   public void invalidate(String clientId) {
     entries.remove(clientId);
-    vertx.eventBus().publish(ADDRESS, clientId);
+    vertx.eventBus().publish(Addresses.CLIENT_CHANGED, clientId);
   }
 
   public Future<Void> close() {

@@ -1,7 +1,7 @@
 package dev.switchboard.tenant;
 
-import dev.switchboard.http.Page;
-import dev.switchboard.http.Times;
+import dev.switchboard.kernel.Page;
+import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,9 +1,9 @@
 package dev.switchboard.tenant;
 
-import dev.switchboard.http.ApiException;
-import dev.switchboard.http.Page;
-import dev.switchboard.http.Principal;
-import dev.switchboard.http.UrlGuard;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Page;
+import dev.switchboard.kernel.Principal;
+import dev.switchboard.outbound.UrlGuard;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;

@@ -1,8 +1,8 @@
 package dev.switchboard.tenant;
 
-import dev.switchboard.http.ApiException;
-import dev.switchboard.http.Principal;
-import dev.switchboard.http.Times;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Principal;
+import dev.switchboard.kernel.Times;
 import dev.switchboard.store.Db;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package dev.switchboard.tenant;
 
+import dev.switchboard.kernel.Fields;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
@@ -9,8 +10,8 @@ import dev.switchboard.http.Access;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
 import dev.switchboard.http.Bodies;
-import dev.switchboard.http.Ids;
-import dev.switchboard.http.Page;
+import dev.switchboard.kernel.Ids;
+import dev.switchboard.kernel.Page;
 import dev.switchboard.http.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -59,16 +60,16 @@ public final class TenantApi {
 
   private void token(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, true);
-    Bodies.onlyFields(body, Set.of("ttlSeconds"));
-    Integer ttl = Bodies.integer(body, "ttlSeconds", false, TOKEN_TTL_MIN, TOKEN_TTL_MAX);
+    Fields.onlyFields(body, Set.of("ttlSeconds"));
+    Integer ttl = Fields.integer(body, "ttlSeconds", false, TOKEN_TTL_MIN, TOKEN_TTL_MAX);
     Responses.created(ctx, keys.issueToken(Auth.principal(ctx), ttl == null ? TOKEN_TTL_DEFAULT : ttl));
   }
 
   private void create(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
-    Bodies.onlyFields(body, Set.of("clientId", "name"));
-    String clientId = Ids.require("clientId", Bodies.string(body, "clientId", true, 64));
-    String name = Bodies.string(body, "name", false, MAX_NAME);
+    Fields.onlyFields(body, Set.of("clientId", "name"));
+    String clientId = Ids.require("clientId", Fields.string(body, "clientId", true, 64));
+    String name = Fields.string(body, "name", false, MAX_NAME);
     Responses.reply(ctx, clients.create(clientId, name, Auth.principal(ctx), Auth.sourceIp(ctx)), Responses::created);
   }
 
@@ -117,7 +118,7 @@ public final class TenantApi {
   }
 
   private void rotateWebhookSecret(RoutingContext ctx) {
-    Bodies.onlyFields(Bodies.object(ctx, true), Set.of());
+    Fields.onlyFields(Bodies.object(ctx, true), Set.of());
     Responses.reply(ctx, clients.rotateWebhookSecret(ctx.pathParam("clientId"), Auth.principal(ctx), Auth.sourceIp(ctx)),
         Responses::ok);
   }
@@ -128,8 +129,8 @@ public final class TenantApi {
 
   private static int ttlDays(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, true);
-    Bodies.onlyFields(body, Set.of("ttlDays"));
-    Integer ttl = Bodies.integer(body, "ttlDays", false, 1, KEY_TTL_DAYS_MAX);
+    Fields.onlyFields(body, Set.of("ttlDays"));
+    Integer ttl = Fields.integer(body, "ttlDays", false, 1, KEY_TTL_DAYS_MAX);
     return ttl == null ? KEY_TTL_DAYS_DEFAULT : ttl;
   }
 }

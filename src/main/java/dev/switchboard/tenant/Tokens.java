@@ -1,8 +1,8 @@
 package dev.switchboard.tenant;
 
-import dev.switchboard.http.ApiException;
-import dev.switchboard.http.Principal;
-import dev.switchboard.http.Times;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Principal;
+import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

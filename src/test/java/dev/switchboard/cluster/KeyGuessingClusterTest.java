@@ -1,5 +1,6 @@
 package dev.switchboard.cluster;
 
+import dev.switchboard.tenant.AuthFailures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.switchboard.Node;
-import dev.switchboard.http.UrlGuard;
+import dev.switchboard.outbound.UrlGuard;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.Sim;
 import dev.switchboard.support.TestDatabase;

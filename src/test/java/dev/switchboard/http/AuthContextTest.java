@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.kernel.Principal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 

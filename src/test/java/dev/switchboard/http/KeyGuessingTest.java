@@ -9,7 +9,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.switchboard.Node;
-import dev.switchboard.cluster.AuthFailures;
+import dev.switchboard.tenant.AuthFailures;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;

@@ -1,5 +1,7 @@
 package dev.switchboard.message;
 
+import dev.switchboard.device.Outbox;
+import dev.switchboard.kernel.ChatIds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -192,7 +194,7 @@ class MessagingTest {
     String to = "15552220013";
     String chat = to + "@s.whatsapp.net";
     long duplicatesBefore = sim.stats().getLong("duplicatesDropped");
-    Outbox outbox = node.messages().store().attached(CLIENT, "d");
+    Outbox outbox = (Outbox) node.messages().store().attached(CLIENT, "d");
     String id = ChatIds.newMessageId();
     JsonObject content = new JsonObject().put("text", "handed late");
     // Stored taken for the actor, as a send accepted on this node is, and not handed over yet.

@@ -1,5 +1,6 @@
 package dev.switchboard.engine.cobalt;
 
+import dev.switchboard.kernel.Contexts;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineEvent;
 import dev.switchboard.engine.EngineException;
@@ -45,13 +46,11 @@ import org.slf4j.LoggerFactory;
  * with {@code loggedOut = true}. Everything that touches Cobalt runs on the engine's virtual-thread
  * executor; state lives on the device's Vert.x context.
  */
-final class CobaltSession implements EngineSession {
+final class CobaltSession extends CobaltOperations {
 
   private static final Logger LOG = LoggerFactory.getLogger(CobaltSession.class);
 
   static final long WATCHDOG_MS = 5_000;
-  static final long SEND_TIMEOUT_MS = 90_000;
-  static final long QUERY_TIMEOUT_MS = 30_000;
   static final long FLUSH_TIMEOUT_MS = 5_000;
   static final long CLOSE_TIMEOUT_MS = 5_000;
   static final long MAX_INBOUND_MEDIA_BYTES = 16L * 1024 * 1024;
@@ -295,82 +294,10 @@ final class CobaltSession implements EngineSession {
     return loggedIn || serializer.hasStoredSession();
   }
 
-  @Override
-  public Future<String> requestPairingCode(String phoneNumber) {
-    return Future.failedFuture(new EngineException("NOT_SUPPORTED", "linking by pairing code does not work with"
-        + " Cobalt 0.0.10: it makes 5-character codes where WhatsApp needs 8 (Cobalt issues #630, #654);"
-        + " scan the QR code instead (GET .../qr)"));
-  }
-
-  @Override
-  public Future<Void> send(OutboundMessage message) {
-    return call("send", SEND_TIMEOUT_MS, () -> calls.send(message));
-  }
-
-  @Override
-  public Future<Void> markRead(String chatId, List<String> messageIds) {
-    return call("read", QUERY_TIMEOUT_MS, () -> calls.markRead(chatId, messageIds));
-  }
-
-  @Override
-  public Future<Void> sendPresence(String chatId, String state) {
-    return call("presence", QUERY_TIMEOUT_MS, () -> calls.presence(chatId, state));
-  }
-
-  @Override
-  public Future<JsonObject> onWhatsApp(String phoneNumber) {
-    return call("on_whatsapp", QUERY_TIMEOUT_MS, () -> calls.onWhatsApp(phoneNumber));
-  }
-
-  @Override
-  public Future<JsonArray> contacts() {
-    return call("contacts", QUERY_TIMEOUT_MS, calls::contacts);
-  }
-
-  @Override
-  public Future<JsonArray> groups() {
-    return call("groups", QUERY_TIMEOUT_MS, calls::groups);
-  }
-
-  @Override
-  public Future<JsonObject> createGroup(String subject, List<String> participantJids) {
-    return call("group_create", QUERY_TIMEOUT_MS, () -> calls.createGroup(subject, participantJids));
-  }
-
-  @Override
-  public Future<JsonObject> groupMetadata(String groupId) {
-    return call("group_metadata", QUERY_TIMEOUT_MS, () -> calls.groupMetadata(groupId));
-  }
-
-  @Override
-  public Future<JsonArray> updateParticipants(String groupId, String action, List<String> participantJids) {
-    return call("group_participants", QUERY_TIMEOUT_MS, () -> calls.updateParticipants(groupId, action, participantJids));
-  }
-
-  @Override
-  public Future<Void> leaveGroup(String groupId) {
-    return call("group_leave", QUERY_TIMEOUT_MS, () -> calls.leaveGroup(groupId));
-  }
-
-  @Override
-  public Future<String> inviteCode(String groupId) {
-    return call("group_invite", QUERY_TIMEOUT_MS, () -> calls.inviteCode(groupId));
-  }
-
-  @Override
-  public Future<JsonObject> joinGroup(String inviteCode) {
-    return call("group_join", QUERY_TIMEOUT_MS, () -> calls.joinGroup(inviteCode));
-  }
-
-  @Override
-  public Future<Void> rejectCall(String callId, String callerJid) {
-    return call("call_reject", QUERY_TIMEOUT_MS, () -> calls.rejectCall(callId, callerJid));
-  }
-
   /** The gateway's own act (restart, move): flush, close, and no {@code onDisconnected} echo. */
   @Override
   public Future<Void> disconnect() {
-    return onContext(() -> {
+    return Contexts.runOn(ctx, () -> {
       if (ended) {
         return Future.succeededFuture();
       }
@@ -384,7 +311,7 @@ final class CobaltSession implements EngineSession {
   /** Tells WhatsApp (when it can), then forgets the credentials even if WhatsApp could not be told. */
   @Override
   public Future<Void> logout() {
-    return onContext(() -> {
+    return Contexts.runOn(ctx, () -> {
       boolean wasLinked = loggedIn;
       ended = true;
       stopTimers();
@@ -405,8 +332,13 @@ final class CobaltSession implements EngineSession {
     });
   }
 
-  /** Runs a Cobalt call off the event loop, bounded, with its result back on the session's context. */
-  private <T> Future<T> call(String op, long timeoutMs, Supplier<CompletableFuture<T>> action) {
+  @Override
+  CobaltCalls calls() {
+    return calls;
+  }
+
+  @Override
+  <T> Future<T> call(String op, long timeoutMs, Supplier<CompletableFuture<T>> action) {
     if (ended) {
       return Future.failedFuture(new EngineException("DEVICE_NOT_CONNECTED", "the session has ended"));
     }
@@ -418,14 +350,6 @@ final class CobaltSession implements EngineSession {
     return Future.fromCompletionStage(result, ctx).recover(e -> Future.failedFuture(SessionErrorHandler.toEngine(op, e, timeoutMs)));
   }
 
-  private <T> Future<T> onContext(Supplier<Future<T>> action) {
-    if (Vertx.currentContext() == ctx) {
-      return action.get();
-    }
-    Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> action.get().onComplete(p));
-    return p.future();
-  }
 
   private void emit(EngineEvent event) {
     ctx.runOnContext(v -> {

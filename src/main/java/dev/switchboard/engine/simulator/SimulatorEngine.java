@@ -1,6 +1,6 @@
 package dev.switchboard.engine.simulator;
 
-import dev.switchboard.Contexts;
+import dev.switchboard.kernel.Contexts;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineException;
 import dev.switchboard.engine.EngineListener;

@@ -1,5 +1,6 @@
 package dev.switchboard.engine.simulator;
 
+import dev.switchboard.kernel.Contexts;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineEvent;
 import dev.switchboard.engine.EngineException;
@@ -143,7 +144,7 @@ final class SimulatorSession implements EngineSession {
 
   @Override
   public Future<Void> disconnect() {
-    return onContext(() -> {
+    return Contexts.runOn(ctx, () -> {
       ended = true;
       return close();
     });
@@ -152,7 +153,7 @@ final class SimulatorSession implements EngineSession {
   /** Tells the network, then forgets the credentials even if the network could not be told. */
   @Override
   public Future<Void> logout() {
-    return onContext(() -> request("logout", new JsonObject())
+    return Contexts.runOn(ctx, () -> request("logout", new JsonObject())
         .transform(ar -> {
           ended = true;
           return store.delete();
@@ -170,7 +171,7 @@ final class SimulatorSession implements EngineSession {
   }
 
   private Future<JsonObject> request(String op, JsonObject args) {
-    return onContext(() -> {
+    return Contexts.runOn(ctx, () -> {
       if (closed) {
         return Future.failedFuture(new EngineException("DEVICE_NOT_CONNECTED", "the session's connection is closed"));
       }
@@ -285,13 +286,4 @@ final class SimulatorSession implements EngineSession {
     }
   }
 
-  /** Runs {@code action} on the session's context, so callers on other threads stay safe. */
-  private <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
-    if (Vertx.currentContext() == ctx) {
-      return action.get();
-    }
-    Promise<T> p = Promise.promise();
-    ctx.runOnContext(v -> action.get().onComplete(p));
-    return p.future();
-  }
 }

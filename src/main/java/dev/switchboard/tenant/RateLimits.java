@@ -1,0 +1,66 @@
+package dev.switchboard.tenant;
+
+import dev.switchboard.cluster.Buckets;
+import dev.switchboard.cluster.Cluster;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.http.Auth;
+import dev.switchboard.kernel.Principal;
+import io.github.bucket4j.ConsumptionProbe;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Requests per minute per key (docs/api.md, Operations): a client's key (and every token it issued) shares
+ * one bucket named after the client, the master key has one of its own with a higher limit. Over the
+ * limit is 429 {@code RATE_LIMITED} with {@code Retry-After}; every authenticated response carries
+ * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds).
+ */
+public final class RateLimits implements Auth.Admission {
+
+  private final Buckets buckets;
+  private final ClientLimits clientLimits;
+  private final int masterLimit;
+
+  private RateLimits(Buckets buckets, ClientLimits clientLimits, int masterLimit) {
+    this.buckets = buckets;
+    this.clientLimits = clientLimits;
+    this.masterLimit = masterLimit;
+  }
+
+  /** Cluster-wide buckets when {@code cluster} runs on Hazelcast, this node's memory otherwise. */
+  public static RateLimits create(Cluster cluster, Pool pool, int masterLimit) {
+    return new RateLimits(Buckets.of(cluster), new ClientLimits(pool), masterLimit);
+  }
+
+  @Override
+  public Future<Void> admit(RoutingContext ctx, Principal principal) {
+    Future<Integer> limit = principal.isMaster() ? Future.succeededFuture(masterLimit)
+        : clientLimits.of(principal.clientId());
+    String bucket = principal.isMaster() ? "master" : "client:" + principal.clientId();
+    return limit.compose(perMinute -> buckets.tryConsume(bucket, perMinute).compose(probe -> {
+      headers(ctx.response(), perMinute, probe);
+      if (probe.isConsumed()) {
+        return Future.succeededFuture();
+      }
+      int retryAfter = seconds(probe.getNanosToWaitForRefill());
+      return Future.failedFuture(new ApiException(429, "RATE_LIMITED",
+          "rate limit of " + perMinute + " requests per minute reached; retry in " + retryAfter + " s",
+          new JsonObject().put("limit", perMinute).put("retryAfterSeconds", retryAfter), retryAfter));
+    }));
+  }
+
+  private static void headers(HttpServerResponse response, int limit, ConsumptionProbe probe) {
+    response.putHeader("RateLimit-Limit", String.valueOf(limit))
+        .putHeader("RateLimit-Remaining", String.valueOf(Math.max(0, probe.getRemainingTokens())))
+        .putHeader("RateLimit-Reset", String.valueOf(seconds(probe.getNanosToWaitForReset())));
+  }
+
+  /** Whole seconds, rounded up: a client that waits that long is not refused again for the same reason. */
+  static int seconds(long nanos) {
+    return (int) Math.max(0, (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
+  }
+}
