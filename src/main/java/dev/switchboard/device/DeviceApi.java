@@ -1,5 +1,6 @@
 package dev.switchboard.device;
 
+import dev.switchboard.http.Paging;
 import dev.switchboard.kernel.Fields;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -45,7 +46,7 @@ public final class DeviceApi {
   }
 
   private void list(RoutingContext ctx) {
-    Responses.reply(ctx, devices.list(ctx.pathParam("clientId"), Page.of(ctx)), Responses::ok);
+    Responses.reply(ctx, devices.list(ctx.pathParam("clientId"), Paging.of(ctx)), Responses::ok);
   }
 
   private void create(RoutingContext ctx) {

@@ -9,6 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -157,13 +158,35 @@ public final class DeviceRepository {
             : Future.failedFuture(e));
   }
 
-  public static Future<JsonObject> find(SqlClient sql, String clientId, String deviceId) {
-    return sql.preparedQuery(FIND).execute(Tuple.of(clientId, deviceId))
-        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+  /** A device as the registry holds it. */
+  public record Device(String deviceId, String status, String phoneNumber, String node, String lastError,
+      OffsetDateTime createdAt, OffsetDateTime connectedAt) {
+
+    /** The device as the API shows it. */
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("deviceId", deviceId)
+          .put("status", status)
+          .put("phoneNumber", phoneNumber)
+          .put("node", node)
+          .put("lastError", lastError)
+          .put("createdAt", Times.iso(createdAt))
+          .put("connectedAt", Times.iso(connectedAt));
+    }
   }
 
-  public static Future<RowSet<Row>> list(SqlClient sql, String clientId, String after, int limit) {
-    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, after, limit));
+  public static Future<Device> find(SqlClient sql, String clientId, String deviceId) {
+    return sql.preparedQuery(FIND).execute(Tuple.of(clientId, deviceId))
+        .map(rows -> rows.size() == 0 ? null : device(rows.iterator().next()));
+  }
+
+  /** The client's devices by id, after {@code after}, at most {@code limit}. */
+  public static Future<List<Device>> list(SqlClient sql, String clientId, String after, int limit) {
+    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, after, limit)).map(rows -> {
+      List<Device> out = new ArrayList<>(rows.size());
+      rows.forEach(r -> out.add(device(r)));
+      return out;
+    });
   }
 
   /** Deletes the device and takes it off its client's device count. */
@@ -291,14 +314,9 @@ public final class DeviceRepository {
         .map(r -> r.rowCount() == 1);
   }
 
-  static JsonObject toJson(Row r) {
-    return new JsonObject()
-        .put("deviceId", r.getString("device_id"))
-        .put("status", r.getString("status"))
-        .put("phoneNumber", r.getString("phone_number"))
-        .put("node", r.getString("owner_node"))
-        .put("lastError", r.getString("last_error"))
-        .put("createdAt", Times.iso(r.getOffsetDateTime("created_at")))
-        .put("connectedAt", Times.iso(r.getOffsetDateTime("connected_at")));
+  private static Device device(Row r) {
+    return new Device(r.getString("device_id"), r.getString("status"), r.getString("phone_number"),
+        r.getString("owner_node"), r.getString("last_error"), r.getOffsetDateTime("created_at"),
+        r.getOffsetDateTime("connected_at"));
   }
 }

@@ -95,9 +95,7 @@ public final class DeviceService implements Devices {
     return clients.require(clientId)
         .compose(c -> DeviceRepository.list(pool, clientId, page.after(), page.limit() + 1))
         .map(rows -> {
-          JsonArray items = new JsonArray();
-          rows.forEach(r -> items.add(DeviceRepository.toJson(r)));
-          return page.result(items, o -> o.getString("deviceId"));
+          return page.result(rows, DeviceRepository.Device::deviceId, DeviceRepository.Device::toJson);
         });
   }
 
@@ -115,7 +113,7 @@ public final class DeviceService implements Devices {
   public Future<JsonObject> get(String clientId, String deviceId) {
     return DeviceRepository.find(pool, clientId, deviceId).compose(d -> d == null
         ? Future.failedFuture(ApiException.notFound("DEVICE_NOT_FOUND", "device '" + deviceId + "' does not exist"))
-        : Future.succeededFuture(d));
+        : Future.succeededFuture(d.toJson()));
   }
 
   public Future<JsonObject> qr(String clientId, String deviceId) {
@@ -184,7 +182,7 @@ public final class DeviceService implements Devices {
   public Future<Void> deleteAll(String clientId, Principal actor) {
     return DeviceRepository.list(pool, clientId, null, 100_000).compose(rows -> {
       java.util.List<Future<Void>> all = new java.util.ArrayList<>();
-      rows.forEach(r -> all.add(delete(clientId, r.getString("device_id"), actor, null)));
+      rows.forEach(d -> all.add(delete(clientId, d.deviceId(), actor, null)));
       return Future.join(all).mapEmpty();
     });
   }

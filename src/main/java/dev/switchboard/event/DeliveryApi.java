@@ -1,5 +1,6 @@
 package dev.switchboard.event;
 
+import dev.switchboard.http.Paging;
 import dev.switchboard.kernel.Fields;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
@@ -51,7 +52,7 @@ public final class DeliveryApi {
     if (status != null && !STATUSES.contains(status)) {
       throw ApiException.validation("status", "status must be one of pending, delivered, failed");
     }
-    Responses.reply(ctx, EventRepository.list(events.pool(), ctx.pathParam("clientId"), status, Page.of(ctx)),
+    Responses.reply(ctx, EventRepository.list(events.pool(), ctx.pathParam("clientId"), status, Paging.of(ctx)),
         Responses::ok);
   }
 

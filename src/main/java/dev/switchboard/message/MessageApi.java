@@ -1,5 +1,6 @@
 package dev.switchboard.message;
 
+import dev.switchboard.http.Paging;
 import dev.switchboard.kernel.ChatIds;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -87,16 +88,16 @@ public final class MessageApi {
   }
 
   private void scheduled(RoutingContext ctx) {
-    Responses.reply(ctx, messages.scheduled(ctx.pathParam("clientId"), Page.of(ctx)), Responses::ok);
+    Responses.reply(ctx, messages.scheduled(ctx.pathParam("clientId"), Paging.of(ctx)), Responses::ok);
   }
 
   private void chats(RoutingContext ctx) {
-    Responses.reply(ctx, messages.chats(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), Page.of(ctx)), Responses::ok);
+    Responses.reply(ctx, messages.chats(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), Paging.of(ctx)), Responses::ok);
   }
 
   private void history(RoutingContext ctx) {
     String chat = ChatIds.jid("chatId", ctx.pathParam("chatId"));
-    Responses.reply(ctx, messages.history(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), chat, Page.of(ctx)),
+    Responses.reply(ctx, messages.history(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), chat, Paging.of(ctx)),
         Responses::ok);
   }
 

@@ -202,9 +202,9 @@ public final class MessageRepository {
     });
   }
 
-  public static Future<JsonObject> find(SqlClient sql, String clientId, String deviceId, String messageId) {
+  public static Future<StoredMessage> find(SqlClient sql, String clientId, String deviceId, String messageId) {
     return sql.preparedQuery(FIND).execute(Tuple.of(clientId, deviceId, messageId))
-        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? null : message(rows.iterator().next(), false));
   }
 
   /** True when the message was SCHEDULED or QUEUED and is now CANCELLED. */
@@ -213,33 +213,28 @@ public final class MessageRepository {
   }
 
   /** Items of the client's scheduled messages, oldest first, {@code limit + 1} at most (see Page). */
-  public static Future<JsonArray> scheduled(SqlClient sql, String clientId, Long afterId, int limit) {
+  public static Future<List<StoredMessage>> scheduled(SqlClient sql, String clientId, Long afterId, int limit) {
     return sql.preparedQuery(SCHEDULED).execute(Tuple.of(clientId, afterId, limit + 1)).map(rows -> {
-      JsonArray items = new JsonArray();
-      rows.forEach(r -> items.add(toJson(r).put("deviceId", r.getString("device_id"))));
+      List<StoredMessage> items = new ArrayList<>(rows.size());
+      rows.forEach(r -> items.add(message(r, true)));
       return items;
     });
   }
 
-  public static Future<JsonArray> history(SqlClient sql, String clientId, String deviceId, String chatId, Long beforeId,
-      int limit) {
+  public static Future<List<StoredMessage>> history(SqlClient sql, String clientId, String deviceId, String chatId,
+      Long beforeId, int limit) {
     return sql.preparedQuery(HISTORY).execute(Tuple.of(clientId, deviceId, chatId, beforeId, limit + 1)).map(rows -> {
-      JsonArray items = new JsonArray();
-      rows.forEach(r -> items.add(toJson(r)));
+      List<StoredMessage> items = new ArrayList<>(rows.size());
+      rows.forEach(r -> items.add(message(r, false)));
       return items;
     });
   }
 
-  public static Future<JsonArray> chats(SqlClient sql, String clientId, String deviceId, Long beforeId, int limit) {
+  public static Future<List<Chat>> chats(SqlClient sql, String clientId, String deviceId, Long beforeId, int limit) {
     return sql.preparedQuery(CHATS).execute(Tuple.of(clientId, deviceId, beforeId, limit + 1)).map(rows -> {
-      JsonArray items = new JsonArray();
-      rows.forEach(r -> items.add(new JsonObject()
-          .put("chatId", r.getString("chat_id"))
-          .put("name", null)
-          .put("isGroup", ChatIds.isGroup(r.getString("chat_id")))
-          .put("unreadCount", r.getLong("unread"))
-          .put("lastMessageAt", Times.iso(r.getOffsetDateTime("last_at")))
-          .put("cursor", r.getLong("last_id"))));
+      List<Chat> items = new ArrayList<>(rows.size());
+      rows.forEach(r -> items.add(new Chat(r.getString("chat_id"), r.getLong("unread"), r.getOffsetDateTime("last_at"),
+          r.getLong("last_id"))));
       return items;
     });
   }
@@ -366,22 +361,13 @@ public final class MessageRepository {
     return out;
   }
 
-  static JsonObject toJson(Row r) {
-    return new JsonObject()
-        .put("messageId", r.getString("message_id"))
-        .put("direction", r.getString("direction"))
-        .put("chatId", r.getString("chat_id"))
-        .put("from", r.getString("sender"))
-        .put("type", r.getString("type"))
-        .put("status", r.getString("status"))
-        .put("error", r.getString("error"))
-        .put("content", StoredText.decode(r.getValue("content")))
-        .put("sendAt", Times.iso(r.getOffsetDateTime("send_at")))
-        .put("createdAt", Times.iso(r.getOffsetDateTime("created_at")))
-        .put("sentAt", Times.iso(r.getOffsetDateTime("sent_at")))
-        .put("deliveredAt", Times.iso(r.getOffsetDateTime("delivered_at")))
-        .put("readAt", Times.iso(r.getOffsetDateTime("read_at")))
-        .put("cursor", r.getLong("id"));
+  /** A row of {@code messages}; its device id only when {@code withDevice} (lists that span devices). */
+  static StoredMessage message(Row r, boolean withDevice) {
+    return new StoredMessage(r.getLong("id"), withDevice ? r.getString("device_id") : null, r.getString("message_id"),
+        r.getString("direction"), r.getString("chat_id"), r.getString("sender"), r.getString("type"),
+        r.getString("status"), r.getString("error"), (JsonObject) StoredText.decode(r.getValue("content")),
+        r.getOffsetDateTime("send_at"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("sent_at"),
+        r.getOffsetDateTime("delivered_at"), r.getOffsetDateTime("read_at"));
   }
 
   static OffsetDateTime utc(java.time.Instant t) {

@@ -129,40 +129,41 @@ public final class MessageService {
   public Future<JsonObject> get(String clientId, String deviceId, String messageId) {
     return devices.get(clientId, deviceId)
         .compose(d -> MessageRepository.find(pool, clientId, deviceId, messageId))
-        .compose(m -> m == null ? Future.failedFuture(messageNotFound(messageId)) : Future.succeededFuture(withoutCursor(m)));
+        .compose(m -> m == null ? Future.failedFuture(messageNotFound(messageId)) : Future.succeededFuture(m.toJson()));
   }
 
   public Future<JsonObject> cancel(String clientId, String deviceId, String messageId) {
     return devices.get(clientId, deviceId)
         .compose(d -> MessageRepository.cancel(pool, clientId, deviceId, messageId))
         .compose(cancelled -> MessageRepository.find(pool, clientId, deviceId, messageId).compose(m -> {
-          if (m == null || !"outbound".equals(m.getString("direction"))) {
+          if (m == null || !"outbound".equals(m.direction())) {
             return Future.failedFuture(messageNotFound(messageId));
           }
           if (!cancelled) {
             // Still QUEUED but not cancelled: the device actor has taken it and is sending it.
-            String state = "QUEUED".equals(m.getString("status")) ? "being sent" : m.getString("status");
+            String state = "QUEUED".equals(m.status()) ? "being sent" : m.status();
             return Future.failedFuture(ApiException.conflict("CONFLICT",
                 "message '" + messageId + "' is " + state + " and can no longer be cancelled"));
           }
-          return Future.succeededFuture(withoutCursor(m));
+          return Future.succeededFuture(m.toJson());
         }));
   }
 
   public Future<JsonObject> scheduled(String clientId, Page page) {
-    return MessageRepository.scheduled(pool, clientId, cursor(page), page.limit()).map(items -> paged(page, items));
+    return MessageRepository.scheduled(pool, clientId, cursor(page), page.limit())
+        .map(rows -> page.result(rows, m -> String.valueOf(m.id()), StoredMessage::toJson));
   }
 
   public Future<JsonObject> history(String clientId, String deviceId, String chatId, Page page) {
     return devices.get(clientId, deviceId)
         .compose(d -> MessageRepository.history(pool, clientId, deviceId, chatId, cursor(page), page.limit()))
-        .map(items -> paged(page, items));
+        .map(rows -> page.result(rows, m -> String.valueOf(m.id()), StoredMessage::toJson));
   }
 
   public Future<JsonObject> chats(String clientId, String deviceId, Page page) {
     return devices.get(clientId, deviceId)
         .compose(d -> MessageRepository.chats(pool, clientId, deviceId, cursor(page), page.limit()))
-        .map(items -> paged(page, items));
+        .map(rows -> page.result(rows, c -> String.valueOf(c.lastId()), Chat::toJson));
   }
 
   /** Sends read receipts for the chat's unread inbound messages and records them as read. */
@@ -201,16 +202,7 @@ public final class MessageService {
     }
   }
 
-  private static JsonObject paged(Page page, JsonArray items) {
-    JsonObject result = page.result(items, o -> String.valueOf(o.getLong("cursor")));
-    items.forEach(o -> ((JsonObject) o).remove("cursor"));
-    return result;
-  }
 
-  private static JsonObject withoutCursor(JsonObject m) {
-    m.remove("cursor");
-    return m;
-  }
 
 
   /** The device does not exist or is logged out: nothing was stored. */

@@ -1,5 +1,6 @@
 package dev.switchboard.tenant;
 
+import dev.switchboard.http.Paging;
 import dev.switchboard.kernel.Fields;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -74,7 +75,7 @@ public final class TenantApi {
   }
 
   private void list(RoutingContext ctx) {
-    Responses.reply(ctx, clients.list(Page.of(ctx)), Responses::ok);
+    Responses.reply(ctx, clients.list(Paging.of(ctx)), Responses::ok);
   }
 
   private void get(RoutingContext ctx) {
@@ -124,7 +125,7 @@ public final class TenantApi {
   }
 
   private void audit(RoutingContext ctx) {
-    Responses.reply(ctx, clients.audit(ctx.pathParam("clientId"), Page.of(ctx)), Responses::ok);
+    Responses.reply(ctx, clients.audit(ctx.pathParam("clientId"), Paging.of(ctx)), Responses::ok);
   }
 
   private static int ttlDays(RoutingContext ctx) {

@@ -1,0 +1,36 @@
+package dev.switchboard.message;
+
+import dev.switchboard.kernel.Times;
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+
+/**
+ * A message as the gateway keeps it, either direction. {@code id} orders a device's messages and is
+ * the key of the list cursors; {@code deviceId} is only read where a list spans devices.
+ */
+public record StoredMessage(long id, String deviceId, String messageId, String direction, String chatId, String from,
+    String type, String status, String error, JsonObject content, OffsetDateTime sendAt, OffsetDateTime createdAt,
+    OffsetDateTime sentAt, OffsetDateTime deliveredAt, OffsetDateTime readAt) {
+
+  /** The message as the API shows it ({@code deviceId} only when it was read). */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("messageId", messageId)
+        .put("direction", direction)
+        .put("chatId", chatId)
+        .put("from", from)
+        .put("type", type)
+        .put("status", status)
+        .put("error", error)
+        .put("content", content)
+        .put("sendAt", Times.iso(sendAt))
+        .put("createdAt", Times.iso(createdAt))
+        .put("sentAt", Times.iso(sentAt))
+        .put("deliveredAt", Times.iso(deliveredAt))
+        .put("readAt", Times.iso(readAt));
+    if (deviceId != null) {
+      json.put("deviceId", deviceId);
+    }
+    return json;
+  }
+}
