@@ -19,6 +19,7 @@ import dev.switchboard.admin.Rebalancer;
 import dev.switchboard.device.SessionApi;
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.DeliveryApi;
+import dev.switchboard.event.EventDocs;
 import dev.switchboard.event.EventService;
 import dev.switchboard.event.LiveFeed;
 import dev.switchboard.event.ReplySender;
@@ -176,6 +177,7 @@ public final class Node {
         new SessionApi(deviceService, deviceClient)::register,
         new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,
         new DeliveryApi(vertx, events)::register,
+        routes -> routes.webhooks(EventDocs.webhooks(), EventDocs.schemas()),
         new LiveFeed(vertx, keys)::register);
     if (cluster.clustered()) {
       devices.membership(cluster::liveNodeNames);

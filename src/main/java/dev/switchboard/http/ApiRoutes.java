@@ -3,6 +3,7 @@ package dev.switchboard.http;
 import dev.switchboard.kernel.Ids;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -46,6 +47,11 @@ public final class ApiRoutes {
   }
 
   /** The auth rule of a declared route, or null when the route was added some other way. */
+  /** Adds the webhook calls the gateway makes, and their schemas, to the OpenAPI document. */
+  public void webhooks(JsonObject webhooks, JsonObject schemas) {
+    openApi.webhooks(webhooks, schemas);
+  }
+
   public Access ruleOf(HttpMethod method, String path) {
     return rules.get(key(method, path));
   }

@@ -47,13 +47,19 @@ public final class OpenApi {
             .put("description", "Self-hosted, multi-tenant WhatsApp gateway. Every answer uses the success or error envelope."))
         .put("servers", new JsonArray().add(new JsonObject().put("url", "/")))
         .put("paths", paths)
-        .put("webhooks", EventDocs.webhooks())
+        .put("webhooks", new JsonObject())
         .put("components", new JsonObject()
             .put("securitySchemes", new JsonObject()
                 .put("apiKey", new JsonObject().put("type", "apiKey").put("in", "header").put("name", "x-api-key"))
                 .put("bearer", new JsonObject().put("type", "http").put("scheme", "bearer").put("bearerFormat", "JWT")))
-            .put("schemas", new JsonObject().put("Error", error).mergeIn(EventDocs.schemas()))
+            .put("schemas", new JsonObject().put("Error", error))
             .put("responses", responses));
+  }
+
+  /** Documents the callbacks the gateway makes (OpenAPI {@code webhooks}) and the schemas they use. */
+  void webhooks(JsonObject webhooks, JsonObject schemas) {
+    document.getJsonObject("webhooks").mergeIn(webhooks);
+    document.getJsonObject("components").getJsonObject("schemas").mergeIn(schemas);
   }
 
   void operation(HttpMethod method, String vertxPath, Access access, String tag, String summary, RouteDoc doc) {

@@ -182,7 +182,7 @@ public final class RouteDoc {
     return Collections.unmodifiableSortedSet(errors);
   }
 
-  static JsonObject parameter(String name, String in, boolean required, JsonObject schema, String description) {
+  public static JsonObject parameter(String name, String in, boolean required, JsonObject schema, String description) {
     JsonObject p = new JsonObject().put("name", name).put("in", in).put("required", required).put("schema", schema);
     if (description != null) {
       p.put("description", description);

@@ -1,5 +1,6 @@
 package dev.switchboard.http;
 
+import dev.switchboard.event.EventDocs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
-package dev.switchboard.http;
+package dev.switchboard.event;
 
+import dev.switchboard.http.Schemas;
+import dev.switchboard.http.RouteDoc;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -12,7 +14,7 @@ import java.util.Map;
  * device actor and the outbox put in them. The webhook of each type is the POST a client's
  * {@code webhookUrl} receives, with the Standard Webhooks headers.
  */
-final class EventDocs {
+public final class EventDocs {
 
   /** The device states of device_status (DeviceStatus; a test keeps the two lists equal). */
   static final List<String> DEVICE_STATES =
@@ -83,7 +85,7 @@ final class EventDocs {
   }
 
   /** Component schemas: {@code Event} and {@code <Type>Data} for each event type. */
-  static JsonObject schemas() {
+  public static JsonObject schemas() {
     JsonObject schemas = new JsonObject();
     schemas.put("Event", Schemas.object(List.of("id", "event", "clientId", "deviceId", "timestamp", "data"),
         "id", new JsonObject().put("type", "string").put("pattern", "^evt_[0-9a-f]{32}$")
@@ -98,7 +100,7 @@ final class EventDocs {
   }
 
   /** One POST per event type, as a client's webhook endpoint receives it. */
-  static JsonObject webhooks() {
+  public static JsonObject webhooks() {
     JsonObject webhooks = new JsonObject();
     for (String event : dataSchemas().keySet()) {
       JsonObject envelope = new JsonObject().put("allOf", new JsonArray()
@@ -129,7 +131,7 @@ final class EventDocs {
     return webhooks;
   }
 
-  static String dataName(String event) {
+  public static String dataName(String event) {
     StringBuilder name = new StringBuilder();
     for (String part : event.split("_")) {
       name.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
