@@ -24,6 +24,7 @@ import dev.switchboard.event.WebhookDispatcher;
 import dev.switchboard.http.ApiRouter;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
+import dev.switchboard.http.ConsoleRoutes;
 import dev.switchboard.http.HealthApi;
 import dev.switchboard.http.HttpVerticle;
 import dev.switchboard.http.SourceAddress;
@@ -170,7 +171,7 @@ public final class Node {
               new DeviceApi(deviceService, new Rebalancer(vertx, pool, devices))::register,
               new SessionApi(vertx, deviceService)::register,
               new AdminApi(cluster, pool)::register, new DeliveryApi(vertx, events)::register,
-              new LiveFeed(vertx, keys)::register);
+              new LiveFeed(vertx, keys)::register, new ConsoleRoutes()::register);
           if (cluster.clustered()) {
             devices.membership(cluster::liveNodeNames);
             cluster.onMembershipChange(devices::reconcile);
