@@ -106,6 +106,7 @@ function renderShell(s, page, available) {
     liveBadge.className = `live live-${state}`;
     liveBadge.dataset.state = state;
     liveBadge.textContent = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline, retrying';
+    liveBadge.title = `Live updates: ${liveBadge.textContent}`;
   });
   const nav = h('nav', { class: 'nav', 'aria-label': 'Pages' }, available.map(p => h('a', {
     href: `#/${p.id}`, 'data-testid': `nav-${p.id}`, class: p === page ? 'active' : null,

@@ -2,7 +2,7 @@
 // conversation in both directions with receipt ticks that change live, and sending text or a file.
 
 import { api, clientPath, enc, upload, mediaUrl } from '../api.js';
-import { h, mount, empty, errorBox, toast, describe, time, ago, debounce, phoneOf } from '../dom.js';
+import { h, mount, empty, errorBox, toast, describe, time, ago, debounce, phoneOf, icon } from '../dom.js';
 
 const RANK = { QUEUED: 0, SCHEDULED: 0, SENT: 1, DELIVERED: 2, READ: 3, FAILED: 4, CANCELLED: 4 };
 const TICKS = { QUEUED: '🕓', SCHEDULED: '🕓', SENT: '✓', DELIVERED: '✓✓', READ: '✓✓', FAILED: '!', CANCELLED: '×' };
@@ -54,7 +54,7 @@ export default {
         class: `chat ${c.chatId === chatId ? 'active' : ''}`, 'data-testid': 'chat', 'data-chat-id': c.chatId,
         'aria-current': c.chatId === chatId ? 'true' : null, onclick: () => openChat(c.chatId),
       },
-      h('span', { class: 'avatar', 'aria-hidden': 'true' }, (c.name || phoneOf(c.chatId)).replace('+', '').slice(0, 2)),
+      h('span', { class: 'avatar', 'aria-hidden': 'true' }, c.name ? c.name.slice(0, 1).toUpperCase() : icon('person')),
       h('span', { class: 'chat-main' }, h('span', { class: 'chat-name' }, c.name || phoneOf(c.chatId)),
         h('span', { class: 'chat-time muted small' }, c.lastMessageAt ? ago(c.lastMessageAt) : '')),
       c.unreadCount > 0 ? h('span', { class: 'unread', 'data-testid': 'unread', 'aria-label': `${c.unreadCount} unread` }, String(c.unreadCount)) : null))));
@@ -120,7 +120,7 @@ function conversation(clientId, path, deviceId, chatId, changed) {
   const file = h('input', { type: 'file', 'data-testid': 'attach', class: 'visually-hidden', id: 'attach' });
   const send = h('button', { class: 'btn primary', type: 'submit', 'data-testid': 'send' }, 'Send');
   const form = h('form', { class: 'composer', onsubmit: ev => { ev.preventDefault(); submit(); } },
-    h('label', { for: 'attach', class: 'btn ghost attach', title: 'Attach an image or a file' }, '📎', h('span', { class: 'visually-hidden' }, 'Attach')),
+    h('label', { for: 'attach', class: 'btn ghost attach', title: 'Attach an image or a file' }, icon('attach', 22), h('span', { class: 'visually-hidden' }, 'Attach')),
     file, compose, send);
   compose.addEventListener('keydown', ev => {
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {

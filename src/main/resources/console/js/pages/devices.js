@@ -161,6 +161,7 @@ function deviceCard(base, initial, removed) {
     qrBox.dataset.qr = qr.qr;
     qrHint.textContent = qr.expiresAt ? `This code refreshes by itself (next change by ${time(qr.expiresAt)}).` : 'This code refreshes by itself.';
     linking.hidden = false;
+    el.classList.add('linking-open');
   };
   const update = patch => {
     Object.assign(state, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
@@ -176,6 +177,7 @@ function deviceCard(base, initial, removed) {
     } else {
       state.qr = null;
       linking.hidden = true;
+      el.classList.remove('linking-open');
       delete qrBox.dataset.qr;
       code.hidden = true;
     }

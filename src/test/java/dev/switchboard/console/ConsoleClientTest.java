@@ -122,9 +122,9 @@ class ConsoleClientTest {
     browser.await("[data-testid=empty]");
 
     sim.send(PERSON, new JsonObject().put("to", PHONE).put("type", "text").put("text", "שלום, is the shop open today? 🛍️"));
-    WebElement chat = browser.await("[data-testid=chat][data-chat-id='" + PERSON_JID + "']");
-    browser.until("the unread count", d -> chat.getText().contains("1") ? true : null);
-    chat.click();
+    String chat = "[data-testid=chat][data-chat-id='" + PERSON_JID + "']";
+    assertEquals("1", browser.await(chat + " [data-testid=unread]").getText());
+    browser.await(chat).click();
     browser.until("the person's message in the conversation", d -> inbound().stream()
         .anyMatch(m -> m.getText().contains("שלום, is the shop open today? 🛍️")) ? true : null);
 
@@ -132,6 +132,9 @@ class ConsoleClientTest {
     browser.until("the second message, live", d -> inbound().stream()
         .anyMatch(m -> m.getText().contains("And until when?")) ? true : null);
     assertEquals(2, inbound().size());
+    // Reading the conversation sends read receipts: the chat's unread count goes.
+    browser.until("no unread count on the open chat",
+        d -> d.findElements(By.cssSelector("[data-testid=chat] [data-testid=unread]")).isEmpty() ? true : null);
   }
 
   @Test
