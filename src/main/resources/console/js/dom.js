@@ -125,6 +125,11 @@ export function debounce(fn, ms) {
   return wrapped;
 }
 
+/** "1 device", "3 devices". */
+export function plural(n, word) {
+  return `${n ?? 0} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** A phone number from a JID: "15550001111@s.whatsapp.net" -> "+15550001111". */
 export function phoneOf(jid) {
   if (!jid) return '';

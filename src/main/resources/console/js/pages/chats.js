@@ -64,14 +64,21 @@ export default {
       deviceId = id;
       sessionStorage.setItem(PICKED, id);
       chatId = null;
+      convo?.close();
       convo = null;
+      layout.classList.remove('has-chat');
       mount(pane, empty('Pick a chat', 'Choose a chat on the left, or open a new one with a phone number.'));
       loadChats();
     };
     const openChat = id => {
       chatId = id;
-      convo = conversation(ctx.clientId, devicePath(), deviceId, id, () => reloadChats());
+      convo?.close();
+      convo = conversation(ctx.clientId, devicePath(), deviceId, id, () => reloadChats(), () => {
+        layout.classList.remove('has-chat');
+        list.querySelector('.chat.active')?.focus();
+      });
       mount(pane, convo.el);
+      layout.classList.add('has-chat');
       renderList();
     };
 
@@ -111,7 +118,7 @@ export default {
 };
 
 /** One open conversation: messages keyed by id, statuses only moving forward. */
-function conversation(clientId, path, deviceId, chatId, changed) {
+function conversation(clientId, path, deviceId, chatId, changed, back) {
   const messages = new Map();
   const early = new Map();
   const objectUrls = [];
@@ -130,7 +137,9 @@ function conversation(clientId, path, deviceId, chatId, changed) {
   });
   file.addEventListener('change', () => { if (file.files.length) submitFile(file.files[0]); });
   const el = h('div', { class: 'convo', 'data-testid': 'conversation', 'data-chat-id': chatId },
-    h('header', { class: 'convo-head' }, h('strong', {}, phoneOf(chatId)), h('span', { class: 'muted small' }, `via ${deviceId}`)),
+    h('header', { class: 'convo-head' },
+      h('button', { class: 'btn ghost small back', type: 'button', onclick: back, 'aria-label': 'Back to the chats' }, '←'),
+      h('strong', {}, phoneOf(chatId)), h('span', { class: 'muted small' }, `via ${deviceId}`)),
     scroller, form);
 
   const put = m => {

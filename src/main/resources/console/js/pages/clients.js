@@ -1,7 +1,7 @@
 // Clients (master): create one, issue / rotate / revoke its key (shown once), edit its config.
 
 import { api, clientPath } from '../api.js';
-import { h, mount, empty, errorBox, toast, confirmDialog, describe, secretBox, time } from '../dom.js';
+import { h, mount, empty, errorBox, toast, confirmDialog, describe, secretBox, time, plural } from '../dom.js';
 
 const EVENTS = ['message', 'message_sent', 'receipt', 'reaction', 'presence_update', 'group_update',
   'group_participants_update', 'call', 'device_status'];
@@ -44,7 +44,7 @@ export default {
         mount(list, h('h2', {}, 'All clients'), h('ul', { class: 'pick-list' }, data.items.map(c => h('li', {},
           h('button', { class: `pick ${c.clientId === selected ? 'active' : ''}`, 'data-testid': 'client', 'data-client-id': c.clientId,
             onclick: () => open(c.clientId) },
-          h('strong', {}, c.clientId), h('span', { class: 'muted small' }, `${c.name ? c.name + ' · ' : ''}${c.deviceCount ?? 0} devices`))))));
+          h('strong', {}, c.clientId), h('span', { class: 'muted small' }, `${c.name ? c.name + ' · ' : ''}${plural(c.deviceCount, 'device')}`))))));
       } catch (e) {
         mount(list, errorBox(e));
       }
@@ -69,22 +69,25 @@ export default {
 function clientView(c, refresh, deleted) {
   const path = clientPath(c.clientId);
   const shown = h('div');
-  const keyAction = (label, method, suffix, testid, danger) => h('button', {
+  const keyArea = h('div');
+  const keyAction = (label, method, suffix, testid, done, danger) => h('button', {
     class: `btn small ${danger ? 'danger-ghost' : ''}`, 'data-testid': testid, onclick: async () => {
       if (danger && !await confirmDialog(`Revoke the key of ${c.clientId}? It stops working at once.`, 'Revoke')) return;
       try {
         const r = await api(method, `${path}${suffix}`, method === 'DELETE' ? undefined : { ttlDays: 90 });
-        if (r.key) mount(shown, secretBox(`The new key of ${c.clientId}.`, r.key));
-        else mount(shown);
-        toast(`${label}: done.`, 'ok');
-        const again = await api('GET', path);
-        mount(keyFacts, keyFactsOf(again.key));
+        mount(shown, r.key ? secretBox(`The new key of ${c.clientId}.`, r.key) : null);
+        toast(done, 'ok');
+        renderKey((await api('GET', path)).key);
       } catch (e) {
         toast(describe(e), 'error');
       }
     } }, label);
-  const keyFacts = h('dl', { class: 'facts' });
-  mount(keyFacts, keyFactsOf(c.key));
+  const renderKey = k => mount(keyArea, h('dl', { class: 'facts' }, keyFactsOf(k)),
+    h('div', { class: 'row wrap key-actions' },
+      keyAction(k?.hasKey ? 'Replace key' : 'Issue key', 'POST', '/key', 'issue-key', `A new key was issued for ${c.clientId}.`),
+      k?.hasKey ? keyAction('Rotate key', 'POST', '/key/rotate', 'rotate-key', `The key of ${c.clientId} was rotated; the old one no longer works.`) : null,
+      k?.hasKey ? keyAction('Revoke key', 'DELETE', '/key', 'revoke-key', `The key of ${c.clientId} was revoked.`, true) : null));
+  renderKey(c.key);
   return h('div', { class: 'stack' },
     h('section', { class: 'card' },
       h('div', { class: 'row between' }, h('h2', {}, c.name ? `${c.clientId} · ${c.name}` : c.clientId),
@@ -98,12 +101,7 @@ function clientView(c, refresh, deleted) {
             toast(describe(e), 'error');
           }
         } }, 'Delete client')),
-      h('h3', {}, 'API key'), keyFacts,
-      h('div', { class: 'row wrap' },
-        keyAction(c.key?.hasKey ? 'Replace key' : 'Issue key', 'POST', '/key', 'issue-key'),
-        c.key?.hasKey ? keyAction('Rotate key', 'POST', '/key/rotate', 'rotate-key') : null,
-        c.key?.hasKey ? keyAction('Revoke key', 'DELETE', '/key', 'revoke-key', true) : null),
-      shown),
+      h('h3', {}, 'API key'), keyArea, shown),
     configForm(c, refresh));
 }
 

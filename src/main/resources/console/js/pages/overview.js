@@ -2,7 +2,7 @@
 // The feed carries no node events, so the overview is polled every few seconds: a dead node drops out.
 
 import { api } from '../api.js';
-import { h, mount, errorBox, badge, debounce } from '../dom.js';
+import { h, mount, errorBox, badge, debounce, plural } from '../dom.js';
 
 const POLL_MS = 3000;
 
@@ -66,7 +66,7 @@ function node(n) {
   },
   h('div', { class: 'row between' }, h('strong', { class: 'node-name' }, n.name),
     n.live ? h('span', { class: 'dot-live' }, n.self ? 'live · this node' : 'live') : h('span', { class: 'badge st-failed' }, 'gone')),
-  h('div', { class: 'node-count' }, h('span', { 'data-testid': 'node-devices' }, String(n.deviceCount)), ' devices'),
+  h('div', { class: 'node-count' }, h('span', { 'data-testid': 'node-devices' }, String(n.deviceCount)), n.deviceCount === 1 ? ' device' : ' devices'),
   h('div', { class: 'chips' }, Object.entries(counts).map(([s, c]) => h('span', { class: `chip st-${s.toLowerCase()}` }, `${c} ${s.toLowerCase()}`))),
   n.live ? null : h('p', { class: 'muted small' }, 'Not in the cluster; its devices move to live nodes.'));
 }

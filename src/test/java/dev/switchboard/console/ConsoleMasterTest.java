@@ -67,7 +67,8 @@ class ConsoleMasterTest {
     browser.login(TestNode.MASTER);
     assertEquals("Master", browser.testId("who").getText());
     WebElement self = browser.await("[data-testid=node][data-node=test-node]");
-    browser.until("test-node's device count", d -> self.getText().contains("1 devices") ? true : null);
+    browser.until("test-node's device count", d -> "1".equals(
+        self.findElement(By.cssSelector("[data-testid=node-devices]")).getText()) ? true : null);
     browser.await("[data-testid=node-stale][data-node=ghost]");
     assertTrue(browser.all("[data-testid=node][data-node=ghost]").isEmpty(), "a dead node is not listed as live");
     browser.await("[data-testid=client-row][data-client-id=alpha]");
@@ -91,6 +92,7 @@ class ConsoleMasterTest {
     String key = browser.await("[data-testid=secret]").getText();
     assertTrue(key.startsWith("sb_"), key);
     browser.await("[data-testid=secret-box] [data-testid=copy]");
+    browser.await("[data-testid=rotate-key]");
     assertEquals(200, api.get("/api/clients/gamma", key).status(), "the key shown is the client's key");
     browser.screenshot("09-clients-key");
   }
