@@ -50,11 +50,12 @@ export default {
           return;
         }
         mount(rows, h('div', { class: 'table-wrap' }, h('table', {},
-          h('thead', {}, h('tr', {}, ['Event', 'Device', 'Status', 'Attempts', 'Last answer', 'Updated', ''].map(t => h('th', {}, t)))),
+          h('thead', {}, h('tr', {}, ['Event', 'Device', 'Status', 'Attempts', 'Last answer', 'When', ''].map(t => h('th', {}, t)))),
           h('tbody', {}, data.items.map(d => h('tr', { 'data-testid': 'delivery', 'data-delivery-id': d.id },
             h('td', {}, d.event), h('td', {}, d.deviceId || '—'), h('td', {}, badge(d.status)), h('td', {}, d.attempts),
             h('td', { class: 'small' }, d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : (d.lastError || '—')),
-            h('td', {}, time(d.updatedAt || d.createdAt)),
+            h('td', { class: 'small' }, d.status === 'pending' && d.nextAttemptAt ? `next try ${time(d.nextAttemptAt)}`
+              : time(d.deliveredAt || d.lastAttemptAt || d.createdAt)),
             h('td', {}, d.status === 'failed' ? h('button', { class: 'btn small', 'data-testid': 'retry', onclick: async () => {
               try {
                 await api('POST', `${base}/webhook-deliveries/${enc(d.id)}/retry`);

@@ -98,6 +98,32 @@ class ConsoleMasterTest {
   }
 
   @Test
+  void theMasterRetriesAFailedWebhookDeliveryAndReadsTheAuditLogOfAClient() throws SQLException {
+    // Nothing listens on port 9: deliveries to it fail; one is then dead-lettered by hand.
+    assertEquals(200, api.put("/api/clients/alpha/config", alphaKey,
+        new io.vertx.core.json.JsonObject().put("webhookUrl", "http://127.0.0.1:9/hook")).status());
+    sim.send("15550209999", new io.vertx.core.json.JsonObject().put("to", "15550201000").put("type", "text").put("text", "hi"));
+    dev.switchboard.support.Wait.until("a delivery for alpha", 10_000,
+        () -> api.get("/api/clients/alpha/webhook-deliveries?status=pending", alphaKey).data().getJsonArray("items").size(), n -> n > 0);
+    sql("UPDATE webhook_deliveries SET status = 'failed', locked_by = NULL, locked_until = NULL WHERE client_id = 'alpha'");
+
+    browser.login(TestNode.MASTER);
+    browser.await("[data-testid=nav-webhooks]").click();
+    new org.openqa.selenium.support.ui.Select(browser.await("[data-testid=client-select]")).selectByValue("alpha");
+    WebElement retry = browser.await("[data-testid=delivery] [data-testid=retry]");
+    browser.screenshot("10-webhooks-failed");
+    String id = browser.await("[data-testid=delivery]").getDomAttribute("data-delivery-id");
+    retry.click();
+    browser.until("the retried delivery leaves the failed list", d ->
+        d.findElements(By.cssSelector("[data-testid=delivery][data-delivery-id='" + id + "']")).isEmpty() ? true : null);
+    assertTrue(api.get("/api/clients/alpha/webhook-deliveries?status=pending", alphaKey).body().toString().contains("\"id\":\"" + id + "\""));
+
+    browser.testId("nav-audit").click();
+    browser.until("alpha's audit log", d -> d.findElements(By.cssSelector("[data-testid=audit-row]")).stream()
+        .anyMatch(r -> r.getText().contains("config.changed")) ? true : null);
+  }
+
+  @Test
   void aClientKeySeesOnlyItsOwnClient() {
     browser.login(betaKey);
     assertEquals("beta", browser.testId("who").getText());
