@@ -5,7 +5,7 @@
 set -euo pipefail
 have() { command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; }
 have && exit 0
-if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+if [ "$EUID" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "[ensure-browser] installing chromium and chromium-driver for the browser tests (apt-get)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver fonts-noto-color-emoji >/dev/null || true
