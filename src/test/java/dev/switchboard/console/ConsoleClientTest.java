@@ -171,6 +171,30 @@ class ConsoleClientTest {
 
   @Test
   @Order(5)
+  void theTokenIsRenewedBeforeItExpiresAndTheLiveFeedFollowsIt() {
+    String before = (String) browser.js("return JSON.parse(sessionStorage.getItem('switchboard.session')).token");
+    // As if the token had two minutes left: the console renews it a few seconds after this reload.
+    browser.js("const s = JSON.parse(sessionStorage.getItem('switchboard.session'));"
+        + "s.expiresAt = new Date(Date.now() + 121000).toISOString();"
+        + "sessionStorage.setItem('switchboard.session', JSON.stringify(s));");
+    browser.driver.navigate().refresh();
+    String after = browser.until("a renewed token", d -> {
+      String now = (String) browser.js("return JSON.parse(sessionStorage.getItem('switchboard.session') || '{}').token || null");
+      return now != null && !now.equals(before) ? now : null;
+    });
+    assertNotEquals(before, after);
+    assertTrue(browser.all("[data-testid=logout]").size() == 1, "still signed in");
+    browser.until("the feed live again", d -> "live".equals(browser.testId("live-status").getDomAttribute("data-state")) ? true : null);
+    // The renewed feed still carries the person's messages.
+    browser.testId("nav-chats").click();
+    browser.await("[data-testid=chat][data-chat-id='" + PERSON_JID + "']").click();
+    sim.send(PERSON, new JsonObject().put("to", PHONE).put("type", "text").put("text", "after the renewal"));
+    browser.until("a message after the renewal", d -> inbound().stream()
+        .anyMatch(m -> m.getText().contains("after the renewal")) ? true : null);
+  }
+
+  @Test
+  @Order(6)
   void aTokenThatNoLongerHoldsSendsTheConsoleBackToTheLoginWithAMessage() {
     browser.testId("nav-devices").click();
     browser.await("[data-testid=device]");
