@@ -171,6 +171,7 @@ function conversation(clientId, path, deviceId, chatId, changed, back) {
   };
   const media = m => {
     const c = m.content || {};
+    if (m.type === 'image' && m.localUrl) return h('img', { class: 'msg-image', alt: c.caption || 'image', src: m.localUrl });
     if (m.type === 'image' && c.mediaId) {
       const img = h('img', { class: 'msg-image', alt: c.caption || 'image' });
       mediaUrl(clientId, deviceId, c.mediaId).then(u => { objectUrls.push(u); img.src = u; }).catch(() => img.replaceWith('📷 image unavailable'));
@@ -218,7 +219,10 @@ function conversation(clientId, path, deviceId, chatId, changed, back) {
       if (compose.value.trim()) body.caption = compose.value;
       if (type === 'file') body.fileName = stored.fileName || f.name;
       const r = await api('POST', `${path}/messages/${type}`, body);
-      put({ messageId: r.messageId, direction: 'outbound', chatId, type, status: r.status,
+      // The file just sent is shown from the browser's own copy.
+      const localUrl = type === 'image' ? URL.createObjectURL(f) : null;
+      if (localUrl) objectUrls.push(localUrl);
+      put({ messageId: r.messageId, direction: 'outbound', chatId, type, status: r.status, localUrl,
         content: { caption: body.caption, fileName: body.fileName }, createdAt: new Date().toISOString() });
       compose.value = '';
       render();

@@ -171,6 +171,39 @@ class ConsoleClientTest {
 
   @Test
   @Order(5)
+  void anImageAttachedInTheConsoleIsUploadedAndSentToThePerson() throws Exception {
+    java.nio.file.Path png = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "console-files")).resolve("menu.png");
+    java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    javax.imageio.ImageIO.write(image, "png", png.toFile());
+    browser.testId("nav-chats").click();
+    browser.await("[data-testid=chat][data-chat-id='" + PERSON_JID + "']").click();
+    browser.await("[data-testid=compose]");
+    browser.testId("attach").sendKeys(png.toAbsolutePath().toString());
+    JsonObject received = Wait.until("the image at the person", 15_000,
+        () -> sim.received(PERSON).stream().map(o -> (JsonObject) o).filter(m -> "image".equals(m.getString("type")))
+            .findFirst().orElse(null), m -> m != null);
+    browser.await("[data-testid=message][data-direction=outbound][data-message-id='" + received.getString("messageId") + "'] img");
+  }
+
+  @Test
+  @Order(6)
+  void aDeviceIsDeletedOnlyOnceTheDeletionIsConfirmed() {
+    browser.testId("nav-devices").click();
+    browser.testId("add-device").click();
+    browser.await("[data-testid=device-id]").sendKeys("spare");
+    browser.testId("create-device").click();
+    String card = "[data-testid=device][data-device-id=spare]";
+    browser.await(card + " [data-testid=delete-device]").click();
+    browser.await("[data-testid=confirm-cancel]").click();
+    assertEquals(200, api.get("/api/clients/" + CLIENT + "/devices/spare", key).status(), "cancelled: still there");
+    browser.await(card + " [data-testid=delete-device]").click();
+    browser.await("[data-testid=confirm-ok]").click();
+    browser.until("the card gone", d -> d.findElements(By.cssSelector(card)).isEmpty() ? true : null);
+    assertEquals(404, api.get("/api/clients/" + CLIENT + "/devices/spare", key).status());
+  }
+
+  @Test
+  @Order(7)
   void theTokenIsRenewedBeforeItExpiresAndTheLiveFeedFollowsIt() {
     String before = (String) browser.js("return JSON.parse(sessionStorage.getItem('switchboard.session')).token");
     // As if the token had two minutes left: the console renews it a few seconds after this reload.
@@ -194,7 +227,7 @@ class ConsoleClientTest {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void aTokenThatNoLongerHoldsSendsTheConsoleBackToTheLoginWithAMessage() {
     browser.testId("nav-devices").click();
     browser.await("[data-testid=device]");
