@@ -27,6 +27,7 @@ import dev.switchboard.event.WebhookDispatcher;
 import dev.switchboard.http.ApiRouter;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
+import dev.switchboard.http.ConsoleRoutes;
 import dev.switchboard.http.HealthApi;
 import dev.switchboard.http.HttpVerticle;
 import dev.switchboard.http.SourceAddress;
@@ -178,7 +179,8 @@ public final class Node {
         new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,
         new DeliveryApi(vertx, events)::register,
         routes -> routes.webhooks(EventDocs.webhooks(), EventDocs.schemas()),
-        new LiveFeed(vertx, keys)::register);
+        new LiveFeed(vertx, keys)::register,
+        new ConsoleRoutes()::register);
     if (cluster.clustered()) {
       devices.membership(cluster::liveNodeNames);
       cluster.onMembershipChange(devices::reconcile);
