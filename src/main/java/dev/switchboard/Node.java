@@ -41,6 +41,7 @@ import dev.switchboard.message.SendScheduler;
 import dev.switchboard.store.Db;
 import dev.switchboard.store.EmbeddedDatabase;
 import dev.switchboard.store.Migrations;
+import dev.switchboard.tenant.ClientChanges;
 import dev.switchboard.tenant.ClientConfigCache;
 import dev.switchboard.tenant.ClientService;
 import dev.switchboard.tenant.KeyService;
@@ -136,8 +137,9 @@ public final class Node {
     Pool redoablePool = Db.redoablePool(vertx, db, 2, "switchboard-redoable");
     return Secrets.bootstrap(pool, config.masterKey())
         .compose(secrets -> {
-          KeyService keys = new KeyService(vertx, requestPool, secrets, Db.subscriber(vertx, db));
-          return lifecycle.start("keys", keys::start, keys::close).map(keys);
+          ClientChanges changes = new ClientChanges(requestPool, Db.subscriber(vertx, db));
+          KeyService keys = new KeyService(vertx, requestPool, secrets, changes);
+          return lifecycle.start("keys", changes::start, () -> keys.close().eventually(changes::close)).map(keys);
         })
         .compose(keys -> Engines.create(vertx, config).compose(engine -> {
           lifecycle.onStop("engine", engine::close);
@@ -150,9 +152,8 @@ public final class Node {
   /** Services and their routes, then the background parts and the HTTP servers, in the order they stop in reverse. */
   private Future<Void> wire(KeyService keys, WhatsAppEngine engine, Pool requestPool, Pool leasePool, Pool redoablePool) {
     UrlGuard urls = new UrlGuard(config.allowPrivateUrls());
-    ClientService clients = new ClientService(pool, keys, urls);
-    ClientConfigCache configs = new ClientConfigCache(vertx, pool);
-    clients.onChange(configs::invalidate);
+    ClientService clients = new ClientService(pool, keys.changes(), keys, urls);
+    ClientConfigCache configs = new ClientConfigCache(pool, keys.changes());
     // Auto-replies go through the same durable outbox as every send.
     ReplySender replies = (clientId, deviceId, chatJid, text) ->
         messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
@@ -185,7 +186,7 @@ public final class Node {
       devices.membership(cluster::liveNodeNames);
       cluster.onMembershipChange(devices::reconcile);
     }
-    Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, requestPool, config.masterRateLimit()),
+    Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, configs, config.masterRateLimit()),
         AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
     return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName()), 1)
         .compose(id -> lifecycle.start("devices", devices::start, devices::close))

@@ -32,9 +32,6 @@ public final class Addresses {
   /** Published: new webhook deliveries are waiting. */
   public static final String WEBHOOKS_WAKE = PREFIX + "webhooks.wake";
 
-  /** Published: a client's configuration changed (body: the client id). */
-  public static final String CLIENT_CHANGED = PREFIX + "client.changed";
-
   /** Published: a source address was blocked for failing authentication. */
   public static final String AUTH_BLOCKED = PREFIX + "auth.blocked";
 

@@ -2,13 +2,15 @@ package dev.switchboard.tenant;
 
 import dev.switchboard.kernel.Page;
 import dev.switchboard.kernel.Principal;
+import dev.switchboard.kernel.ApiException;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import dev.switchboard.kernel.Times;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Who did what to a client, when, from where. */
 public final class AuditLog {
@@ -21,6 +23,10 @@ public final class AuditLog {
   private static final String LIST = """
       SELECT id, action, actor, source_ip, details, at FROM audit_log
       WHERE client_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3""";
+
+  /** One entry: {@code details} is what the action recorded (a JSON object), {@code sourceIp} null when unknown. */
+  public record Entry(long id, String action, String actor, String sourceIp, Object details, OffsetDateTime at) {
+  }
 
   private AuditLog() {
   }
@@ -42,27 +48,23 @@ public final class AuditLog {
     return sql.preparedQuery(INSERT_BY_PREFIX).execute(Tuple.of(prefix, action, sourceIp, details)).mapEmpty();
   }
 
-  public static Future<JsonObject> list(SqlClient sql, String clientId, Page page) {
-    Long after = null;
+  /** The client's entries before the page's cursor, newest first: up to one more than the page holds. */
+  public static Future<List<Entry>> list(SqlClient sql, String clientId, Page page) {
+    Long before = null;
     if (page.after() != null) {
       try {
-        after = Long.parseLong(page.after());
+        before = Long.parseLong(page.after());
       } catch (NumberFormatException e) {
-        throw dev.switchboard.kernel.ApiException.validation("cursor", "cursor is not one this API returned");
+        throw ApiException.validation("cursor", "cursor is not one this API returned");
       }
     }
-    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, after, page.limit() + 1)).map(rows -> {
-      JsonArray items = new JsonArray();
+    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, before, page.limit() + 1)).map(rows -> {
+      List<Entry> entries = new ArrayList<>(rows.size());
       for (Row r : rows) {
-        items.add(new JsonObject()
-            .put("id", String.valueOf(r.getLong("id")))
-            .put("action", r.getString("action"))
-            .put("actor", r.getString("actor"))
-            .put("sourceIp", r.getString("source_ip"))
-            .put("details", r.getValue("details"))
-            .put("at", Times.iso(r.getOffsetDateTime("at"))));
+        entries.add(new Entry(r.getLong("id"), r.getString("action"), r.getString("actor"), r.getString("source_ip"),
+            r.getValue("details"), r.getOffsetDateTime("at")));
       }
-      return page.result(items, o -> o.getString("id"));
+      return entries;
     });
   }
 }

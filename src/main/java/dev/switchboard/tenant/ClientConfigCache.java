@@ -1,10 +1,7 @@
 package dev.switchboard.tenant;
 
-import dev.switchboard.kernel.Addresses;
 import dev.switchboard.store.DbErrors;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Map;
@@ -12,9 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Client configs for the hot paths (every event, every webhook delivery). A change is published on
- * the event bus (({@link Addresses#CLIENT_CHANGED})) so every node of the cluster drops its copy at once; a short TTL
- * bounds staleness when a notice is lost or nodes share a database without sharing a bus.
+ * Client configs for the hot paths (every request's rate limit, every event, every webhook delivery).
+ * A change is heard through {@link ClientChanges}, so every node sharing the database drops its copy
+ * as soon as it commits; {@link #TTL_MS} bounds how stale a copy gets while changes are not heard
+ * (the LISTEN connection is down).
  */
 public final class ClientConfigCache {
 
@@ -37,15 +35,20 @@ public final class ClientConfigCache {
     }
   }
 
-  private final Vertx vertx;
   private final Pool pool;
+  private final ClientChanges changes;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-  private final MessageConsumer<String> consumer;
 
-  public ClientConfigCache(Vertx vertx, Pool pool) {
-    this.vertx = vertx;
+  public ClientConfigCache(Pool pool, ClientChanges changes) {
     this.pool = pool;
-    this.consumer = vertx.eventBus().<String>consumer(Addresses.CLIENT_CHANGED, msg -> entries.remove(msg.body()));
+    this.changes = changes;
+    changes.onChange(clientId -> {
+      if (clientId == null) {
+        entries.clear();
+      } else {
+        entries.remove(clientId);
+      }
+    });
   }
 
   /** The client's config; empty when the client does not exist. Completed at once when cached. */
@@ -81,13 +84,11 @@ public final class ClientConfigCache {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ClientConfig.fromRow(rows.iterator().next())));
   }
 
-  /** Drops the client's config on every node (this one at once). */
+  /**
+   * Drops the client's config on every node (this one at once), after a change committed outside
+   * {@link ClientService} (a webhook switched off by its delivery).
+   */
   public void invalidate(String clientId) {
-    entries.remove(clientId);
-    vertx.eventBus().publish(Addresses.CLIENT_CHANGED, clientId);
-  }
-
-  public Future<Void> close() {
-    return consumer.unregister();
+    changes.announce(clientId);
   }
 }

@@ -1,13 +1,14 @@
 package dev.switchboard.tenant;
 
 import dev.switchboard.kernel.Page;
-import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 
 /** SQL for clients and their configuration. */
 public final class ClientRepository {
@@ -41,13 +42,14 @@ public final class ClientRepository {
         .map(rows -> rows.size() == 0 ? null : ClientRow.from(rows.iterator().next()));
   }
 
-  public static Future<JsonObject> list(SqlClient sql, Page page, KeyService keys) {
+  /** The clients after the page's cursor, by id: up to one more than the page holds (that one says there is a next). */
+  public static Future<List<ClientRow>> list(SqlClient sql, Page page) {
     return sql.preparedQuery(LIST).execute(Tuple.of(page.after(), page.limit() + 1)).map(rows -> {
-      JsonArray items = new JsonArray();
+      List<ClientRow> clients = new ArrayList<>(rows.size());
       for (Row r : rows) {
-        items.add(ClientRow.from(r).toJson(keys));
+        clients.add(ClientRow.from(r));
       }
-      return page.result(items, o -> o.getString("clientId"));
+      return clients;
     });
   }
 
@@ -76,38 +78,14 @@ public final class ClientRepository {
     return sql.preparedQuery(SET_WEBHOOK_SECRET).execute(Tuple.of(clientId, secret)).mapEmpty();
   }
 
-  /** One client with its config and key status. */
-  public record ClientRow(String clientId, String name, java.time.OffsetDateTime createdAt, ClientConfig config,
-      java.util.UUID keyId, String keyPrefix, java.time.OffsetDateTime keyExpiresAt,
-      java.time.OffsetDateTime keyLastUsedAt, long deviceCount) {
+  /** One client with its config and its key's status (no key: the key's fields are null). */
+  public record ClientRow(String clientId, String name, OffsetDateTime createdAt, ClientConfig config,
+      UUID keyId, String keyPrefix, OffsetDateTime keyExpiresAt, OffsetDateTime keyLastUsedAt, long deviceCount) {
 
     static ClientRow from(Row r) {
       return new ClientRow(r.getString("client_id"), r.getString("name"), r.getOffsetDateTime("created_at"),
           ClientConfig.fromRow(r), r.getUUID("key_id"), r.getString("prefix"), r.getOffsetDateTime("expires_at"),
           r.getOffsetDateTime("last_used_at"), r.getLong("device_count"));
-    }
-
-    public JsonObject keyJson(KeyService keys) {
-      if (keyId == null) {
-        return new JsonObject().put("hasKey", false).putNull("prefix").putNull("expiresAt").putNull("lastUsedAt");
-      }
-      java.time.OffsetDateTime lastUsed = keyLastUsedAt;
-      java.time.OffsetDateTime pending = keys.pendingLastUsed(keyId);
-      if (pending != null && (lastUsed == null || pending.isAfter(lastUsed))) {
-        lastUsed = pending;
-      }
-      return new JsonObject().put("hasKey", true).put("prefix", keyPrefix)
-          .put("expiresAt", Times.iso(keyExpiresAt)).put("lastUsedAt", Times.iso(lastUsed))
-          .put("expired", keyExpiresAt.toInstant().isBefore(java.time.Instant.now()));
-    }
-
-    public JsonObject configJson(KeyService keys) {
-      return config.toJson(clientId).put("key", keyJson(keys));
-    }
-
-    public JsonObject toJson(KeyService keys) {
-      return new JsonObject().put("clientId", clientId).put("name", name).put("createdAt", Times.iso(createdAt))
-          .put("deviceCount", deviceCount).put("key", keyJson(keys)).put("config", config.toJson(clientId));
     }
   }
 }

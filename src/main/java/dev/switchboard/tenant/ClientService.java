@@ -3,38 +3,42 @@ package dev.switchboard.tenant;
 import dev.switchboard.kernel.ApiException;
 import dev.switchboard.kernel.Page;
 import dev.switchboard.kernel.Principal;
+import dev.switchboard.kernel.Times;
 import dev.switchboard.outbound.UrlGuard;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Clients, their keys and their configuration. Every change is audited in the same transaction. */
+/**
+ * Clients, their keys and their configuration. Every change is audited in the same transaction and
+ * announced through {@link ClientChanges}, so when it answers no node uses what it kept of the old state.
+ */
 public final class ClientService {
 
   private static final Logger log = LoggerFactory.getLogger(ClientService.class);
 
   private final Pool pool;
+  private final ClientChanges changes;
   private final KeyService keys;
   private final UrlGuard urls;
-  private volatile java.util.function.BiFunction<String, Principal, Future<Void>> beforeDelete = (clientId, actor) -> Future.succeededFuture();
-  private volatile java.util.function.Consumer<String> onChange = clientId -> { };
+  private volatile BiFunction<String, Principal, Future<Void>> beforeDelete = (clientId, actor) -> Future.succeededFuture();
 
-  public ClientService(Pool pool, KeyService keys, UrlGuard urls) {
+  public ClientService(Pool pool, ClientChanges changes, KeyService keys, UrlGuard urls) {
     this.pool = pool;
+    this.changes = changes;
     this.keys = keys;
     this.urls = urls;
   }
 
   /** What must happen before a client's rows go (its devices are logged out by the device package). */
-  public void beforeDelete(java.util.function.BiFunction<String, Principal, Future<Void>> hook) {
+  public void beforeDelete(BiFunction<String, Principal, Future<Void>> hook) {
     this.beforeDelete = hook;
-  }
-
-  /** Told the client id after its config, webhook secret or existence changed (caches drop their copy). */
-  public void onChange(java.util.function.Consumer<String> listener) {
-    this.onChange = listener;
   }
 
   public Future<JsonObject> create(String clientId, String name, Principal actor, String ip) {
@@ -47,11 +51,15 @@ public final class ClientService {
   }
 
   public Future<JsonObject> list(Page page) {
-    return ClientRepository.list(pool, page, keys);
+    return ClientRepository.list(pool, page).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(row -> items.add(clientJson(row)));
+      return page.result(items, o -> o.getString("clientId"));
+    });
   }
 
   public Future<JsonObject> get(String clientId) {
-    return require(clientId).map(row -> row.toJson(keys));
+    return require(clientId).map(this::clientJson);
   }
 
   public Future<ClientRepository.ClientRow> require(String clientId) {
@@ -64,45 +72,46 @@ public final class ClientService {
     return require(clientId)
         .compose(row -> beforeDelete.apply(clientId, actor))
         .compose(v -> {
-          KeyService.Change change = keys.change(clientId);
+          ClientChanges.Change change = changes.change(clientId);
           return pool.withTransaction(tx -> ClientRepository.delete(tx, clientId)
               .compose(deleted -> change.announce(tx))
               .compose(announced -> AuditLog.record(tx, clientId, "client.deleted", actor, ip, null)))
               .transform(change::settle);
         })
-        .onSuccess(v -> onChange.accept(clientId))
         .onSuccess(v -> log.info("Client {} deleted by {}", clientId, actor.actor()));
   }
 
   /** Issues a new key, creating the client if it does not exist yet; any previous key dies at once. */
   public Future<JsonObject> issueKey(String clientId, int ttlDays, Principal actor, String ip) {
-    KeyService.Change change = keys.change(clientId);
+    ClientChanges.Change change = changes.change(clientId);
     return pool.withTransaction(tx -> ClientRepository.insert(tx, clientId, null)
         .compose(created -> ClientRepository.lock(tx, clientId)
-            .compose(ignored -> keys.replaceKey(tx, change, ttlDays))
+            .compose(ignored -> ClientKeys.replace(tx, change, ttlDays))
             .compose(key -> AuditLog.record(tx, clientId, "key.issued", actor, ip,
-                new JsonObject().put("prefix", key.getString("prefix")).put("ttlDays", ttlDays)
+                new JsonObject().put("prefix", key.prefix()).put("ttlDays", ttlDays)
                     .put("clientCreated", created)).map(key))))
         .transform(change::settle)
-        .onSuccess(k -> log.info("Key {}... issued for client {}", k.getString("prefix"), clientId));
+        .onSuccess(k -> log.info("Key {}... issued for client {}", k.prefix(), clientId))
+        .map(ClientKeys.IssuedKey::toJson);
   }
 
   public Future<JsonObject> rotateKey(String clientId, int ttlDays, Principal actor, String ip) {
-    KeyService.Change change = keys.change(clientId);
+    ClientChanges.Change change = changes.change(clientId);
     return pool.withTransaction(tx -> ClientRepository.lock(tx, clientId).compose(exists -> {
       if (!exists) {
-        return Future.failedFuture(noSuchClient(clientId));
+        return Future.<ClientKeys.IssuedKey>failedFuture(noSuchClient(clientId));
       }
-      return keys.replaceKey(tx, change, ttlDays)
+      return ClientKeys.replace(tx, change, ttlDays)
           .compose(key -> AuditLog.record(tx, clientId, "key.rotated", actor, ip,
-              new JsonObject().put("prefix", key.getString("prefix")).put("ttlDays", ttlDays)).map(key));
+              new JsonObject().put("prefix", key.prefix()).put("ttlDays", ttlDays)).map(key));
     })).transform(change::settle)
-        .onSuccess(k -> log.info("Key of client {} rotated to {}...", clientId, k.getString("prefix")));
+        .onSuccess(k -> log.info("Key of client {} rotated to {}...", clientId, k.prefix()))
+        .map(ClientKeys.IssuedKey::toJson);
   }
 
   public Future<Void> revokeKey(String clientId, Principal actor, String ip) {
-    KeyService.Change change = keys.change(clientId);
-    return pool.withTransaction(tx -> keys.revoke(tx, change).compose(revoked -> {
+    ClientChanges.Change change = changes.change(clientId);
+    return pool.withTransaction(tx -> ClientKeys.revoke(tx, change).compose(revoked -> {
       if (!revoked) {
         return Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' has no key"));
       }
@@ -112,10 +121,11 @@ public final class ClientService {
   }
 
   public Future<JsonObject> config(String clientId) {
-    return require(clientId).map(row -> row.configJson(keys));
+    return require(clientId).map(row -> row.config().toJson(clientId).put("key", keyJson(row)));
   }
 
   public Future<JsonObject> updateConfig(String clientId, JsonObject update, Principal actor, String ip) {
+    ClientChanges.Change change = changes.change(clientId);
     return pool.withTransaction(tx -> ClientRepository.lock(tx, clientId)
         .compose(exists -> exists ? ClientRepository.find(tx, clientId)
             : Future.failedFuture(noSuchClient(clientId)))
@@ -124,12 +134,14 @@ public final class ClientService {
           return ClientRepository.updateConfig(tx, clientId, merged);
         })
         .compose(v -> AuditLog.record(tx, clientId, "config.changed", actor, ip,
-            new JsonObject().put("fields", new io.vertx.core.json.JsonArray(update.fieldNames().stream().sorted().toList())))))
-        .onSuccess(v -> onChange.accept(clientId))
+            new JsonObject().put("fields", new JsonArray(update.fieldNames().stream().sorted().toList()))))
+        .compose(v -> change.announce(tx)))
+        .transform(change::settle)
         .compose(v -> config(clientId));
   }
 
   public Future<JsonObject> resetConfig(String clientId, Principal actor, String ip) {
+    ClientChanges.Change change = changes.change(clientId);
     return pool.withTransaction(tx -> ClientRepository.lock(tx, clientId).compose(exists -> {
       if (!exists) {
         return Future.failedFuture(noSuchClient(clientId));
@@ -137,20 +149,23 @@ public final class ClientService {
       return ClientRepository.find(tx, clientId)
           .compose(row -> ClientRepository.updateConfig(tx, clientId,
               resetBy(row.config(), actor)))
-          .compose(v -> AuditLog.record(tx, clientId, "config.reset", actor, ip, null));
-    })).onSuccess(v -> onChange.accept(clientId)).compose(v -> config(clientId));
+          .compose(v -> AuditLog.record(tx, clientId, "config.reset", actor, ip, null))
+          .compose(v -> change.announce(tx));
+    })).transform(change::settle).compose(v -> config(clientId));
   }
 
   /** A new {@code whsec_} secret for signing webhooks; the old one stops being used at once. */
   public Future<JsonObject> rotateWebhookSecret(String clientId, Principal actor, String ip) {
     String secret = ApiKeys.newWebhookSecret();
+    ClientChanges.Change change = changes.change(clientId);
     return pool.withTransaction(tx -> ClientRepository.lock(tx, clientId).compose(exists -> {
       if (!exists) {
         return Future.failedFuture(noSuchClient(clientId));
       }
       return ClientRepository.setWebhookSecret(tx, clientId, secret)
-          .compose(v -> AuditLog.record(tx, clientId, "webhook_secret.rotated", actor, ip, null));
-    })).onSuccess(v -> onChange.accept(clientId))
+          .compose(v -> AuditLog.record(tx, clientId, "webhook_secret.rotated", actor, ip, null))
+          .compose(v -> change.announce(tx));
+    })).transform(change::settle)
         .map(v -> new JsonObject().put("clientId", clientId).put("webhookSecret", secret))
         .onSuccess(v -> log.info("Webhook secret of client {} rotated", clientId));
   }
@@ -168,6 +183,40 @@ public final class ClientService {
   }
 
   public Future<JsonObject> audit(String clientId, Page page) {
-    return AuditLog.list(pool, clientId, page);
+    return AuditLog.list(pool, clientId, page).map(entries -> {
+      JsonArray items = new JsonArray();
+      for (AuditLog.Entry e : entries) {
+        items.add(new JsonObject()
+            .put("id", String.valueOf(e.id()))
+            .put("action", e.action())
+            .put("actor", e.actor())
+            .put("sourceIp", e.sourceIp())
+            .put("details", e.details())
+            .put("at", Times.iso(e.at())));
+      }
+      return page.result(items, o -> o.getString("id"));
+    });
+  }
+
+  /** The API's view of a client (docs/api.md, Clients). */
+  private JsonObject clientJson(ClientRepository.ClientRow row) {
+    return new JsonObject().put("clientId", row.clientId()).put("name", row.name())
+        .put("createdAt", Times.iso(row.createdAt())).put("deviceCount", row.deviceCount())
+        .put("key", keyJson(row)).put("config", row.config().toJson(row.clientId()));
+  }
+
+  /** The client key's status; its last use includes one this node has not written yet. */
+  private JsonObject keyJson(ClientRepository.ClientRow row) {
+    if (row.keyId() == null) {
+      return new JsonObject().put("hasKey", false).putNull("prefix").putNull("expiresAt").putNull("lastUsedAt");
+    }
+    OffsetDateTime lastUsed = row.keyLastUsedAt();
+    OffsetDateTime pending = keys.pendingLastUsed(row.keyId());
+    if (pending != null && (lastUsed == null || pending.isAfter(lastUsed))) {
+      lastUsed = pending;
+    }
+    return new JsonObject().put("hasKey", true).put("prefix", row.keyPrefix())
+        .put("expiresAt", Times.iso(row.keyExpiresAt())).put("lastUsedAt", Times.iso(lastUsed))
+        .put("expired", row.keyExpiresAt().toInstant().isBefore(Instant.now()));
   }
 }

@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,28 +17,38 @@ import java.util.concurrent.TimeUnit;
  * one bucket named after the client, the master key has one of its own with a higher limit. Over the
  * limit is 429 {@code RATE_LIMITED} with {@code Retry-After}; every authenticated response carries
  * {@code RateLimit-Limit}, {@code RateLimit-Remaining} and {@code RateLimit-Reset} (seconds).
+ * A client's limit is its {@code rateLimitPerMinute}, read through the {@link ClientConfigCache}, so a
+ * new limit holds on every node as soon as it is saved.
  */
 public final class RateLimits implements Auth.Admission {
 
   private final Buckets buckets;
-  private final ClientLimits clientLimits;
+  private final ClientConfigCache configs;
   private final int masterLimit;
 
-  private RateLimits(Buckets buckets, ClientLimits clientLimits, int masterLimit) {
+  RateLimits(Buckets buckets, ClientConfigCache configs, int masterLimit) {
     this.buckets = buckets;
-    this.clientLimits = clientLimits;
+    this.configs = configs;
     this.masterLimit = masterLimit;
   }
 
   /** Cluster-wide buckets when {@code cluster} runs on Hazelcast, this node's memory otherwise. */
-  public static RateLimits create(Cluster cluster, Pool pool, int masterLimit) {
-    return new RateLimits(Buckets.of(cluster), new ClientLimits(pool), masterLimit);
+  public static RateLimits create(Cluster cluster, ClientConfigCache configs, int masterLimit) {
+    return new RateLimits(Buckets.of(cluster), configs, masterLimit);
+  }
+
+  /** Requests per minute allowed to the principal; a client that no longer exists has the default. */
+  Future<Integer> limit(Principal principal) {
+    if (principal.isMaster()) {
+      return Future.succeededFuture(masterLimit);
+    }
+    return configs.get(principal.clientId())
+        .map(config -> config.map(ClientConfig::effectiveRateLimit).orElse(ClientConfig.DEFAULT_RATE_LIMIT));
   }
 
   @Override
   public Future<Void> admit(RoutingContext ctx, Principal principal) {
-    Future<Integer> limit = principal.isMaster() ? Future.succeededFuture(masterLimit)
-        : clientLimits.of(principal.clientId());
+    Future<Integer> limit = limit(principal);
     String bucket = principal.isMaster() ? "master" : "client:" + principal.clientId();
     return limit.compose(perMinute -> buckets.tryConsume(bucket, perMinute).compose(probe -> {
       headers(ctx.response(), perMinute, probe);

@@ -118,7 +118,7 @@ class ClientKeysTest {
     api.get("/api/clients/k4/config", key);
     // Visible at once through the node's memory, before the batch write.
     assertNotNull(api.get("/api/clients/k4", TestNode.MASTER).data().getJsonObject("key").getString("lastUsedAt"));
-    long deadline = System.currentTimeMillis() + KeyService.FLUSH_MS * 3;
+    long deadline = System.currentTimeMillis() + LastUsed.FLUSH_MS * 3;
     String stored = null;
     while (stored == null && System.currentTimeMillis() < deadline) {
       Thread.sleep(200);

@@ -50,67 +50,68 @@ class KeyChangeTest {
     Vertx vertx = node.vertx();
     Pool pool = node.pool();
     URI url = URI.create(db);
-    KeyService changer = new KeyService(vertx, pool, SECRETS, listener(vertx, url, 100));
-    KeyService other = new KeyService(vertx, pool, SECRETS, listener(vertx, url, 400));
+    ClientChanges changes = new ClientChanges(pool, listener(vertx, url, 100));
+    ClientChanges otherChanges = new ClientChanges(pool, listener(vertx, url, 400));
+    KeyService other = new KeyService(vertx, pool, SECRETS, otherChanges);
     try {
-      TestNode.await(Future.all(changer.start(), other.start()));
-      Wait.until("both key services listening", 10_000, () -> changer.listening() && other.listening(), b -> b);
+      TestNode.await(Future.all(changes.start(), otherChanges.start()));
+      Wait.until("both nodes listening", 10_000, () -> changes.listening() && otherChanges.listening(), b -> b);
       TestNode.await(pool.withTransaction(tx -> ClientRepository.insert(tx, "echo", null)));
-      KeyService.Change issue = changer.change("echo");
-      String key = TestNode.await(pool.withTransaction(tx -> changer.replaceKey(tx, issue, 30))
-          .transform(issue::settle)).getString("key");
+      ClientChanges.Change issue = changes.change("echo");
+      String key = TestNode.await(pool.withTransaction(tx -> ClientKeys.replace(tx, issue, 30))
+          .transform(issue::settle)).key();
       // Kept by the other node: the next two lookups are one read.
       assertEquals("echo", TestNode.await(other.resolve(key)).clientId());
       assertEquals("echo", TestNode.await(other.resolve(key)).clientId());
 
-      KeyService.Change revoke = changer.change("echo");
+      ClientChanges.Change revoke = changes.change("echo");
       long start = System.nanoTime();
-      boolean revoked = TestNode.await(pool.withTransaction(tx -> changer.revoke(tx, revoke)).transform(revoke::settle));
+      boolean revoked = TestNode.await(pool.withTransaction(tx -> ClientKeys.revoke(tx, revoke)).transform(revoke::settle));
       assertTrue(revoked);
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       Throwable refused = TestNode.await(other.resolve(key).<Throwable>map(p -> null).otherwise(e -> e));
       assertTrue(refused instanceof ApiException e && e.status() == 401, "the other node still accepts the revoked key");
       assertTrue(tookMs >= 400, "answered before the other node heard, after " + tookMs + " ms");
     } finally {
-      TestNode.await(Future.all(changer.close(), other.close()));
+      TestNode.await(Future.all(other.close(), changes.close(), otherChanges.close()));
     }
   }
 
   @Test
   void aChangeThatRollsBackFailsWithItsOwnError() {
-    KeyService keys = new KeyService(node.vertx(), node.pool(), SECRETS, listener(node.vertx(), URI.create(db), 0));
+    ClientChanges changes = new ClientChanges(node.pool(), listener(node.vertx(), URI.create(db), 0));
     try {
-      TestNode.await(keys.start());
-      KeyService.Change revoke = keys.change("nobody");
-      Future<Boolean> failed = node.pool().<Boolean>withTransaction(tx -> keys.revoke(tx, revoke)
+      TestNode.await(changes.start());
+      ClientChanges.Change revoke = changes.change("nobody");
+      Future<Boolean> failed = node.pool().<Boolean>withTransaction(tx -> ClientKeys.revoke(tx, revoke)
               .compose(revoked -> Future.failedFuture(new IllegalStateException("rolled back"))))
           .transform(revoke::settle);
       Throwable cause = TestNode.await(failed.<Throwable>map(b -> null).otherwise(e -> e));
       assertEquals("rolled back", cause.getMessage());
     } finally {
-      TestNode.await(keys.close());
+      TestNode.await(changes.close());
     }
   }
 
   @Test
   void aListenerThatNeverAnswersHoldsAChangeBackOnlyForALimitedTime() throws Exception {
     var url = dev.switchboard.config.DbUrl.parse(db);
-    KeyService keys = new KeyService(node.vertx(), node.pool(), SECRETS, listener(node.vertx(), URI.create(db), 0));
+    ClientChanges changes = new ClientChanges(node.pool(), listener(node.vertx(), URI.create(db), 0));
     // Counted as a listener, but it neither listens nor answers: a node cut off from its notifications.
     try (Connection silent = DriverManager.getConnection(url.jdbcUrl() + "?ApplicationName=" + Db.LISTENER_NAME,
         url.user(), url.password())) {
-      TestNode.await(keys.start());
-      Wait.until("listening", 10_000, keys::listening, b -> b);
+      TestNode.await(changes.start());
+      Wait.until("listening", 10_000, changes::listening, b -> b);
       TestNode.await(node.pool().withTransaction(tx -> ClientRepository.insert(tx, "silent", null)));
-      KeyService.Change issue = keys.change("silent");
+      ClientChanges.Change issue = changes.change("silent");
       long start = System.nanoTime();
-      String key = TestNode.await(node.pool().withTransaction(tx -> keys.replaceKey(tx, issue, 30))
-          .transform(issue::settle)).getString("key");
+      String key = TestNode.await(node.pool().withTransaction(tx -> ClientKeys.replace(tx, issue, 30))
+          .transform(issue::settle)).key();
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       assertTrue(key.startsWith("sb_"));
-      assertTrue(tookMs >= KeyService.ECHO_MS && tookMs < KeyService.ECHO_MS + 3_000, "took " + tookMs + " ms");
+      assertTrue(tookMs >= ClientChanges.ECHO_MS && tookMs < ClientChanges.ECHO_MS + 3_000, "took " + tookMs + " ms");
     } finally {
-      TestNode.await(keys.close());
+      TestNode.await(changes.close());
     }
   }
 

@@ -174,8 +174,8 @@ class KeyRevocationTest {
     // The API issues tokens for a minute at least; this one, signed with the cluster's secret and
     // bound to the key as the API binds it, lives 3 s.
     Pool pool = Db.pool(vertx, DbUrl.parse(db), 1);
-    KeyService keys = new KeyService(vertx, pool, TestNode.await(Secrets.bootstrap(pool, TestNode.MASTER)),
-        Db.subscriber(vertx, DbUrl.parse(db)));
+    ClientChanges changes = new ClientChanges(pool, Db.subscriber(vertx, DbUrl.parse(db)));
+    KeyService keys = new KeyService(vertx, pool, TestNode.await(Secrets.bootstrap(pool, TestNode.MASTER)), changes);
     try {
       JsonObject issued = keys.issueToken(TestNode.await(keys.resolve(key)), 3);
       long expiresAt = java.time.Instant.parse(issued.getString("expiresAt")).toEpochMilli();
@@ -189,7 +189,7 @@ class KeyRevocationTest {
       assertFalse(byKey.closed().isDone(), "the feed of the key itself stays open");
       byKey.socket().close();
     } finally {
-      TestNode.await(keys.close().compose(v -> pool.close()));
+      TestNode.await(keys.close().compose(v -> changes.close()).compose(v -> pool.close()));
     }
   }
 
