@@ -45,6 +45,8 @@ import dev.switchboard.tenant.ClientChanges;
 import dev.switchboard.tenant.ClientConfigCache;
 import dev.switchboard.tenant.ClientService;
 import dev.switchboard.tenant.KeyService;
+import dev.switchboard.tenant.KeysApi;
+import dev.switchboard.tenant.NamedKeys;
 import dev.switchboard.tenant.Secrets;
 import dev.switchboard.tenant.TenantApi;
 import io.vertx.core.Future;
@@ -175,6 +177,7 @@ public final class Node {
     List<Consumer<ApiRoutes>> modules = List.of(new HealthApi(pool, config.nodeName(), cluster::size)::register,
         new MessageApi(messages, mediaMax)::register,
         new TenantApi(clients, keys)::register,
+        new KeysApi(new NamedKeys(pool, keys.changes(), keys))::register,
         new DeviceApi(deviceService)::register,
         new SessionApi(deviceService, deviceClient)::register,
         new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,

@@ -19,9 +19,9 @@ public final class ClientRepository {
       k.key_id, k.prefix, k.expires_at, k.last_used_at,
       c.device_count""";
   private static final String FIND = "SELECT " + COLUMNS
-      + " FROM clients c LEFT JOIN client_keys k ON k.client_id = c.client_id WHERE c.client_id = $1";
+      + " FROM clients c LEFT JOIN client_keys k ON k.client_id = c.client_id AND k.main WHERE c.client_id = $1";
   private static final String LIST = "SELECT " + COLUMNS
-      + " FROM clients c LEFT JOIN client_keys k ON k.client_id = c.client_id"
+      + " FROM clients c LEFT JOIN client_keys k ON k.client_id = c.client_id AND k.main"
       + " WHERE ($1::text IS NULL OR c.client_id > $1) ORDER BY c.client_id LIMIT $2";
   private static final String INSERT = """
       INSERT INTO clients (client_id, name, webhook_secret) VALUES ($1, $2, $3)
