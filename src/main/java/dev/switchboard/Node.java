@@ -19,6 +19,7 @@ import dev.switchboard.admin.Rebalancer;
 import dev.switchboard.device.SessionApi;
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.DeliveryApi;
+import dev.switchboard.event.EventPurge;
 import dev.switchboard.event.EventService;
 import dev.switchboard.event.LiveFeed;
 import dev.switchboard.event.ReplySender;
@@ -175,7 +176,7 @@ public final class Node {
         new DeviceApi(deviceService)::register,
         new SessionApi(deviceService, deviceClient)::register,
         new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,
-        new DeliveryApi(vertx, events)::register,
+        new DeliveryApi(events)::register,
         new LiveFeed(vertx, keys)::register);
     if (cluster.clustered()) {
       devices.membership(cluster::liveNodeNames);
@@ -184,6 +185,7 @@ public final class Node {
     Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, requestPool, config.masterRateLimit()),
         AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
     return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName()), 1)
+        .compose(id -> lifecycle.deploy("event purge", () -> new EventPurge(pool), 1))
         .compose(id -> lifecycle.start("devices", devices::start, devices::close))
         .compose(v -> lifecycle.deploy("send scheduler", () -> new SendScheduler(pool, deviceService), 1))
         .compose(id -> serveHttp(auth, modules));
