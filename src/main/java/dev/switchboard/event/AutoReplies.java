@@ -18,11 +18,10 @@ final class AutoReplies {
   /** The longest reply sent, in characters (code points): the limit of a text sent through the API. */
   static final int MAX_CHARACTERS = 4096;
 
-  private final EventService events;
+  private final ReplySender sender;
 
-  /** Replies go through {@code events.replies()}, read at each reply: the node may swap it once messaging is up. */
-  AutoReplies(EventService events) {
-    this.events = events;
+  AutoReplies(ReplySender sender) {
+    this.sender = sender;
   }
 
   /** Sends the reply that {@code answer} (the endpoint's 2xx body) asks for, if any. */
@@ -42,7 +41,7 @@ final class AutoReplies {
     if (chat == null) {
       return;
     }
-    events.replies().sendText(d.clientId(), d.deviceId(), chat, reply)
+    sender.sendText(d.clientId(), d.deviceId(), chat, reply)
         .onFailure(e -> log.warn("Auto-reply to event {} of {}/{} failed: {}", d.eventId(), d.clientId(), d.deviceId(),
             e.getMessage()));
   }

@@ -29,7 +29,7 @@ final class DeliveryAttempts {
   DeliveryAttempts(WebhookSender sender, EventService events) {
     this.sender = sender;
     this.events = events;
-    this.replies = new AutoReplies(events);
+    this.replies = new AutoReplies(events.replies());
   }
 
   /** Posts {@code d} to the webhook of {@code config} (empty when the client is gone). */

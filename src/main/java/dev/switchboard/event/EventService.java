@@ -55,7 +55,7 @@ public final class EventService implements EventSink {
   private final Pool outcomes;
   private final ClientConfigCache configs;
   private final GroupCommit<Pending, Void> commit;
-  private volatile ReplySender replies;
+  private final ReplySender replies;
   private volatile WebhookDispatcher dispatcher;
 
   /**
@@ -75,13 +75,9 @@ public final class EventService implements EventSink {
     commit.retryWhileUnreachable(new RetryTimer(vertx));
   }
 
+  /** Where webhooks' auto-replies are sent: the node's durable outbox of every send. */
   public ReplySender replies() {
     return replies;
-  }
-
-  /** Swaps the auto-reply path (the messaging package's durable queue, once it exists). */
-  public void replies(ReplySender replies) {
-    this.replies = replies;
   }
 
   public ClientConfigCache configs() {
@@ -104,11 +100,12 @@ public final class EventService implements EventSink {
 
   @Override
   public Future<Void> emit(String clientId, String deviceId, String event, JsonObject data, String key) {
-    // A config being loaded is shared between callers: its answer comes back on this caller's context,
-    // where the group commit then answers too, so an actor's callbacks stay on its own thread.
+    // A cached config's future may belong to another context: its answer is brought back to this
+    // caller's, where the group commit then answers too, so an actor's callbacks stay on its own thread.
     Context caller = Vertx.currentContext();
-    Future<Optional<ClientConfig>> config = caller == null ? configs.get(clientId) : Contexts.onContext(caller, configs.get(clientId));
-    return config.compose(c -> accept(clientId, deviceId, event, data, key, c));
+    Future<Optional<ClientConfig>> config = configs.get(clientId);
+    return (caller == null ? config : Contexts.onContext(caller, config))
+        .compose(c -> accept(clientId, deviceId, event, data, key, c));
   }
 
   private Future<Void> accept(String clientId, String deviceId, String event, JsonObject data, String key,
