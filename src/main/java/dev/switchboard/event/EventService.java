@@ -39,7 +39,7 @@ public final class EventService implements EventSink {
 
   /**
    * {@code keyed}: the id comes from the network's key, so the event may have been stored already.
-   * {@code published}: it is on the live feeds, which get it once, stored or not.
+   * {@code published}: it has gone to the live feeds, which get an event once at most.
    */
   private record Pending(EventRepository.NewEvent row, JsonObject envelope, boolean keyed, AtomicBoolean published) {
 
@@ -63,7 +63,8 @@ public final class EventService implements EventSink {
    * {@link dev.switchboard.store.Db#redoablePool}): an outcome lost in a crash of PostgreSQL leaves its
    * delivery claimed until the claim runs out, and it is attempted again, with the same event id.
    * Events wait for a database that cannot be reached ({@link GroupCommit#retryWhileUnreachable}), so
-   * that no event of an outage is lost: their callers acknowledge them upstream only once stored.
+   * that no event of an outage is lost: their callers acknowledge them upstream only once stored. A
+   * batch that fails for itself is written again event by event, so only the bad event is lost.
    */
   public EventService(Vertx vertx, Pool pool, Pool outcomes, ClientConfigCache configs, ReplySender replies) {
     this.vertx = vertx;
