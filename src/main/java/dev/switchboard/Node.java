@@ -20,6 +20,7 @@ import dev.switchboard.device.SessionApi;
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.DeliveryApi;
 import dev.switchboard.event.EventDocs;
+import dev.switchboard.event.EventPurge;
 import dev.switchboard.event.EventService;
 import dev.switchboard.event.LiveFeed;
 import dev.switchboard.event.ReplySender;
@@ -181,7 +182,7 @@ public final class Node {
         new DeviceApi(deviceService)::register,
         new SessionApi(deviceService, deviceClient)::register,
         new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,
-        new DeliveryApi(vertx, events)::register,
+        new DeliveryApi(events)::register,
         routes -> routes.webhooks(EventDocs.webhooks(), EventDocs.schemas()),
         new LiveFeed(vertx, keys)::register,
         new ConsoleRoutes()::register);
@@ -192,6 +193,7 @@ public final class Node {
     Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, configs, config.masterRateLimit()),
         AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
     return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName()), 1)
+        .compose(id -> lifecycle.deploy("event purge", () -> new EventPurge(pool), 1))
         .compose(id -> lifecycle.start("devices", devices::start, devices::close))
         .compose(v -> lifecycle.deploy("send scheduler", () -> new SendScheduler(pool, deviceService), 1))
         .compose(id -> serveHttp(auth, modules));

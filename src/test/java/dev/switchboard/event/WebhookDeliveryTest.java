@@ -3,6 +3,7 @@ package dev.switchboard.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -237,8 +238,15 @@ class WebhookDeliveryTest {
       assertNull(page2.getString("nextCursor"));
 
       JsonObject first = deliveries(key, "list", "").getJsonObject(2);
+      List<String> fields = List.of("id", "eventId", "event", "deviceId", "status", "attempts", "nextAttemptAt", "url",
+          "lastStatusCode", "lastError", "lastAttemptAt", "deliveredAt", "createdAt");
+      assertEquals(fields, List.copyOf(first.fieldNames()), "a delivery's fields, in the order of docs/api.md");
+      assertNull(first.getValue("nextAttemptAt"), "no next attempt for a delivered one");
       Api.Response retried = api.post("/api/clients/list/webhook-deliveries/" + first.getString("id") + "/retry", key, null);
       assertEquals(202, retried.status(), retried.toString());
+      assertEquals(fields, List.copyOf(retried.data().fieldNames()));
+      assertEquals("pending", retried.data().getString("status"));
+      assertNotNull(retried.data().getString("nextAttemptAt"), "due now");
       Wait.until("the event sent again", 5_000, () -> receiver.hits("message").stream()
           .filter(x -> x.headers().get("webhook-id").equals(first.getString("eventId"))).count(), n -> n == 2);
 
