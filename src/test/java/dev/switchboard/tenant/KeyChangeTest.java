@@ -3,10 +3,9 @@ package dev.switchboard.tenant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.kernel.ApiException;
 import dev.switchboard.store.Db;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.Future;
@@ -18,9 +17,8 @@ import io.vertx.sqlclient.Pool;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A key change answers only when every node has forgotten the old key. Each of two key services
@@ -30,26 +28,16 @@ import org.junit.jupiter.api.Test;
  */
 class KeyChangeTest {
 
-  private static String db;
-  private static Node node;
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withNode();
+
   private static final Secrets SECRETS = new Secrets(ApiKeys.hash("unused-master-key"), "k".repeat(32));
-
-  @BeforeAll
-  static void start() {
-    db = TestDatabase.newDatabase();
-    node = TestNode.start(db);
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNode.stop(node);
-  }
 
   @Test
   void aRevokedKeyIsRefusedByTheOtherNodeAsSoonAsTheRevocationAnswers() {
-    Vertx vertx = node.vertx();
-    Pool pool = node.pool();
-    URI url = URI.create(db);
+    Vertx vertx = bed.node().vertx();
+    Pool pool = bed.node().pool();
+    URI url = URI.create(bed.db());
     KeyService changer = new KeyService(vertx, pool, SECRETS, listener(vertx, url, 100));
     KeyService other = new KeyService(vertx, pool, SECRETS, listener(vertx, url, 400));
     try {
@@ -78,11 +66,11 @@ class KeyChangeTest {
 
   @Test
   void aChangeThatRollsBackFailsWithItsOwnError() {
-    KeyService keys = new KeyService(node.vertx(), node.pool(), SECRETS, listener(node.vertx(), URI.create(db), 0));
+    KeyService keys = new KeyService(bed.node().vertx(), bed.node().pool(), SECRETS, listener(bed.node().vertx(), URI.create(bed.db()), 0));
     try {
       TestNode.await(keys.start());
       KeyService.Change revoke = keys.change("nobody");
-      Future<Boolean> failed = node.pool().<Boolean>withTransaction(tx -> keys.revoke(tx, revoke)
+      Future<Boolean> failed = bed.node().pool().<Boolean>withTransaction(tx -> keys.revoke(tx, revoke)
               .compose(revoked -> Future.failedFuture(new IllegalStateException("rolled back"))))
           .transform(revoke::settle);
       Throwable cause = TestNode.await(failed.<Throwable>map(b -> null).otherwise(e -> e));
@@ -94,17 +82,17 @@ class KeyChangeTest {
 
   @Test
   void aListenerThatNeverAnswersHoldsAChangeBackOnlyForALimitedTime() throws Exception {
-    var url = dev.switchboard.config.DbUrl.parse(db);
-    KeyService keys = new KeyService(node.vertx(), node.pool(), SECRETS, listener(node.vertx(), URI.create(db), 0));
+    var url = dev.switchboard.config.DbUrl.parse(bed.db());
+    KeyService keys = new KeyService(bed.node().vertx(), bed.node().pool(), SECRETS, listener(bed.node().vertx(), URI.create(bed.db()), 0));
     // Counted as a listener, but it neither listens nor answers: a node cut off from its notifications.
     try (Connection silent = DriverManager.getConnection(url.jdbcUrl() + "?ApplicationName=" + Db.LISTENER_NAME,
         url.user(), url.password())) {
       TestNode.await(keys.start());
       Wait.until("listening", 10_000, keys::listening, b -> b);
-      TestNode.await(node.pool().withTransaction(tx -> ClientRepository.insert(tx, "silent", null)));
+      TestNode.await(bed.node().pool().withTransaction(tx -> ClientRepository.insert(tx, "silent", null)));
       KeyService.Change issue = keys.change("silent");
       long start = System.nanoTime();
-      String key = TestNode.await(node.pool().withTransaction(tx -> keys.replaceKey(tx, issue, 30))
+      String key = TestNode.await(bed.node().pool().withTransaction(tx -> keys.replaceKey(tx, issue, 30))
           .transform(issue::settle)).getString("key");
       long tookMs = (System.nanoTime() - start) / 1_000_000;
       assertTrue(key.startsWith("sb_"));
