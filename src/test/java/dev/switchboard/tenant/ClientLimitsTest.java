@@ -3,39 +3,30 @@ package dev.switchboard.tenant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A client's cached rate limit answers each caller on the caller's own event loop. */
 class ClientLimitsTest {
 
-  private Vertx vertx;
-  private Pool pool;
+  @RegisterExtension
+  final TestBed bed = TestBed.database().withPool(2);
 
   @BeforeEach
   void start() {
-    vertx = Vertx.vertx();
-    pool = TestDatabase.migratedPool(vertx, 2);
-    TestNode.await(pool.query("INSERT INTO clients (client_id, webhook_secret, rate_limit_per_minute) VALUES ('lim', 's', 42)").execute());
-  }
-
-  @AfterEach
-  void stop() {
-    TestNode.await(vertx.close());
+    TestNode.await(bed.pool().query("INSERT INTO clients (client_id, webhook_secret, rate_limit_per_minute) VALUES ('lim', 's', 42)").execute());
   }
 
   @Test
   void aLimitLoadedOnOneEventLoopIsAnsweredOnTheLoopThatAsksNext() {
-    ClientLimits limits = new ClientLimits(pool);
+    ClientLimits limits = new ClientLimits(bed.pool());
     Context loader = newEventLoop();
     Context asker = newEventLoop();
     assertEquals(42, TestNode.await(on(loader, () -> limits.of("lim"))));
@@ -55,7 +46,7 @@ class ClientLimitsTest {
   /** The context of a verticle of its own: each one deployed gets the next event loop. */
   private Context newEventLoop() {
     Context[] found = new Context[1];
-    TestNode.await(vertx.deployVerticle(new VerticleBase() {
+    TestNode.await(bed.vertx().deployVerticle(new VerticleBase() {
       @Override
       public Future<?> start() {
         found[0] = context;
