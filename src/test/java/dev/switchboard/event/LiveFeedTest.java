@@ -8,10 +8,8 @@ import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedInputStream;
@@ -23,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,21 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LiveFeedTest {
 
   @RegisterExtension
-  static final TestBed bed = TestBed.database().withNode().withClient("feed-a").withClient("feed-b");
-
-  private static Vertx vertx;
-  private static WebSocketClient ws;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    ws = vertx.createWebSocketClient();
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close();
-  }
+  static final TestBed bed = TestBed.database().withNode().withClient("feed-a").withClient("feed-b").withWebSockets();
 
   /** An open feed and the frames it got. */
   record Feed(WebSocket socket, List<JsonObject> frames) {
@@ -62,7 +44,7 @@ class LiveFeedTest {
     if (key != null) {
       options.addHeader("x-api-key", key);
     }
-    return ws.connect(options);
+    return bed.ws().connect(options);
   }
 
   private static Feed open(String query, String key) {

@@ -14,17 +14,13 @@ import dev.switchboard.support.Api;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
@@ -37,21 +33,8 @@ import org.slf4j.LoggerFactory;
 class KeyGuessingTest {
 
   @RegisterExtension
-  static final TestBed bed = TestBed.database().withNode("--trusted-proxies", "127.0.0.1/32").withNode("--node-name", "plain");
-
-  private static Vertx vertx;
-  private static WebSocketClient ws;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    ws = vertx.createWebSocketClient();
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close();
-  }
+  static final TestBed bed = TestBed.database().withNode("--trusted-proxies", "127.0.0.1/32")
+      .withNode("--node-name", "plain").withWebSockets();
 
   @Test
   void twentyWrongKeysBlockTheAddressOnEveryAuthenticatedRouteEvenWithAValidKey() {
@@ -167,7 +150,7 @@ class KeyGuessingTest {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(bed.node(0).httpPort())
         .setURI("/api/events/ws").addHeader("x-api-key", key).addHeader("X-Forwarded-For", forwardedFor);
     try {
-      ws.connect(options).compose(socket -> socket.close()).await(10, TimeUnit.SECONDS);
+      bed.ws().connect(options).compose(socket -> socket.close()).await(10, TimeUnit.SECONDS);
       return 101;
     } catch (UpgradeRejectedException e) {
       return e.getStatus();

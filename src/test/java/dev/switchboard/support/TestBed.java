@@ -2,6 +2,7 @@ package dev.switchboard.support;
 
 import dev.switchboard.Node;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class TestBed implements BeforeAllCallback, AfterAllCallback, Befor
 
   private Long qrIntervalMs;
   private int poolSize;
+  private boolean webSockets;
   private final List<String[]> nodeFlags = new ArrayList<>();
   private int processCount;
   private String processLog;
@@ -49,10 +51,14 @@ public final class TestBed implements BeforeAllCallback, AfterAllCallback, Befor
   private Sim sim;
   private Vertx vertx;
   private Pool pool;
+  private WebSocketClient ws;
   private final List<Node> nodes = new ArrayList<>();
   private final List<NodeProcess> processes = new ArrayList<>();
   private final List<Api> apis = new ArrayList<>();
   private final Map<String, String> keys = new LinkedHashMap<>();
+  /** Port and log of each node process started by name, kept for its restarts. */
+  private final Map<String, Integer> ports = new LinkedHashMap<>();
+  private final Map<String, Path> logs = new LinkedHashMap<>();
 
   private TestBed() {
   }
@@ -71,6 +77,12 @@ public final class TestBed implements BeforeAllCallback, AfterAllCallback, Befor
   /** A Vert.x instance and a pool of {@code size} connections to the database, migrated to the node's schema. */
   public TestBed withPool(int size) {
     this.poolSize = size;
+    return this;
+  }
+
+  /** A WebSocket client, on the bed's Vert.x instance ({@link #vertx}). */
+  public TestBed withWebSockets() {
+    this.webSockets = true;
     return this;
   }
 
@@ -129,9 +141,14 @@ public final class TestBed implements BeforeAllCallback, AfterAllCallback, Befor
     if (qrIntervalMs != null) {
       sim = new Sim(qrIntervalMs);
     }
-    if (poolSize > 0) {
+    if (poolSize > 0 || webSockets) {
       vertx = Vertx.vertx();
+    }
+    if (poolSize > 0) {
       pool = TestDatabase.migratedPool(vertx, poolSize);
+    }
+    if (webSockets) {
+      ws = vertx.createWebSocketClient();
     }
     for (String[] flags : nodeFlags) {
       List<String> all = new ArrayList<>();
@@ -213,16 +230,37 @@ public final class TestBed implements BeforeAllCallback, AfterAllCallback, Befor
     }
     processes.clear();
     keys.clear();
+    ports.clear();
+    logs.clear();
     if (sim != null) {
       sim.close();
       sim = null;
     }
-    if (vertx != null) {
+    if (pool != null) {
       TestNode.await(pool.close());
-      TestNode.await(vertx.close());
-      vertx = null;
       pool = null;
     }
+    if (vertx != null) {
+      TestNode.await(vertx.close());
+      vertx = null;
+      ws = null;
+    }
+  }
+
+  /**
+   * Starts the node process {@code name} on the bed's database and simulator, for a test that kills it
+   * and starts it again: every start of one name gets the same port and the same log,
+   * target/{@code name}-(nanotime).log. The bed kills what is left running when it stops.
+   */
+  public NodeProcess startProcess(String name, String... flags) {
+    if (sim == null) {
+      throw new IllegalStateException("node processes need a simulator: declare withSim(...)");
+    }
+    int port = ports.computeIfAbsent(name, n -> NodeProcess.freePort());
+    Path log = logs.computeIfAbsent(name, n -> Path.of("target", n + "-" + System.nanoTime() + ".log"));
+    NodeProcess p = NodeProcess.start(port, db, sim.url(), name, log, PROCESS_JVM, List.of(flags));
+    processes.add(p);
+    return p;
   }
 
   private static void quietKill(NodeProcess p) {
@@ -248,6 +286,10 @@ public final class TestBed implements BeforeAllCallback, AfterAllCallback, Befor
 
   public Pool pool() {
     return pool;
+  }
+
+  public WebSocketClient ws() {
+    return ws;
   }
 
   /** The first node. */

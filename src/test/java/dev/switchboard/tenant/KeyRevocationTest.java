@@ -11,9 +11,7 @@ import dev.switchboard.support.Api;
 import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -21,8 +19,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -40,21 +36,8 @@ class KeyRevocationTest {
   private static final short UNAUTHORIZED = 4401;
 
   @RegisterExtension
-  static final TestBed bed = TestBed.database().withSim(20_000).withProcesses(2, "key-revocation", List.of());
-
-  private static Vertx vertx;
-  private static WebSocketClient ws;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    ws = vertx.createWebSocketClient();
-  }
-
-  @AfterAll
-  static void stop() {
-    vertx.close();
-  }
+  static final TestBed bed = TestBed.database().withSim(20_000).withProcesses(2, "key-revocation", List.of())
+      .withWebSockets();
 
   /** An open feed; {@code closed} completes with its close code and the time it closed. */
   private record Feed(String name, WebSocket socket, CompletableFuture<long[]> closed) {
@@ -67,7 +50,7 @@ class KeyRevocationTest {
       options.addHeader("x-api-key", key);
     }
     CompletableFuture<long[]> closed = new CompletableFuture<>();
-    WebSocket socket = TestNode.await(ws.connect(options).onSuccess(s -> s.closeHandler(v ->
+    WebSocket socket = TestNode.await(bed.ws().connect(options).onSuccess(s -> s.closeHandler(v ->
         closed.complete(new long[] {s.closeStatusCode() == null ? -1 : s.closeStatusCode(), System.nanoTime()}))));
     return new Feed(name, socket, closed);
   }
@@ -136,9 +119,9 @@ class KeyRevocationTest {
     String key = bed.api(0).clientWithKey("expiring");
     // The API issues tokens for a minute at least; this one, signed with the cluster's secret and
     // bound to the key as the API binds it, lives 3 s.
-    Pool pool = Db.pool(vertx, DbUrl.parse(bed.db()), 1);
-    KeyService keys = new KeyService(vertx, pool, TestNode.await(Secrets.bootstrap(pool, TestNode.MASTER)),
-        Db.subscriber(vertx, DbUrl.parse(bed.db())));
+    Pool pool = Db.pool(bed.vertx(), DbUrl.parse(bed.db()), 1);
+    KeyService keys = new KeyService(bed.vertx(), pool, TestNode.await(Secrets.bootstrap(pool, TestNode.MASTER)),
+        Db.subscriber(bed.vertx(), DbUrl.parse(bed.db())));
     try {
       JsonObject issued = keys.issueToken(TestNode.await(keys.resolve(key)), 3);
       long expiresAt = java.time.Instant.parse(issued.getString("expiresAt")).toEpochMilli();
