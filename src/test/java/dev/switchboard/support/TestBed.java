@@ -19,7 +19,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What a test class runs against, declared once and started and stopped by JUnit: a fresh database,
- * a simulator, nodes in this JVM or clustered node processes, and clients with keys.
+ * a simulator, nodes in this JVM or clustered node processes, clients with keys, a migrated pool and
+ * a WebSocket client. A test that kills a node process and starts it again does so with
+ * {@link #startProcess}.
  *
  * <pre>
  * {@literal @}RegisterExtension
@@ -98,6 +100,9 @@ public final class TestBed implements BeforeAllCallback, AfterAllCallback, Befor
    * Their output goes to target/{@code logName}-(nanotime).log. Needs {@link #withSim}.
    */
   public TestBed withProcesses(int count, String logName, List<String> flags) {
+    if (count > PROCESS_NAMES.length) {
+      throw new IllegalArgumentException("at most " + PROCESS_NAMES.length + " node processes");
+    }
     this.processCount = count;
     this.processLog = logName;
     this.processFlags = flags;
@@ -306,12 +311,12 @@ public final class TestBed implements BeforeAllCallback, AfterAllCallback, Befor
     return processes.get(i);
   }
 
-  /** A client of the first node (or process). */
+  /** An HTTP client of the first node (or process). */
   public Api api() {
     return api(0);
   }
 
-  /** A client of node {@code i}, or of process {@code i} when the bed has processes. */
+  /** An HTTP client of node {@code i}, or of process {@code i} when the bed has processes. */
   public Api api(int i) {
     return apis.get(i);
   }
