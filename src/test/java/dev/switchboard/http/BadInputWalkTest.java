@@ -74,6 +74,7 @@ class BadInputWalkTest {
       ids.put("type", "nonsense");
       ids.put("id", "1");
       ids.put("mediaId", "med_00000000000000000000000000000000");
+      ids.put("keyId", "00000000-0000-0000-0000-000000000000");
       for (String key : List.of("master", "client")) {
         Api.Response group = api.post(device + "/groups", bed.key(),
             new JsonObject().put("subject", "walk " + key).put("participants", new JsonArray().add(BOB)));
