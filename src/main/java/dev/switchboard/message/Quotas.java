@@ -1,7 +1,6 @@
 package dev.switchboard.message;
 
 import dev.switchboard.kernel.ApiException;
-import dev.switchboard.kernel.Contexts;
 import dev.switchboard.store.GroupCommit;
 import dev.switchboard.store.RetryTimer;
 import dev.switchboard.tenant.ClientConfig;
@@ -17,7 +16,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Monthly quotas of outbound messages ({@code config.monthlyMessageQuota}) and every client's use per
@@ -83,17 +83,19 @@ public final class Quotas {
   private final Pool pool;
   private final ClientConfigCache configs;
   private final GroupCommit<Reservation, Long> reservations;
-  /** Uses not counted yet, per client: {messages sent, API requests}. Touched on one context only. */
-  private Map<String, long[]> uncounted = new HashMap<>();
-  private final io.vertx.core.Context context;
+  /**
+   * Uses not written yet, per client: {messages sent, API requests}. Counted in place from any event
+   * loop (an atomic add, where a task on one context per send would wake that loop once per send) and
+   * taken with getAndSet when written.
+   */
+  private final Map<String, AtomicLong[]> uncounted = new ConcurrentHashMap<>();
 
   public Quotas(Vertx vertx, Pool pool, ClientConfigCache configs) {
     this.pool = pool;
     this.configs = configs;
-    this.context = vertx.getOrCreateContext();
     this.reservations = GroupCommit.of("quota reservations", 1, MAX_BATCH, MAX_WAITING, this::reserveAll);
     reservations.retryWhileUnreachable(new RetryTimer(vertx));
-    vertx.setPeriodic(COUNT_EVERY_MS, id -> context.runOnContext(v -> count()));
+    vertx.setPeriodic(COUNT_EVERY_MS, id -> count());
   }
 
   /** Reserves {@code count} messages of the client's quota, or fails with {@link Exceeded}; at once without a quota. */
@@ -145,72 +147,55 @@ public final class Quotas {
         return Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' does not exist"));
       }
       // Uses of this node not written yet (at most a second's worth).
-      return Contexts.runOn(context, () -> {
-        long[] pending = uncounted.getOrDefault(clientId, new long[2]);
-        long sent = m.usage().messagesSent() + pending[0];
-        Long quota = m.quota();
-        return Future.succeededFuture(new JsonObject()
-            .put("period", new JsonObject().put("start", month.atStartOfDay().toInstant(ZoneOffset.UTC).toString())
-                .put("end", month.plusMonths(1).atStartOfDay().toInstant(ZoneOffset.UTC).toString()))
-            .put("messagesSent", sent).put("quota", quota)
-            .put("remaining", quota == null ? null : Math.max(0, quota - sent))
-            .put("devices", m.devices()).put("apiRequests", m.usage().apiRequests() + pending[1]));
-      });
+      AtomicLong[] pending = uncounted.get(clientId);
+      long sent = m.usage().messagesSent() + (pending == null ? 0 : pending[0].get());
+      long requests = m.usage().apiRequests() + (pending == null ? 0 : pending[1].get());
+      Long quota = m.quota();
+      return Future.succeededFuture(new JsonObject()
+          .put("period", new JsonObject().put("start", month.atStartOfDay().toInstant(ZoneOffset.UTC).toString())
+              .put("end", month.plusMonths(1).atStartOfDay().toInstant(ZoneOffset.UTC).toString()))
+          .put("messagesSent", sent).put("quota", quota)
+          .put("remaining", quota == null ? null : Math.max(0, quota - sent))
+          .put("devices", m.devices()).put("apiRequests", requests));
     });
   }
 
   /** Grants each reservation whole, in order, while the month's count stays within the client's limit. */
   private Future<List<Long>> reserveAll(List<Reservation> batch) {
-    LocalDate month = month();
-    List<String> clients = batch.stream().map(Reservation::clientId).distinct().sorted().toList();
-    return pool.withTransaction(tx -> UsageRepository.lockSent(tx, clients, month).compose(sent -> {
-      Map<String, Long> after = new HashMap<>(sent);
-      List<Long> answers = new ArrayList<>(batch.size());
-      for (Reservation r : batch) {
-        long used = after.getOrDefault(r.clientId(), 0L);
-        if (used + r.count() <= r.limit()) {
-          after.put(r.clientId(), used + r.count());
-          answers.add(used + r.count());
-        } else {
-          answers.add(-used - 1);
-        }
-      }
-      return UsageRepository.setSent(tx, after, month).map(answers);
-    }));
+    return UsageRepository.reserve(pool, batch.stream().map(Reservation::clientId).toList(),
+        batch.stream().map(Reservation::count).toList(), batch.stream().map(Reservation::limit).toList(), month());
   }
 
   private void add(String clientId, long messages, long requests) {
-    context.runOnContext(v -> {
-      long[] c = uncounted.computeIfAbsent(clientId, k -> new long[2]);
-      c[0] += messages;
-      c[1] += requests;
-    });
+    AtomicLong[] c = uncounted.computeIfAbsent(clientId, k -> new AtomicLong[] {new AtomicLong(), new AtomicLong()});
+    if (messages != 0) {
+      c[0].addAndGet(messages);
+    }
+    if (requests != 0) {
+      c[1].addAndGet(requests);
+    }
   }
 
-  /** Writes the uses counted since the last write, in one statement; kept for the next one when it fails. */
-  private void count() {
-    if (uncounted.isEmpty()) {
-      return;
+  /** Writes the uses counted since the last write, in one statement; what fails to be written is counted again. */
+  private Future<Void> count() {
+    Map<String, long[]> batch = new HashMap<>();
+    uncounted.forEach((client, c) -> {
+      long messages = c[0].getAndSet(0);
+      long requests = c[1].getAndSet(0);
+      if (messages != 0 || requests != 0) {
+        batch.put(client, new long[] {messages, requests});
+      }
+    });
+    if (batch.isEmpty()) {
+      return Future.succeededFuture();
     }
-    Map<String, long[]> batch = uncounted;
-    uncounted = new HashMap<>();
-    UsageRepository.add(pool, batch, month()).onFailure(e -> context.runOnContext(v ->
-        batch.forEach((c, n) -> {
-          long[] now = uncounted.computeIfAbsent(c, k -> new long[2]);
-          now[0] += n[0];
-          now[1] += n[1];
-        })));
+    return UsageRepository.add(pool, batch, month())
+        .onFailure(e -> batch.forEach((client, n) -> add(client, n[0], n[1])));
   }
 
   /** Writes what is counted and not written yet (on stop). */
   public Future<Void> flush() {
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    context.runOnContext(v -> {
-      Map<String, long[]> batch = uncounted;
-      uncounted = new HashMap<>();
-      (batch.isEmpty() ? Future.<Void>succeededFuture() : UsageRepository.add(pool, batch, month())).onComplete(done);
-    });
-    return Future.join(done.future(), reservations.flush()).mapEmpty();
+    return Future.join(count(), reservations.flush()).mapEmpty();
   }
 
   private static LocalDate month() {

@@ -12,16 +12,7 @@ import java.util.Map;
 /** SQL for clients' use per calendar month: outbound messages and API requests, a row per client and month. */
 final class UsageRepository {
 
-  private static final String ENSURE = """
-      INSERT INTO client_usage (client_id, month) SELECT c, $2 FROM unnest($1::text[]) AS c
-      ON CONFLICT DO NOTHING""";
-  // Locked in client order, so two nodes reserving for the same clients cannot deadlock.
-  private static final String LOCK = """
-      SELECT client_id, messages_sent FROM client_usage WHERE client_id = ANY($1) AND month = $2
-      ORDER BY client_id FOR UPDATE""";
-  private static final String SET_SENT = """
-      UPDATE client_usage u SET messages_sent = v.sent FROM unnest($1::text[], $3::bigint[]) AS v(client_id, sent)
-      WHERE u.client_id = v.client_id AND u.month = $2""";
+  private static final String RESERVE = "SELECT reserve_messages($1, $2, $3, $4) AS answers";
   private static final String ADD = """
       INSERT INTO client_usage (client_id, month, messages_sent, api_requests)
       SELECT c, $2, s, r FROM unnest($1::text[], $3::bigint[], $4::bigint[]) AS v(c, s, r) ORDER BY c
@@ -44,25 +35,16 @@ final class UsageRepository {
   private UsageRepository() {
   }
 
-  /** Locks the clients' rows of the month (made when missing) and reads their messages sent. Run in a transaction. */
-  static Future<Map<String, Long>> lockSent(SqlClient tx, List<String> clientIds, LocalDate month) {
-    String[] ids = clientIds.toArray(String[]::new);
-    return tx.preparedQuery(ENSURE).execute(Tuple.of(ids, month))
-        .compose(v -> tx.preparedQuery(LOCK).execute(Tuple.of(ids, month)))
-        .map(rows -> {
-          Map<String, Long> sent = new HashMap<>();
-          for (Row r : rows) {
-            sent.put(r.getString("client_id"), r.getLong("messages_sent"));
-          }
-          return sent;
-        });
-  }
-
-  static Future<Void> setSent(SqlClient tx, Map<String, Long> sent, LocalDate month) {
-    List<String> ids = List.copyOf(sent.keySet());
-    return tx.preparedQuery(SET_SENT)
-        .execute(Tuple.of(ids.toArray(String[]::new), month, ids.stream().map(sent::get).toArray(Long[]::new)))
-        .mapEmpty();
+  /**
+   * Reserves each request's count under its client's limit, whole or not at all, in order, in one call
+   * of the database function {@code reserve_messages}: per request the month's count after it, or
+   * {@code -count - 1} (count: the month's count then) when it is refused.
+   */
+  static Future<List<Long>> reserve(SqlClient sql, List<String> clients, List<Integer> counts, List<Long> limits,
+      LocalDate month) {
+    return sql.preparedQuery(RESERVE).execute(Tuple.of(clients.toArray(String[]::new), counts.toArray(Integer[]::new),
+            limits.toArray(Long[]::new), month))
+        .map(rows -> List.of(rows.iterator().next().getArrayOfLongs("answers")));
   }
 
   /** Adds to the clients' counts of the month, in client order. */
