@@ -10,8 +10,9 @@ import devices from './pages/devices.js';
 import chats from './pages/chats.js';
 import webhooks from './pages/webhooks.js';
 import audit from './pages/audit.js';
+import keys from './pages/keys.js';
 
-const PAGES = [overview, clients, devices, chats, webhooks, audit];
+const PAGES = [overview, clients, devices, chats, webhooks, keys, audit];
 const PICKED = 'switchboard.client';
 const app = document.getElementById('app');
 let cleanup = null;

@@ -203,6 +203,29 @@ class ConsoleClientTest {
   }
 
   @Test
+  @Order(6)
+  void aKeyMadeOnTheKeysPageIsShownOnceAndCanDoOnlyWhatItsScopesSay() {
+    browser.testId("nav-keys").click();
+    browser.await("[data-testid=usage-sent]");
+    browser.await("[data-testid=key-name]").sendKeys("reader");
+    browser.await("input[name='*']").click();
+    browser.await("input[name='devices:read']").click();
+    browser.testId("create-key").click();
+    String shown = browser.await("[data-testid=secret]").getText();
+    assertEquals(200, api.get("/api/clients/" + CLIENT + "/devices", shown).status(), "it reads devices");
+    Api.Response send = api.post("/api/clients/" + CLIENT + "/devices/" + DEVICE + "/messages/text", shown,
+        new io.vertx.core.json.JsonObject().put("to", PERSON).put("text", "not allowed"));
+    assertEquals(403, send.status(), send.toString());
+    browser.await("[data-testid=key] code");
+    browser.screenshot("11-keys");
+    browser.until("the new key listed", d -> d.findElements(By.cssSelector("[data-testid=key]")).size() >= 2 ? true : null);
+    browser.all("[data-testid=key]").stream().filter(r -> r.getText().contains("reader")).findFirst().orElseThrow()
+        .findElement(By.cssSelector("[data-testid=revoke-key]")).click();
+    browser.await("[data-testid=confirm-ok]").click();
+    browser.until("revoked", d -> api.get("/api/clients/" + CLIENT + "/devices", shown).status() == 401 ? true : null);
+  }
+
+  @Test
   @Order(7)
   void theTokenIsRenewedBeforeItExpiresAndTheLiveFeedFollowsIt() {
     String before = (String) browser.js("return JSON.parse(sessionStorage.getItem('switchboard.session')).token");
