@@ -2,6 +2,7 @@ package dev.switchboard;
 
 import dev.switchboard.kernel.Version;
 import dev.switchboard.admin.AdminApi;
+import dev.switchboard.admin.NodeGauges;
 import dev.switchboard.admin.Overview;
 import dev.switchboard.tenant.AuthFailures;
 import dev.switchboard.cluster.Cluster;
@@ -30,6 +31,8 @@ import dev.switchboard.http.Auth;
 import dev.switchboard.http.ConsoleRoutes;
 import dev.switchboard.http.HealthApi;
 import dev.switchboard.http.HttpVerticle;
+import dev.switchboard.http.MetricsApi;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.http.SourceAddress;
 import dev.switchboard.outbound.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
@@ -63,6 +66,7 @@ public final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   private final Config config;
+  private final Metrics metrics;
   private Cluster cluster;
   private Vertx vertx;
   private EmbeddedDatabase embedded;
@@ -76,6 +80,7 @@ public final class Node {
 
   private Node(Config config) {
     this.config = config;
+    this.metrics = config.metrics() ? Metrics.prometheus() : Metrics.off();
   }
 
   /**
@@ -87,7 +92,7 @@ public final class Node {
     Node node = new Node(config);
     Future<Cluster> cluster;
     try {
-      cluster = Cluster.start(config, new VertxOptions().setPreferNativeTransport(true));
+      cluster = Cluster.start(config, node.metrics.vertxBuilder(new VertxOptions().setPreferNativeTransport(true)));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -159,11 +164,11 @@ public final class Node {
         messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
     events = new EventService(vertx, pool, redoablePool, configs, replies);
     lifecycle.onStop("events", events::flush);
-    MessageStore messageStore = new MessageStore(vertx, pool, redoablePool);
+    MessageStore messageStore = new MessageStore(vertx, pool, redoablePool, metrics);
     // Outcomes of sends that went out just before the devices stopped: written, not resent later.
     lifecycle.onStop("message store", messageStore::flush);
     devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
-        messageStore, new StatusWriter(pool), new CredentialReader(pool)), config.nodeName());
+        messageStore, new StatusWriter(pool), new CredentialReader(pool), metrics), config.nodeName());
     DeviceClient deviceClient = new DeviceClient(vertx);
     DeviceService deviceService = new DeviceService(vertx, pool, clients, devices, deviceClient);
     clients.beforeDelete(deviceService::deleteAll);
@@ -181,15 +186,20 @@ public final class Node {
         new DeliveryApi(vertx, events)::register,
         routes -> routes.webhooks(EventDocs.webhooks(), EventDocs.schemas()),
         new LiveFeed(vertx, keys)::register,
+        new MetricsApi(metrics)::register,
         new ConsoleRoutes()::register);
     if (cluster.clustered()) {
       devices.membership(cluster::liveNodeNames);
       cluster.onMembershipChange(devices::reconcile);
     }
-    Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, configs, config.masterRateLimit()),
+    Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, configs, config.masterRateLimit(), metrics),
         AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
     return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName()), 1)
         .compose(id -> lifecycle.start("devices", devices::start, devices::close))
+        .compose(v -> {
+          NodeGauges gauges = new NodeGauges(vertx, pool, config.nodeName(), metrics);
+          return lifecycle.start("gauges", gauges::start, gauges::stop);
+        })
         .compose(v -> lifecycle.deploy("send scheduler", () -> new SendScheduler(pool, deviceService), 1))
         .compose(id -> serveHttp(auth, modules));
   }

@@ -38,7 +38,7 @@ class ArchitectureTest {
   static final List<Set<String>> LAYERS = List.of(
       Set.of("config"),
       Set.of("kernel"),
-      Set.of("store", "cluster", "outbound", "simulator", "engine", "engine.simulator", "engine.cobalt"),
+      Set.of("store", "cluster", "outbound", "simulator", "engine", "engine.simulator", "engine.cobalt", "metrics"),
       Set.of("http"),
       Set.of("tenant"),
       Set.of("event"),

@@ -33,7 +33,7 @@ class MessageStoreTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     pool = TestDatabase.migratedPool(vertx, 4);
-    store = new MessageStore(vertx, pool, pool);
+    store = new MessageStore(vertx, pool, pool, dev.switchboard.metrics.Metrics.off());
     pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
         .compose(v -> pool.query("""
             INSERT INTO devices (client_id, device_id, session_key, epoch) VALUES
