@@ -50,6 +50,9 @@ import dev.switchboard.tenant.ClientService;
 import dev.switchboard.tenant.KeyService;
 import dev.switchboard.tenant.Secrets;
 import dev.switchboard.tenant.TenantApi;
+import dev.switchboard.usage.UsageApi;
+import dev.switchboard.usage.UsageService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -66,7 +69,8 @@ public final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   private final Config config;
-  private final Metrics metrics;
+  private final MeterRegistry registry;
+  private Metrics metrics;
   private Cluster cluster;
   private Vertx vertx;
   private EmbeddedDatabase embedded;
@@ -80,7 +84,7 @@ public final class Node {
 
   private Node(Config config) {
     this.config = config;
-    this.metrics = config.metrics() ? Metrics.prometheus() : Metrics.off();
+    this.registry = Metrics.registry(config.metrics());
   }
 
   /**
@@ -92,7 +96,8 @@ public final class Node {
     Node node = new Node(config);
     Future<Cluster> cluster;
     try {
-      cluster = Cluster.start(config, node.metrics.vertxBuilder(new VertxOptions().setPreferNativeTransport(true)));
+      cluster = Cluster.start(config, Metrics.vertxBuilder(node.registry,
+          new VertxOptions().setPreferNativeTransport(true)));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -100,6 +105,7 @@ public final class Node {
         .compose(joined -> {
           node.cluster = joined;
           node.vertx = joined.vertx();
+          node.metrics = new Metrics(node.registry);
           if (node.vertx.isNativeTransportEnabled()) {
             log.info("Network I/O on the native transport");
           } else {
@@ -186,6 +192,7 @@ public final class Node {
         new DeliveryApi(vertx, events)::register,
         routes -> routes.webhooks(EventDocs.webhooks(), EventDocs.schemas()),
         new LiveFeed(vertx, keys)::register,
+        new UsageApi(new UsageService(pool))::register,
         new MetricsApi(metrics)::register,
         new ConsoleRoutes()::register);
     if (cluster.clustered()) {

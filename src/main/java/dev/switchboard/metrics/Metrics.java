@@ -47,9 +47,13 @@ public final class Metrics {
   private final Counter takeovers;
   private final Counter rateLimited;
 
-  private Metrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
+  /**
+   * The gateway's meters on {@code registry}, made once Vert.x has been built on it (Vert.x adds its
+   * filters to the registry then, and a filter must come before the meters).
+   */
+  public Metrics(MeterRegistry registry) {
     this.registry = registry;
-    this.prometheus = prometheus;
+    this.prometheus = registry instanceof PrometheusMeterRegistry p ? p : null;
     sent = counter("switchboard.messages.sent", "messages the devices of this node sent");
     failed = counter("switchboard.messages.failed", "messages that could not be sent");
     received = counter("switchboard.messages.received", "inbound messages stored (redeliveries not counted)");
@@ -65,15 +69,15 @@ public final class Metrics {
     rateLimited = counter("switchboard.requests.rate.limited", "requests answered 429 RATE_LIMITED");
   }
 
-  /** Meters kept for Prometheus. */
-  public static Metrics prometheus() {
-    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return new Metrics(prometheus, prometheus);
+  /** A registry kept for Prometheus, or with {@code enabled} false one where every meter is a no-op. */
+  public static MeterRegistry registry(boolean enabled) {
+    // A composite registry without registries records nothing.
+    return enabled ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : new CompositeMeterRegistry();
   }
 
-  /** Every meter a no-op (a composite registry without registries records nothing). */
+  /** Meters that record nothing. */
   public static Metrics off() {
-    return new Metrics(new CompositeMeterRegistry(), null);
+    return new Metrics(registry(false));
   }
 
   public boolean enabled() {
@@ -85,8 +89,8 @@ public final class Metrics {
    * and status, event-bus traffic (not by address: device addresses name clients), the SQL pools by
    * name, and the JVM (memory, GC, threads, CPU).
    */
-  public VertxBuilder vertxBuilder(VertxOptions options) {
-    if (!enabled()) {
+  public static VertxBuilder vertxBuilder(MeterRegistry registry, VertxOptions options) {
+    if (!(registry instanceof PrometheusMeterRegistry)) {
       return Vertx.builder().with(options);
     }
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
