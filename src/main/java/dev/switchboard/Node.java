@@ -21,6 +21,7 @@ import dev.switchboard.device.SessionApi;
 import dev.switchboard.engine.WhatsAppEngine;
 import dev.switchboard.event.DeliveryApi;
 import dev.switchboard.event.EventDocs;
+import dev.switchboard.event.EventPurge;
 import dev.switchboard.event.EventService;
 import dev.switchboard.event.LiveFeed;
 import dev.switchboard.event.ReplySender;
@@ -40,6 +41,7 @@ import dev.switchboard.message.MessageApi;
 import dev.switchboard.message.UploadReader;
 import dev.switchboard.message.MessageService;
 import dev.switchboard.message.MessageStore;
+import dev.switchboard.message.Quotas;
 import dev.switchboard.message.SendScheduler;
 import dev.switchboard.store.Db;
 import dev.switchboard.store.EmbeddedDatabase;
@@ -48,6 +50,8 @@ import dev.switchboard.tenant.ClientChanges;
 import dev.switchboard.tenant.ClientConfigCache;
 import dev.switchboard.tenant.ClientService;
 import dev.switchboard.tenant.KeyService;
+import dev.switchboard.tenant.KeysApi;
+import dev.switchboard.tenant.NamedKeys;
 import dev.switchboard.tenant.Secrets;
 import dev.switchboard.tenant.TenantApi;
 import dev.switchboard.usage.UsageApi;
@@ -180,16 +184,19 @@ public final class Node {
     clients.beforeDelete(deviceService::deleteAll);
     long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
     // A 202 never queues behind device outboxes and webhooks: sends are written on the request pool.
+    Quotas quotas = new Quotas(vertx, requestPool, configs);
+    lifecycle.onStop("usage counts", quotas::flush);
     messages = new MessageService(vertx, pool, requestPool, deviceService, messageStore,
-        new MediaFetcher(vertx, urls, (int) mediaMax));
+        new MediaFetcher(vertx, urls, (int) mediaMax), quotas);
     // The router tries its routes in this order, a regular expression each: sends, the busiest, come first.
     List<Consumer<ApiRoutes>> modules = List.of(new HealthApi(pool, config.nodeName(), cluster::size)::register,
         new MessageApi(messages, mediaMax)::register,
         new TenantApi(clients, keys)::register,
+        new KeysApi(new NamedKeys(pool, keys.changes(), keys))::register,
         new DeviceApi(deviceService)::register,
         new SessionApi(deviceService, deviceClient)::register,
         new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,
-        new DeliveryApi(vertx, events)::register,
+        new DeliveryApi(events)::register,
         routes -> routes.webhooks(EventDocs.webhooks(), EventDocs.schemas()),
         new LiveFeed(vertx, keys)::register,
         new UsageApi(new UsageService(pool))::register,
@@ -199,9 +206,17 @@ public final class Node {
       devices.membership(cluster::liveNodeNames);
       cluster.onMembershipChange(devices::reconcile);
     }
-    Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, configs, config.masterRateLimit(), metrics),
+    RateLimits limits = RateLimits.create(cluster, configs, config.masterRateLimit(), metrics);
+    // Every admitted request of a client key counts toward its month's API requests (C/usage).
+    Auth.Admission admission = (ctx, principal) -> limits.admit(ctx, principal).onSuccess(v -> {
+      if (!principal.isMaster()) {
+        quotas.request(principal.clientId());
+      }
+    });
+    Auth auth = new Auth(keys::resolve, admission,
         AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
     return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName()), 1)
+        .compose(id -> lifecycle.deploy("event purge", () -> new EventPurge(pool), 1))
         .compose(id -> lifecycle.start("devices", devices::start, devices::close))
         .compose(v -> {
           NodeGauges gauges = new NodeGauges(vertx, pool, config.nodeName(), metrics);

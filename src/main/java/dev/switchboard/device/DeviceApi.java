@@ -46,13 +46,17 @@ public final class DeviceApi {
   }
 
   private void list(RoutingContext ctx) {
-    Responses.reply(ctx, devices.list(ctx.pathParam("clientId"), Paging.of(ctx)), Responses::ok);
+    Responses.reply(ctx, devices.list(ctx.pathParam("clientId"), Paging.of(ctx), Auth.principal(ctx).deviceIds()),
+        Responses::ok);
   }
 
   private void create(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
     Fields.onlyFields(body, Set.of("deviceId"));
     String deviceId = Ids.require("deviceId", Fields.string(body, "deviceId", true, 64));
+    if (!Auth.principal(ctx).allowsDevice(deviceId)) {
+      throw Auth.deviceNotAllowed(deviceId);
+    }
     Responses.reply(ctx, devices.register(ctx.pathParam("clientId"), deviceId, Auth.principal(ctx), Auth.sourceIp(ctx)),
         Responses::created);
   }

@@ -45,7 +45,8 @@ public final class DeviceRepository {
         COALESCE((SELECT device_count FROM clients WHERE client_id = $1), 0) AS device_count""";
   private static final String FIND = "SELECT " + COLUMNS + " FROM devices WHERE client_id = $1 AND device_id = $2";
   private static final String LIST = "SELECT " + COLUMNS + " " + """
-      FROM devices WHERE client_id = $1 AND ($2::text IS NULL OR device_id > $2) ORDER BY device_id LIMIT $3""";
+      FROM devices WHERE client_id = $1 AND ($2::text IS NULL OR device_id > $2)
+        AND ($4::text[] IS NULL OR device_id = ANY($4)) ORDER BY device_id LIMIT $3""";
   private static final String DELETE = """
       WITH gone AS (DELETE FROM devices WHERE client_id = $1 AND device_id = $2 RETURNING client_id)
       UPDATE clients SET device_count = device_count - 1 WHERE client_id = $1 AND EXISTS (SELECT 1 FROM gone)""";
@@ -180,9 +181,10 @@ public final class DeviceRepository {
         .map(rows -> rows.size() == 0 ? null : device(rows.iterator().next()));
   }
 
-  /** The client's devices by id, after {@code after}, at most {@code limit}. */
-  public static Future<List<Device>> list(SqlClient sql, String clientId, String after, int limit) {
-    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, after, limit)).map(rows -> {
+  /** The client's devices by id, after {@code after}, at most {@code limit}; only {@code only}'s unless it is null. */
+  public static Future<List<Device>> list(SqlClient sql, String clientId, String after, int limit, Set<String> only) {
+    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, after, limit,
+        only == null ? null : only.toArray(String[]::new))).map(rows -> {
       List<Device> out = new ArrayList<>(rows.size());
       rows.forEach(r -> out.add(device(r)));
       return out;

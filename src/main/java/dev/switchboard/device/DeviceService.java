@@ -91,9 +91,10 @@ public final class DeviceService implements Devices {
     return out;
   }
 
-  public Future<JsonObject> list(String clientId, Page page) {
+  /** The client's devices; only those of {@code only} when it is not null (a key limited to some devices). */
+  public Future<JsonObject> list(String clientId, Page page, java.util.Set<String> only) {
     return clients.require(clientId)
-        .compose(c -> DeviceRepository.list(pool, clientId, page.after(), page.limit() + 1))
+        .compose(c -> DeviceRepository.list(pool, clientId, page.after(), page.limit() + 1, only))
         .map(rows -> {
           return page.result(rows, DeviceRepository.Device::deviceId, DeviceRepository.Device::toJson);
         });
@@ -180,7 +181,7 @@ public final class DeviceService implements Devices {
 
   /** Before a client is deleted: every device logged out and removed. */
   public Future<Void> deleteAll(String clientId, Principal actor) {
-    return DeviceRepository.list(pool, clientId, null, 100_000).compose(rows -> {
+    return DeviceRepository.list(pool, clientId, null, 100_000, null).compose(rows -> {
       java.util.List<Future<Void>> all = new java.util.ArrayList<>();
       rows.forEach(d -> all.add(delete(clientId, d.deviceId(), actor, null)));
       return Future.join(all).mapEmpty();

@@ -6,29 +6,30 @@ import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.switchboard.http.Access;
-import dev.switchboard.kernel.ApiException;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Bodies;
-import dev.switchboard.kernel.Page;
 import dev.switchboard.http.Responses;
 import dev.switchboard.http.RouteDoc;
 import dev.switchboard.http.Schemas;
-import io.vertx.core.json.JsonObject;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.Fields;
+import dev.switchboard.kernel.Page;
+import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Set;
 
 /** Routes for a client's webhook deliveries: the list (by status) and a manual retry. */
 public final class DeliveryApi {
 
-  private static final java.util.List<String> STATUSES = java.util.List.of("pending", "delivered", "failed");
+  private static final List<String> STATUSES = List.of("pending", "delivered", "failed");
 
-  private final Vertx vertx;
   private final EventService events;
 
-  public DeliveryApi(Vertx vertx, EventService events) {
-    this.vertx = vertx;
+  public DeliveryApi(EventService events) {
     this.events = events;
   }
 
@@ -42,7 +43,7 @@ public final class DeliveryApi {
     routes.add(POST, base + "/:id/retry", Access.CLIENT, "webhooks",
         "Send one webhook delivery again (due now, with a fresh 24 h retry window)",
         RouteDoc.of().pathParameter("id", new JsonObject().put("type", "string").put("pattern", "^[0-9]{1,18}$"))
-            .body(false, Schemas.object(java.util.List.of()), new JsonObject())
+            .body(false, Schemas.object(List.of()), new JsonObject())
             .returns(202, Schemas.object().put("description", "the delivery, due now")),
         this::retry);
   }
@@ -52,8 +53,22 @@ public final class DeliveryApi {
     if (status != null && !STATUSES.contains(status)) {
       throw ApiException.validation("status", "status must be one of pending, delivered, failed");
     }
-    Responses.reply(ctx, EventRepository.list(events.pool(), ctx.pathParam("clientId"), status, Paging.of(ctx)),
-        Responses::ok);
+    Page page = Paging.of(ctx);
+    Long before = null;
+    if (page.after() != null) {
+      try {
+        before = Long.parseLong(page.after());
+      } catch (NumberFormatException e) {
+        throw ApiException.validation("cursor", "cursor is not one this API returned");
+      }
+    }
+    // One row more than the page holds tells whether there is a next page.
+    Future<JsonObject> result = events.deliveries(ctx.pathParam("clientId"), status, before, page.limit() + 1).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(d -> items.add(json(d)));
+      return page.result(items, o -> o.getString("id"));
+    });
+    Responses.reply(ctx, result, Responses::ok);
   }
 
   private void retry(RoutingContext ctx) {
@@ -63,13 +78,27 @@ public final class DeliveryApi {
     if (!raw.matches("[0-9]{1,18}")) {
       throw ApiException.validation("id", "a webhook delivery id is a number, as the list returns it");
     }
-    Future<?> result = EventRepository.retry(events.pool(), clientId, Long.parseLong(raw)).compose(d -> {
-      if (d == null) {
-        return Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' has no webhook delivery " + raw));
-      }
-      WebhookDispatcher.wake(vertx);
-      return Future.succeededFuture(d);
-    });
+    Future<JsonObject> result = events.retry(clientId, Long.parseLong(raw)).compose(d -> d.isPresent()
+        ? Future.succeededFuture(json(d.get()))
+        : Future.failedFuture(ApiException.notFound("NOT_FOUND", "client '" + clientId + "' has no webhook delivery " + raw)));
     Responses.reply(ctx, result, Responses::accepted);
+  }
+
+  /** A delivery as docs/api.md shows it: ids as strings, times in ISO 8601, the next attempt only while pending. */
+  private static JsonObject json(WebhookDelivery d) {
+    return new JsonObject()
+        .put("id", String.valueOf(d.id()))
+        .put("eventId", d.eventId())
+        .put("event", d.event())
+        .put("deviceId", d.deviceId())
+        .put("status", d.status())
+        .put("attempts", d.attempts())
+        .put("nextAttemptAt", d.pending() ? Times.iso(d.nextAttemptAt()) : null)
+        .put("url", d.url())
+        .put("lastStatusCode", d.lastStatusCode())
+        .put("lastError", d.lastError())
+        .put("lastAttemptAt", Times.iso(d.lastAttemptAt()))
+        .put("deliveredAt", Times.iso(d.deliveredAt()))
+        .put("createdAt", Times.iso(d.createdAt()));
   }
 }

@@ -1,10 +1,6 @@
 package dev.switchboard.event;
 
-import dev.switchboard.kernel.ApiException;
-import dev.switchboard.kernel.Page;
-import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -198,28 +194,21 @@ final class EventRepository {
         .map(rows -> rows.rowCount());
   }
 
-  static Future<JsonObject> list(SqlClient sql, String clientId, String status, Page page) {
-    Long after = null;
-    if (page.after() != null) {
-      try {
-        after = Long.parseLong(page.after());
-      } catch (NumberFormatException e) {
-        throw ApiException.validation("cursor", "cursor is not one this API returned");
-      }
-    }
-    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, status, after, page.limit() + 1)).map(rows -> {
-      JsonArray items = new JsonArray();
+  /** The client's deliveries, newest first: those with an id below {@code before} when it is given, at most {@code limit}. */
+  static Future<List<WebhookDelivery>> list(SqlClient sql, String clientId, String status, Long before, int limit) {
+    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, status, before, limit)).map(rows -> {
+      List<WebhookDelivery> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
-        items.add(toJson(r));
+        out.add(delivery(r));
       }
-      return page.result(items, o -> o.getString("id"));
+      return out;
     });
   }
 
   /** The delivery made due now, with a fresh retry window; null when the client has no such delivery. */
-  static Future<JsonObject> retry(SqlClient sql, String clientId, long id) {
+  static Future<WebhookDelivery> retry(SqlClient sql, String clientId, long id) {
     return sql.preparedQuery(RETRY).execute(Tuple.of(id, clientId))
-        .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
+        .map(rows -> rows.size() == 0 ? null : delivery(rows.iterator().next()));
   }
 
   /**
@@ -237,20 +226,10 @@ final class EventRepository {
         : purge(sql, retentionDays, batch, done + rows.rowCount()));
   }
 
-  private static JsonObject toJson(Row r) {
-    return new JsonObject()
-        .put("id", String.valueOf(r.getLong("id")))
-        .put("eventId", r.getString("event_id"))
-        .put("event", r.getString("event"))
-        .put("deviceId", r.getString("device_id"))
-        .put("status", r.getString("status"))
-        .put("attempts", r.getInteger("attempts"))
-        .put("nextAttemptAt", "pending".equals(r.getString("status")) ? Times.iso(r.getOffsetDateTime("next_attempt_at")) : null)
-        .put("url", r.getString("url"))
-        .put("lastStatusCode", r.getInteger("last_status_code"))
-        .put("lastError", r.getString("last_error"))
-        .put("lastAttemptAt", Times.iso(r.getOffsetDateTime("last_attempt_at")))
-        .put("deliveredAt", Times.iso(r.getOffsetDateTime("delivered_at")))
-        .put("createdAt", Times.iso(r.getOffsetDateTime("created_at")));
+  private static WebhookDelivery delivery(Row r) {
+    return new WebhookDelivery(r.getLong("id"), r.getString("event_id"), r.getString("event"), r.getString("device_id"),
+        r.getString("status"), r.getInteger("attempts"), r.getOffsetDateTime("next_attempt_at"), r.getString("url"),
+        r.getInteger("last_status_code"), r.getString("last_error"), r.getOffsetDateTime("last_attempt_at"),
+        r.getOffsetDateTime("delivered_at"), r.getOffsetDateTime("created_at"));
   }
 }

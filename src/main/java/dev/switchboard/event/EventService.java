@@ -1,22 +1,21 @@
 package dev.switchboard.event;
 
-import dev.switchboard.store.DbErrors;
-import dev.switchboard.store.Handoff;
-import dev.switchboard.store.IdleWaiters;
+import dev.switchboard.kernel.Contexts;
+import dev.switchboard.store.GroupCommit;
 import dev.switchboard.store.RetryTimer;
 import dev.switchboard.tenant.ClientConfig;
 import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,46 +23,48 @@ import org.slf4j.LoggerFactory;
  * The node's {@link EventSink}: applies the client's event switches, wraps the event in the envelope,
  * stores it with its webhook delivery when the client has a webhook (group commit: whatever arrives
  * while a write is under way goes into the next multi-row INSERT), then publishes it to the live
- * feeds and wakes the dispatchers.
+ * feeds and hands the new deliveries to this node's dispatcher. Also the deliveries API's list and
+ * manual retry.
  */
 public final class EventService implements EventSink {
 
   private static final Logger log = LoggerFactory.getLogger(EventService.class);
   /**
-   * Rows per INSERT, and INSERTs under way at once: batches grow with load, latency stays low when
-   * idle. One write at a time keeps each device's events in order (ids, feed, delivery queue).
+   * Rows per INSERT; one INSERT under way at a time, which keeps each device's events in order (ids,
+   * feed, delivery queue). Batches grow with load, and a lone event is written at once.
    */
   static final int MAX_BATCH = 1000;
-  static final int MAX_WRITES = 1;
-  /**
-   * Waits before the attempts after a failed write. A statement that fails for itself is given up
-   * after these; one that fails because the database cannot be reached is tried again every 2 s until
-   * it is back, so that no event of an outage is lost.
-   */
-  private static final long[] WRITE_RETRY_MS = {100, 500, 2_000};
   /** Events held in memory at most (while the database is out of reach); beyond that an event is refused. */
   static final int MAX_WAITING = 200_000;
 
-  /** {@code keyed}: the id comes from the network's key, so the event may have been stored already. */
-  private record Pending(EventRepository.NewEvent row, JsonObject envelope, boolean keyed, Promise<Void> done, Context caller) {
+  /**
+   * {@code keyed}: the id comes from the network's key, so the event may have been stored already.
+   * {@code published}: it has gone to the live feeds, which get an event once at most.
+   */
+  private record Pending(EventRepository.NewEvent row, JsonObject envelope, boolean keyed, AtomicBoolean published) {
+
+    void publishOnce(Vertx vertx) {
+      if (published.compareAndSet(false, true)) {
+        Events.publish(vertx, envelope);
+      }
+    }
   }
 
   private final Vertx vertx;
   private final Pool pool;
   private final Pool outcomes;
   private final ClientConfigCache configs;
-  private volatile ReplySender replies;
+  private final GroupCommit<Pending, Void> commit;
+  private final ReplySender replies;
   private volatile WebhookDispatcher dispatcher;
-  private final Object lock = new Object();
-  private List<Pending> buffer = new ArrayList<>();
-  private int writing;
-  private final IdleWaiters idleWaiters = new IdleWaiters();
-  private final RetryTimer retries;
 
   /**
    * {@code outcomes} records what became of delivery attempts and need not wait for the disk (see
    * {@link dev.switchboard.store.Db#redoablePool}): an outcome lost in a crash of PostgreSQL leaves its
    * delivery claimed until the claim runs out, and it is attempted again, with the same event id.
+   * Events wait for a database that cannot be reached ({@link GroupCommit#retryWhileUnreachable}), so
+   * that no event of an outage is lost: their callers acknowledge them upstream only once stored. A
+   * batch that fails for itself is written again event by event, so only the bad event is lost.
    */
   public EventService(Vertx vertx, Pool pool, Pool outcomes, ClientConfigCache configs, ReplySender replies) {
     this.vertx = vertx;
@@ -71,16 +72,13 @@ public final class EventService implements EventSink {
     this.outcomes = outcomes;
     this.configs = configs;
     this.replies = replies;
-    this.retries = new RetryTimer(vertx);
+    this.commit = GroupCommit.of("events", 1, MAX_BATCH, MAX_WAITING, this::store);
+    commit.retryWhileUnreachable(new RetryTimer(vertx));
   }
 
+  /** Where webhooks' auto-replies are sent: the node's durable outbox of every send. */
   public ReplySender replies() {
     return replies;
-  }
-
-  /** Swaps the auto-reply path (the messaging package's durable queue, once it exists). */
-  public void replies(ReplySender replies) {
-    this.replies = replies;
   }
 
   public ClientConfigCache configs() {
@@ -103,12 +101,16 @@ public final class EventService implements EventSink {
 
   @Override
   public Future<Void> emit(String clientId, String deviceId, String event, JsonObject data, String key) {
+    // A cached config's future may belong to another context: its answer is brought back to this
+    // caller's, where the group commit then answers too, so an actor's callbacks stay on its own thread.
     Context caller = Vertx.currentContext();
-    return configs.get(clientId).compose(config -> accept(clientId, deviceId, event, data, key, config, caller));
+    Future<Optional<ClientConfig>> config = configs.get(clientId);
+    return (caller == null ? config : Contexts.onContext(caller, config))
+        .compose(c -> accept(clientId, deviceId, event, data, key, c));
   }
 
   private Future<Void> accept(String clientId, String deviceId, String event, JsonObject data, String key,
-      Optional<ClientConfig> config, Context caller) {
+      Optional<ClientConfig> config) {
     if (config.isEmpty() || !config.get().eventEnabled(event)) {
       return Future.succeededFuture();
     }
@@ -119,109 +121,66 @@ public final class EventService implements EventSink {
       return Future.succeededFuture();
     }
     var row = new EventRepository.NewEvent(envelope.getString("id"), clientId, deviceId, event, envelope.encode());
-    Promise<Void> done = Promise.promise();
-    List<Pending> batch = null;
-    synchronized (lock) {
-      if (buffer.size() >= MAX_WAITING) {
-        log.error("Lost an event for webhooks: {} events wait to be stored already", buffer.size());
-        Events.publish(vertx, envelope);
+    Pending pending = new Pending(row, envelope, key != null, new AtomicBoolean());
+    return commit.submit(pending).recover(failure -> {
+      if (failure instanceof GroupCommit.Overloaded) {
+        log.error("Lost an event for webhooks: {} events wait to be stored already", MAX_WAITING);
+        pending.publishOnce(vertx);
         return Future.failedFuture("too many events waiting to be stored");
       }
-      buffer.add(new Pending(row, envelope, key != null, done, caller));
-      if (writing < MAX_WRITES) {
-        writing++;
-        batch = take();
-      }
-    }
-    if (batch != null) {
-      write(batch, 0);
-    }
-    return done.future();
+      log.error("Lost event {} for webhooks: {}", row.id(), failure.toString());
+      return Future.failedFuture(failure);
+    });
   }
 
-  /** Under the lock: the next batch, at most MAX_BATCH rows. */
-  private List<Pending> take() {
-    if (buffer.size() <= MAX_BATCH) {
-      List<Pending> batch = buffer;
-      buffer = new ArrayList<>();
-      return batch;
-    }
-    List<Pending> batch = new ArrayList<>(buffer.subList(0, MAX_BATCH));
-    buffer = new ArrayList<>(buffer.subList(MAX_BATCH, buffer.size()));
-    return batch;
-  }
-
-  private void write(List<Pending> batch, int attempt) {
+  /**
+   * Writes one batch. The deliveries are born claimed by this node's dispatcher when it has room
+   * (which saves it a claim round trip) and handed to it; otherwise every dispatcher is woken.
+   */
+  private Future<List<Void>> store(List<Pending> batch) {
     WebhookDispatcher local = dispatcher;
     String token = local == null ? null : local.directToken();
-    EventRepository.insert(pool, batch.stream().map(Pending::row).toList(), token, WebhookDispatcher.LEASE_SECONDS).onComplete(ar -> {
-      boolean unreachable = ar.failed() && DbErrors.unreachable(ar.cause());
-      if (ar.failed() && (attempt < WRITE_RETRY_MS.length || unreachable)) {
-        long delay = WRITE_RETRY_MS[Math.min(attempt, WRITE_RETRY_MS.length - 1)];
-        if (attempt == 0 || !unreachable) {
-          log.warn("Storing {} event(s) failed, retrying in {} ms{}: {}", batch.size(), delay,
-              unreachable ? " and every " + delay + " ms until the database is back" : "", ar.cause().toString());
-        }
-        if (attempt == 0) {
-          // The live feed is best effort: it gets the event now, not once the database is back.
-          batch.forEach(p -> Events.publish(vertx, p.envelope()));
-        }
-        // Not on the caller's context: an actor undeployed meanwhile would take the timer with it.
-        retries.after(delay, () -> write(batch, attempt + 1));
-        return;
-      }
+    List<EventRepository.NewEvent> rows = batch.stream().map(Pending::row).toList();
+    return EventRepository.insert(pool, rows, token, WebhookDispatcher.LEASE_SECONDS).transform(ar -> {
       if (ar.failed()) {
-        log.error("Lost {} event(s) for webhooks: {}", batch.size(), ar.cause().toString());
-      } else if (attempt > 0) {
-        log.info("Stored {} event(s) after {} attempt(s)", batch.size(), attempt + 1);
+        // The live feed is best effort: it gets the event now, not once the database is back.
+        batch.forEach(p -> p.publishOnce(vertx));
+        return Future.failedFuture(ar.cause());
       }
-      if (attempt == 0) {
-        // Stored now, as opposed to stored before under the same (keyed) id: only the former is news.
-        Set<String> stored = new HashSet<>();
-        if (ar.succeeded()) {
-          ar.result().forEach(d -> stored.add(d.eventId()));
-        }
-        for (Pending p : batch) {
-          if (!p.keyed() || ar.failed() || stored.contains(p.row().id())) {
-            Events.publish(vertx, p.envelope());
-          }
-        }
-      }
-      if (ar.succeeded()) {
-        if (token != null) {
-          local.adopt(ar.result());
-        } else {
-          WebhookDispatcher.wake(vertx);
-        }
-      }
-      Handoff handoff = new Handoff();
+      // Stored now, as opposed to stored before under the same (keyed) id: only the former is news.
+      Set<String> stored = new HashSet<>();
+      ar.result().forEach(d -> stored.add(d.eventId()));
       for (Pending p : batch) {
-        handoff.add(p.caller(), ar.succeeded() ? () -> p.done().complete() : () -> p.done().fail(ar.cause()));
-      }
-      handoff.run();
-      List<Pending> next = null;
-      Runnable idle = () -> { };
-      synchronized (lock) {
-        if (buffer.isEmpty()) {
-          writing--;
-          if (writing == 0) {
-            idle = idleWaiters.becameIdle();
-          }
-        } else {
-          next = take();
+        if (!p.keyed() || stored.contains(p.row().id())) {
+          p.publishOnce(vertx);
         }
       }
-      if (next != null) {
-        write(next, 0);
+      if (token != null) {
+        local.adopt(ar.result());
+      } else {
+        WebhookDispatcher.wake(vertx);
       }
-      idle.run();
+      return Future.succeededFuture(Collections.nCopies(batch.size(), null));
     });
   }
 
   /** Completes once every event handed in so far is stored (for a graceful shutdown). */
   public Future<Void> flush() {
-    synchronized (lock) {
-      return idleWaiters.whenIdle(writing == 0 && buffer.isEmpty());
-    }
+    return commit.flush();
+  }
+
+  /** The client's deliveries in {@code status} (all when null), newest first, below the id {@code before} when given. */
+  Future<List<WebhookDelivery>> deliveries(String clientId, String status, Long before, int limit) {
+    return EventRepository.list(pool, clientId, status, before, limit);
+  }
+
+  /** Makes one of the client's deliveries due now, with a fresh retry window, and wakes the dispatchers; empty when it has none such. */
+  Future<Optional<WebhookDelivery>> retry(String clientId, long id) {
+    return EventRepository.retry(pool, clientId, id).map(d -> {
+      if (d != null) {
+        WebhookDispatcher.wake(vertx);
+      }
+      return Optional.ofNullable(d);
+    });
   }
 }

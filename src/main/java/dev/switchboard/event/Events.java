@@ -17,8 +17,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Events {
 
-  /** Every client's events; the colon cannot occur in a client id, so no client can shadow it. */
-
   private Events() {
   }
 
@@ -50,7 +48,6 @@ public final class Events {
   static String keyedId(String clientId, String deviceId, String event, String key) {
     return "evt_" + HexFormat.of().formatHex(Digests.sha256(clientId, deviceId, event, key), 0, 16);
   }
-
 
   public static void publish(Vertx vertx, JsonObject envelope) {
     vertx.eventBus().publish(Addresses.events(envelope.getString("clientId")), envelope);

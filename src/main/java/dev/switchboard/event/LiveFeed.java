@@ -146,9 +146,21 @@ public final class LiveFeed {
     } else if (!principal.isMaster()) {
       clientId = principal.clientId();
     }
+    if (!principal.allows("events:read")) {
+      throw Auth.missingScope("events:read");
+    }
     String deviceId = ctx.queryParams().get("deviceId");
     if (deviceId != null) {
       Ids.require("deviceId", deviceId);
+    }
+    if (principal.deviceIds() != null) {
+      // A key limited to some devices follows one of them at a time.
+      if (deviceId == null && principal.deviceIds().size() == 1) {
+        deviceId = principal.deviceIds().iterator().next();
+      } else if (deviceId == null || !principal.allowsDevice(deviceId)) {
+        throw deviceId == null ? ApiException.forbidden("this key is limited to devices " + principal.deviceIds()
+            + ": name one with ?deviceId=") : Auth.deviceNotAllowed(deviceId);
+      }
     }
     String rawEvents = ctx.queryParams().get("events");
     Set<String> events = null;

@@ -21,6 +21,7 @@ public final class ApiRoutes {
   private final OpenApi openApi;
   private final Map<String, Access> rules = new LinkedHashMap<>();
   private final Map<String, RouteDoc> docs = new LinkedHashMap<>();
+  private final Map<String, String> scopes = new LinkedHashMap<>();
 
   public ApiRoutes(Router router, Auth auth, OpenApi openApi) {
     this.router = router;
@@ -37,21 +38,25 @@ public final class ApiRoutes {
   /** Declares a route with what the OpenAPI document says about its parameters, body and answers. */
   public Route add(HttpMethod method, String path, Access access, String tag, String summary, RouteDoc doc,
       Handler<RoutingContext> handler) {
+    String scope = access == Access.CLIENT ? Scopes.of(method, path) : null;
     rules.put(key(method, path), access);
     docs.put(key(method, path), doc);
-    openApi.operation(method, path, access, tag, summary, doc);
+    if (scope != null) {
+      scopes.put(key(method, path), scope);
+    }
+    openApi.operation(method, path, access, scope, tag, summary, doc);
     return router.route(method, path)
-        .handler(auth.require(access))
+        .handler(auth.require(access, scope))
         .handler(Ids.pathValidator())
         .handler(handler);
   }
 
-  /** The auth rule of a declared route, or null when the route was added some other way. */
   /** Adds the webhook calls the gateway makes, and their schemas, to the OpenAPI document. */
   public void webhooks(JsonObject webhooks, JsonObject schemas) {
     openApi.webhooks(webhooks, schemas);
   }
 
+  /** The auth rule of a declared route, or null when the route was added some other way. */
   public Access ruleOf(HttpMethod method, String path) {
     return rules.get(key(method, path));
   }
@@ -60,6 +65,11 @@ public final class ApiRoutes {
   public boolean documented(HttpMethod method, String path) {
     RouteDoc doc = docs.get(key(method, path));
     return doc != null && doc.documented();
+  }
+
+  /** The scope a declared client route needs ("" for none), or null for other routes. */
+  public String scopeOf(HttpMethod method, String path) {
+    return scopes.get(key(method, path));
   }
 
   public Map<String, Access> rules() {

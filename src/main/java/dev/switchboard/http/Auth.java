@@ -7,6 +7,7 @@ import dev.switchboard.config.TrustedProxies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
 
@@ -110,6 +111,11 @@ public final class Auth {
   }
 
   public Handler<RoutingContext> require(Access access) {
+    return require(access, null);
+  }
+
+  /** The route's rule, and for a client route the scope the caller's key must hold (null: none). */
+  public Handler<RoutingContext> require(Access access, String scope) {
     return ctx -> {
       if (access == Access.PUBLIC) {
         ctx.next();
@@ -125,9 +131,26 @@ public final class Auth {
           .compose(v -> resolve(credential).recover(e -> counted(address, credential, e)))
           .compose(principal -> admission.admit(ctx, principal).map(principal));
       Contexts.onContext(Vertx.currentContext(), admitted)
-          .onSuccess(principal -> allow(ctx, access, principal))
+          .onSuccess(principal -> allow(ctx, access, scope, principal))
           .onFailure(ctx::fail);
     };
+  }
+
+  /** Client-wide messages and events hold every device's: not for a key limited to some devices. */
+  private static boolean spansDevices(String scope) {
+    return scope.startsWith("messages:") || scope.equals("events:read");
+  }
+
+  /** 403 for a key without the scope a route needs. */
+  public static ApiException missingScope(String scope) {
+    return new ApiException(403, "FORBIDDEN", "this key lacks the scope '" + scope + "'",
+        new JsonObject().put("requiredScope", scope), null);
+  }
+
+  /** 403 for a key limited to other devices of its client. */
+  public static ApiException deviceNotAllowed(String deviceId) {
+    return new ApiException(403, "FORBIDDEN", "this key is not allowed to use device '" + deviceId + "'",
+        new JsonObject().put("deviceId", deviceId), null);
   }
 
   /** A presented credential that was refused (401) counts against its address; the answer stays, or becomes 429. */
@@ -138,7 +161,7 @@ public final class Auth {
     return guard.failed(address, credential).transform(ar -> Future.failedFuture(ar.failed() ? ar.cause() : refusal));
   }
 
-  private static void allow(RoutingContext ctx, Access access, Principal principal) {
+  private static void allow(RoutingContext ctx, Access access, String scope, Principal principal) {
     switch (access) {
       case MASTER -> {
         if (!principal.isMaster()) {
@@ -153,6 +176,20 @@ public final class Auth {
         String clientId = ctx.pathParam("clientId");
         if (!principal.isMaster() && !principal.clientId().equals(clientId)) {
           ctx.fail(ApiException.unauthorized("this key is not valid for client '" + clientId + "'"));
+          return;
+        }
+        if (scope != null && !principal.allows(scope)) {
+          ctx.fail(missingScope(scope));
+          return;
+        }
+        String deviceId = ctx.pathParam("deviceId");
+        if (deviceId != null && !principal.allowsDevice(deviceId)) {
+          ctx.fail(deviceNotAllowed(deviceId));
+          return;
+        }
+        if (deviceId == null && principal.deviceIds() != null && scope != null && spansDevices(scope)) {
+          ctx.fail(ApiException.forbidden("this key is limited to devices " + principal.deviceIds()
+              + ": use the routes of one device"));
           return;
         }
       }

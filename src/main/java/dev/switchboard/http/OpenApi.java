@@ -62,7 +62,8 @@ public final class OpenApi {
     document.getJsonObject("components").getJsonObject("schemas").mergeIn(schemas);
   }
 
-  void operation(HttpMethod method, String vertxPath, Access access, String tag, String summary, RouteDoc doc) {
+  void operation(HttpMethod method, String vertxPath, Access access, String scope, String tag, String summary,
+      RouteDoc doc) {
     if (!doc.documented()) {
       return;
     }
@@ -105,7 +106,8 @@ public final class OpenApi {
     }
     responses.put("default", new JsonObject().put("$ref", "#/components/responses/Error"));
 
-    String description = "Access: " + describe(access) + (doc.description() == null ? "" : ". " + doc.description());
+    String needs = scope == null || scope.isEmpty() ? "" : " with the scope " + scope;
+    String description = "Access: " + describe(access) + needs + (doc.description() == null ? "" : ". " + doc.description());
     JsonObject op = new JsonObject()
         .put("tags", new JsonArray().add(tag))
         .put("summary", summary)
@@ -116,8 +118,13 @@ public final class OpenApi {
     if (access == Access.PUBLIC) {
       op.put("security", new JsonArray());
     } else {
-      op.put("security", new JsonArray().add(new JsonObject().put("apiKey", new JsonArray()))
-          .add(new JsonObject().put("bearer", new JsonArray())));
+      // OpenAPI 3.1 lets the requirement of an apiKey or http scheme list the roles needed: the key's scope.
+      JsonArray roles = scope == null || scope.isEmpty() ? new JsonArray() : new JsonArray().add(scope);
+      op.put("security", new JsonArray().add(new JsonObject().put("apiKey", roles))
+          .add(new JsonObject().put("bearer", roles.copy())));
+      if (scope != null) {
+        op.put("x-required-scope", scope);
+      }
     }
     if (doc.body() != null) {
       JsonObject media = new JsonObject().put("schema", doc.body());

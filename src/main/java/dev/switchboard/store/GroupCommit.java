@@ -88,6 +88,14 @@ public final class GroupCommit<T, R> {
     this.retries = timer;
   }
 
+  /**
+   * From now on a batch that cannot reach the database fails its items (at its next attempt) instead
+   * of waiting: for a shutdown, whose {@link #flush} must not wait for the database to come back.
+   */
+  public void stopRetrying() {
+    this.retries = null;
+  }
+
   public Future<R> submit(T item) {
     int w = weight.applyAsInt(item);
     Promise<R> done = Promise.promise();
@@ -159,9 +167,10 @@ public final class GroupCommit<T, R> {
       handoff.run();
       return Future.<Void>succeededFuture();
     }, failure -> {
-      if (waitForDatabase(failure, attempt, batch.size())) {
+      RetryTimer timer = waitForDatabase(failure, attempt, batch.size());
+      if (timer != null) {
         Promise<Void> later = Promise.promise();
-        retries.after(RETRY_MS, () -> commit(batch, attempt + 1).onComplete(later));
+        timer.after(RETRY_MS, () -> commit(batch, attempt + 1).onComplete(later));
         return later.future();
       }
       if (batch.size() == 1) {
@@ -173,16 +182,17 @@ public final class GroupCommit<T, R> {
     });
   }
 
-  /** Whether to write again later: retries are on and the database is out of reach. */
-  private boolean waitForDatabase(Throwable failure, int attempt, int items) {
-    if (retries == null || !DbErrors.unreachable(failure)) {
-      return false;
+  /** The timer to write again with later when retries are on and the database is out of reach, else null. */
+  private RetryTimer waitForDatabase(Throwable failure, int attempt, int items) {
+    RetryTimer timer = retries;
+    if (timer == null || !DbErrors.unreachable(failure)) {
+      return null;
     }
     if (attempt == 0) {
       log.warn("{}: the database is unreachable ({}); writing {} item(s) again every {} ms until it is back", name,
           failure.toString(), items, RETRY_MS);
     }
-    return true;
+    return timer;
   }
 
   /**
@@ -196,9 +206,10 @@ public final class GroupCommit<T, R> {
     }
     Pending<T, R> p = batch.get(from);
     return run(List.of(p.item())).transform(one -> {
-      if (one.failed() && waitForDatabase(one.cause(), 1, 1)) {
+      RetryTimer timer = one.failed() ? waitForDatabase(one.cause(), 1, 1) : null;
+      if (timer != null) {
         Promise<Void> later = Promise.promise();
-        retries.after(RETRY_MS, () -> alone(batch, from).onComplete(later));
+        timer.after(RETRY_MS, () -> alone(batch, from).onComplete(later));
         return later.future();
       }
       complete(p, one.succeeded() ? one.result().get(0) : null, one.cause());

@@ -19,7 +19,7 @@ public final class AuditLog {
       INSERT INTO audit_log (client_id, action, actor, source_ip, details) VALUES ($1, $2, $3, $4, $5)""";
   private static final String INSERT_BY_PREFIX = """
       INSERT INTO audit_log (client_id, action, actor, source_ip, details)
-      SELECT client_id, $2, 'unauthenticated', $3, $4 FROM client_keys WHERE prefix = $1""";
+      SELECT DISTINCT client_id, $2, 'unauthenticated', $3, $4::jsonb FROM client_keys WHERE prefix = $1""";
   private static final String LIST = """
       SELECT id, action, actor, source_ip, details, at FROM audit_log
       WHERE client_id = $1 AND ($2::bigint IS NULL OR id < $2) ORDER BY id DESC LIMIT $3""";

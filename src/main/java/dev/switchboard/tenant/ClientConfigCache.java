@@ -20,7 +20,8 @@ public final class ClientConfigCache {
   /** While the database cannot be reached, the last config read is used and read again this often. */
   static final long STALE_RETRY_MS = 1_000;
   private static final String SELECT = """
-      SELECT webhook_url, webhook_api_key, webhook_secret, events, max_devices, call_policy, rate_limit_per_minute
+      SELECT webhook_url, webhook_api_key, webhook_secret, events, max_devices, call_policy, rate_limit_per_minute,
+        monthly_message_quota
       FROM clients WHERE client_id = $1""";
 
   /** {@code loaded} is set once the load succeeded, so a hit needs no future bound to another thread's context. */

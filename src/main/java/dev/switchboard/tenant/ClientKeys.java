@@ -25,19 +25,19 @@ final class ClientKeys {
   private ClientKeys() {
   }
 
-  /** Creates or replaces the change's client's key, valid for {@code ttlDays}. */
+  /** Creates or replaces the change's client's main key, valid for {@code ttlDays}. */
   static Future<IssuedKey> replace(SqlClient sql, ClientChanges.Change change, int ttlDays) {
     String key = ApiKeys.newClientKey();
     IssuedKey issued = new IssuedKey(key, ApiKeys.prefix(key), OffsetDateTime.now(ZoneOffset.UTC).plusDays(ttlDays));
-    return KeyRepository.replace(sql, change.clientId(), UUID.randomUUID(), ApiKeys.hash(key), issued.prefix(),
+    return KeyRepository.replaceMain(sql, change.clientId(), UUID.randomUUID(), ApiKeys.hash(key), issued.prefix(),
             issued.expiresAt())
         .compose(v -> change.announce(sql))
         .map(issued);
   }
 
-  /** Removes the change's client's key; true when it had one. */
+  /** Removes the change's client's main key; true when it had one. */
   static Future<Boolean> revoke(SqlClient sql, ClientChanges.Change change) {
-    return KeyRepository.delete(sql, change.clientId())
+    return KeyRepository.deleteMain(sql, change.clientId())
         .compose(revoked -> change.announce(sql).map(revoked));
   }
 }

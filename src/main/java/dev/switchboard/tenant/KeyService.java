@@ -99,7 +99,7 @@ public final class KeyService {
     byte[] hash = ApiKeys.hash(key);
     return cached(HexFormat.of().formatHex(hash), "unknown, rotated or revoked API key",
         () -> KeyRepository.findByHash(pool, hash).map(found -> found == null ? null
-            : Principal.client(found.clientId(), found.keyId().toString(), found.expiresAt().toInstant())))
+            : principal(found)))
         .onSuccess(principal -> lastUsed.used(UUID.fromString(principal.keyId())));
   }
 
@@ -113,7 +113,7 @@ public final class KeyService {
     }
     return cached("kid:" + keyId + " " + clientId, "the key that issued this token is no longer valid",
         () -> KeyRepository.findById(pool, clientId, id).map(found -> found == null ? null
-            : Principal.client(clientId, keyId, found.expiresAt().toInstant())));
+            : principal(found)));
   }
 
   /**
@@ -141,6 +141,11 @@ public final class KeyService {
       }
       return valid(found);
     });
+  }
+
+  private static Principal principal(KeyRepository.StoredKey key) {
+    return Principal.client(key.clientId(), key.keyId().toString(), key.expiresAt().toInstant(), key.scopes(),
+        key.deviceIds());
   }
 
   private static Future<Principal> valid(Principal key) {

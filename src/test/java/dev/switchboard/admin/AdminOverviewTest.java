@@ -4,54 +4,35 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.support.Api;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The admin overview on one node: its devices, a dead owner's leftover lease, the queue, per-client rows. */
-@ExtendWith(VertxExtension.class)
 class AdminOverviewTest {
 
-  private static String db;
-  private static Node node;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    db = TestDatabase.newDatabase();
-    node = TestNode.start(db);
-    api = new Api(node.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    TestNode.stop(node);
-  }
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withNode();
 
   @Test
   void showsNodesWithTheirDevicesTheQueueAndEveryClient() throws Exception {
-    String key = api.clientWithKey("ops");
-    api.clientWithKey("idle");
-    Api.Response created = api.post("/api/clients/ops/devices", key, new JsonObject().put("deviceId", "waiting"));
+    String key = bed.api().clientWithKey("ops");
+    bed.api().clientWithKey("idle");
+    Api.Response created = bed.api().post("/api/clients/ops/devices", key, new JsonObject().put("deviceId", "waiting"));
     assertEquals(201, created.status(), created.toString());
     for (int i = 0; i < 2; i++) {
-      Api.Response sent = api.post("/api/clients/ops/devices/waiting/messages/text", key,
+      Api.Response sent = bed.api().post("/api/clients/ops/devices/waiting/messages/text", key,
           new JsonObject().put("to", "15550001234").put("text", "queued until the device is linked " + i));
       assertEquals(202, sent.status(), sent.toString());
     }
@@ -59,11 +40,11 @@ class AdminOverviewTest {
     sql("INSERT INTO devices (client_id, device_id, session_key, status, desired_state, owner_node, lease_until)"
         + " VALUES ('ops', 'orphan', 'sk-orphan', 'CONNECTED', 'STOPPED', 'ghost', now() + interval '5 minutes')");
 
-    Api.Response forClient = api.get("/api/admin/overview", key);
+    Api.Response forClient = bed.api().get("/api/admin/overview", key);
     assertEquals(403, forClient.status(), forClient.toString());
 
     JsonObject overview = Wait.until("the device leased by test-node", 10_000,
-        () -> api.get("/api/admin/overview", TestNode.MASTER).data(),
+        () -> bed.api().get("/api/admin/overview", TestNode.MASTER).data(),
         o -> node(o, "test-node").getLong("deviceCount") == 1);
     assertEquals("test-node", overview.getString("node"));
     assertEquals(1, overview.getInteger("clusterSize"));
@@ -118,7 +99,7 @@ class AdminOverviewTest {
   }
 
   private static Connection connect() throws SQLException {
-    DbUrl url = DbUrl.parse(db);
+    DbUrl url = DbUrl.parse(bed.db());
     return DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
   }
 

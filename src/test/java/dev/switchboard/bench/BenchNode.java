@@ -12,8 +12,8 @@ final class BenchNode {
 
   /**
    * A 1 GiB heap and G1, the collector the JVM picks by itself on a machine like this one (two cores,
-   * 24 GiB), so what production runs. {@code -Dbench.nodeGc=-XX:+UseSerialGC} for the collector the
-   * benches used until session 12 (the send bench until session 13); {@code -Dbench.nodeOpts="..."}
+   * 24 GiB), so what production runs. {@code -Dbench.nodeGc=-XX:+UseSerialGC} picks another collector;
+   * {@code -Dbench.nodeOpts="..."}
    * adds options, space-separated (for example {@code -Xlog:gc:file=/tmp/node-gc.log}).
    */
   static List<String> jvm() {

@@ -59,7 +59,7 @@ public final class EventBench {
   private final AtomicLong lastReceivedNanos = new AtomicLong();
   /**
    * How the simulated people send: through the simulator's Java API ({@code direct}, the default) or its
-   * HTTP control API ({@code http}, as before session 12). Both reach the gateway the same way, over the
+   * HTTP control API ({@code http}). Both reach the gateway the same way, over the
    * device's socket; an HTTP control request costs this JVM more CPU than the message it injects.
    */
   private final boolean direct = !"http".equals(System.getProperty("bench.inject", "direct"));

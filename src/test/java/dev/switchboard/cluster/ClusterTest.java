@@ -5,76 +5,47 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.support.Api;
-import dev.switchboard.support.NodeProcess;
-import dev.switchboard.support.Sim;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two clustered nodes in JVMs of their own on one database: one cluster, one set of tokens, one rate
  * limit across both, and a kill -9 noticed within seconds.
  */
-@ExtendWith(VertxExtension.class)
 class ClusterTest {
+
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000).withProcesses(2, "cluster", List.of());
 
   @Test
   void twoNodesFormOneClusterShareTokensAndLimitsAndNoticeAKill() throws Exception {
-    try (Sim sim = new Sim(20_000)) {
-      String db = TestDatabase.newDatabase();
-      Path log = Path.of("target", "cluster-" + System.nanoTime() + ".log");
-      int httpA = NodeProcess.freePort();
-      int httpB = NodeProcess.freePort();
-      int hzA = NodeProcess.freePort();
-      int hzB = NodeProcess.freePort();
-      String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
-      List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC");
-      CompletableFuture<NodeProcess> startA = CompletableFuture.supplyAsync(() -> NodeProcess.start(httpA, db, sim.url(),
-          "alpha", log, jvm, clusterFlags(hzA, members)));
-      CompletableFuture<NodeProcess> startB = CompletableFuture.supplyAsync(() -> NodeProcess.start(httpB, db, sim.url(),
-          "beta", log, jvm, clusterFlags(hzB, members)));
-      List<NodeProcess> started = new ArrayList<>();
-      try (Api a = new Api(httpA); Api b = new Api(httpB)) {
-        started.add(startA.get());
-        started.add(startB.get());
-        Wait.until("a cluster of 2 on alpha", 20_000, () -> clusterSize(a), n -> n == 2);
-        Wait.until("a cluster of 2 on beta", 20_000, () -> clusterSize(b), n -> n == 2);
+    Api a = bed.api(0);
+    Api b = bed.api(1);
+    String key = a.clientWithKey("shared");
+    String token = a.post("/api/auth/token", key, null).data().getString("token");
+    assertEquals(200, b.get("/api/clients/shared", token).status(), "a token from alpha works on beta");
 
-        String key = a.clientWithKey("shared");
-        String token = a.post("/api/auth/token", key, null).data().getString("token");
-        assertEquals(200, b.get("/api/clients/shared", token).status(), "a token from alpha works on beta");
+    keyChangesReachTheOtherNodeAtOnce(a, b);
+    limitHoldsAcrossBothNodes(a, b, key);
 
-        keyChangesReachTheOtherNodeAtOnce(a, b);
-        limitHoldsAcrossBothNodes(a, b, key);
+    JsonObject overview = a.get("/api/admin/overview", TestNode.MASTER).data();
+    assertEquals(2, overview.getInteger("clusterSize"));
+    assertEquals(List.of("alpha", "beta"), liveNodes(overview));
+    assertEquals(List.of("alpha", "beta"), liveNodes(b.get("/api/admin/overview", TestNode.MASTER).data()));
 
-        JsonObject overview = a.get("/api/admin/overview", TestNode.MASTER).data();
-        assertEquals(2, overview.getInteger("clusterSize"));
-        assertEquals(List.of("alpha", "beta"), liveNodes(overview));
-        assertEquals(List.of("alpha", "beta"), liveNodes(b.get("/api/admin/overview", TestNode.MASTER).data()));
-
-        long killedAt = System.currentTimeMillis();
-        started.get(1).kill9();
-        Wait.until("alpha to see beta gone", 10_000, () -> clusterSize(a), n -> n == 1);
-        long noticedMs = System.currentTimeMillis() - killedAt;
-        assertTrue(noticedMs < 10_000, "noticed after " + noticedMs + " ms");
-        assertEquals(List.of("alpha"), liveNodes(a.get("/api/admin/overview", TestNode.MASTER).data()));
-      } finally {
-        for (NodeProcess p : started) {
-          p.kill9();
-        }
-        startA.thenAccept(ClusterTest::quietKill);
-        startB.thenAccept(ClusterTest::quietKill);
-      }
-    }
+    long killedAt = System.currentTimeMillis();
+    bed.process(1).kill9();
+    Wait.until("alpha to see beta gone", 10_000, () -> clusterSize(a), n -> n == 1);
+    long noticedMs = System.currentTimeMillis() - killedAt;
+    assertTrue(noticedMs < 10_000, "noticed after " + noticedMs + " ms");
+    assertEquals(List.of("alpha"), liveNodes(a.get("/api/admin/overview", TestNode.MASTER).data()));
   }
 
   /**
@@ -133,10 +104,6 @@ class ClusterTest {
     RateLimitTest.assertRateLimited(b.get("/api/clients/shared", key), 20);
   }
 
-  private static List<String> clusterFlags(int hzPort, String members) {
-    return List.of("--cluster", "true", "--cluster-port", String.valueOf(hzPort), "--cluster-members", members);
-  }
-
   private static int clusterSize(Api api) {
     Api.Response r = api.get("/api/health", null);
     return r.status() == 200 ? r.data().getInteger("clusterSize") : -1;
@@ -151,13 +118,5 @@ class ClusterTest {
       }
     }
     return names;
-  }
-
-  private static void quietKill(NodeProcess p) {
-    try {
-      p.kill9();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.support.Api;
-import dev.switchboard.support.NodeProcess;
-import dev.switchboard.support.Sim;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
-import dev.switchboard.support.Wait;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Failed authentications from one address add up across the nodes of a cluster, and the block they
@@ -25,87 +20,49 @@ import org.junit.jupiter.api.Test;
  */
 class KeyGuessingClusterTest {
 
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000)
+      .withProcesses(2, "key-guessing-cluster", List.of("--trusted-proxies", "127.0.0.1/32"));
+
   @Test
-  void failuresOnTwoNodesAddUpAndTheBlockHoldsOnBoth() throws Exception {
-    try (Sim sim = new Sim(20_000)) {
-      String db = TestDatabase.newDatabase();
-      Path log = Path.of("target", "key-guessing-cluster-" + System.nanoTime() + ".log");
-      int httpA = NodeProcess.freePort();
-      int httpB = NodeProcess.freePort();
-      int hzA = NodeProcess.freePort();
-      int hzB = NodeProcess.freePort();
-      String members = "127.0.0.1:" + hzA + ",127.0.0.1:" + hzB;
-      List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC");
-      CompletableFuture<NodeProcess> startA = CompletableFuture.supplyAsync(() -> NodeProcess.start(httpA, db, sim.url(),
-          "alpha", log, jvm, flags(hzA, members)));
-      CompletableFuture<NodeProcess> startB = CompletableFuture.supplyAsync(() -> NodeProcess.start(httpB, db, sim.url(),
-          "beta", log, jvm, flags(hzB, members)));
-      List<NodeProcess> started = new ArrayList<>();
-      try (Api a = new Api(httpA); Api b = new Api(httpB)) {
-        started.add(startA.get());
-        started.add(startB.get());
-        for (Api node : List.of(a, b)) {
-          Wait.until("a cluster of 2 on port " + node.port(), 20_000, () -> {
-            Api.Response r = node.get("/api/health", null);
-            return r.status() == 200 ? r.data().getInteger("clusterSize") : -1;
-          }, n -> n == 2);
-        }
-        String key = a.clientWithKey("guessed");
-        String guesser = "203.0.113.40";
+  void failuresOnTwoNodesAddUpAndTheBlockHoldsOnBoth() {
+    Api a = bed.api(0);
+    Api b = bed.api(1);
+    String key = a.clientWithKey("guessed");
+    String guesser = "203.0.113.40";
 
-        // 19 failures, alternating: neither node alone has seen 10, and the address is not blocked yet.
-        for (int i = 0; i < AuthFailures.LIMIT - 1; i++) {
-          Api.Response r = get(i % 2 == 0 ? a : b, "sb_guess" + i + "x".repeat(30), guesser);
-          assertEquals(401, r.status(), "failure " + (i + 1) + ": " + r);
-        }
-        assertEquals(200, get(a, key, guesser).status());
-        assertEquals(200, get(b, key, guesser).status());
-
-        assertEquals(401, get(b, "sb_guess-last" + "x".repeat(30), guesser).status(), "the 20th failure");
-        long blockedAt = System.nanoTime();
-        assertEquals(429, get(b, TestNode.MASTER, guesser).status(), "blocked where the 20th failure happened");
-        // Alpha hears of the block from beta over the event bus; until then it still lets a valid key through.
-        Api.Response onA = get(a, key, guesser);
-        int passedOnA = 0;
-        while (onA.status() == 200 && System.nanoTime() - blockedAt < 2_000_000_000L) {
-          passedOnA++;
-          onA = get(a, key, guesser);
-        }
-        long reachedMs = (System.nanoTime() - blockedAt) / 1_000_000;
-        System.out.println("The block reached alpha within " + reachedMs + " ms of beta's 20th 401 ("
-            + passedOnA + " valid requests passed on alpha meanwhile)");
-        assertEquals(429, onA.status(), onA.toString());
-        assertTrue(reachedMs < 1_000, "the block reached alpha only after " + reachedMs + " ms");
-        assertEquals("RATE_LIMITED", onA.errorCode());
-        assertEquals(429, get(a, TestNode.MASTER, guesser).status());
-
-        assertEquals(200, get(a, key, "203.0.113.41").status(), "another address, on either node");
-        assertEquals(200, get(b, key, "203.0.113.41").status());
-      } finally {
-        for (NodeProcess p : started) {
-          p.kill9();
-        }
-        startA.thenAccept(KeyGuessingClusterTest::quietKill);
-        startB.thenAccept(KeyGuessingClusterTest::quietKill);
-      }
+    // 19 failures, alternating: neither node alone has seen 10, and the address is not blocked yet.
+    for (int i = 0; i < AuthFailures.LIMIT - 1; i++) {
+      Api.Response r = get(i % 2 == 0 ? a : b, "sb_guess" + i + "x".repeat(30), guesser);
+      assertEquals(401, r.status(), "failure " + (i + 1) + ": " + r);
     }
+    assertEquals(200, get(a, key, guesser).status());
+    assertEquals(200, get(b, key, guesser).status());
+
+    assertEquals(401, get(b, "sb_guess-last" + "x".repeat(30), guesser).status(), "the 20th failure");
+    long blockedAt = System.nanoTime();
+    assertEquals(429, get(b, TestNode.MASTER, guesser).status(), "blocked where the 20th failure happened");
+    // Alpha hears of the block from beta over the event bus; until then it still lets a valid key through.
+    Api.Response onA = get(a, key, guesser);
+    int passedOnA = 0;
+    while (onA.status() == 200 && System.nanoTime() - blockedAt < 2_000_000_000L) {
+      passedOnA++;
+      onA = get(a, key, guesser);
+    }
+    long reachedMs = (System.nanoTime() - blockedAt) / 1_000_000;
+    System.out.println("The block reached alpha within " + reachedMs + " ms of beta's 20th 401 ("
+        + passedOnA + " valid requests passed on alpha meanwhile)");
+    assertEquals(429, onA.status(), onA.toString());
+    assertTrue(reachedMs < 1_000, "the block reached alpha only after " + reachedMs + " ms");
+    assertEquals("RATE_LIMITED", onA.errorCode());
+    assertEquals(429, get(a, TestNode.MASTER, guesser).status());
+
+    assertEquals(200, get(a, key, "203.0.113.41").status(), "another address, on either node");
+    assertEquals(200, get(b, key, "203.0.113.41").status());
   }
 
   private static Api.Response get(Api node, String key, String forwardedFor) {
     return node.call(HttpMethod.GET, "/api/clients/guessed", key, null,
         MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", forwardedFor));
-  }
-
-  private static List<String> flags(int hzPort, String members) {
-    return List.of("--cluster", "true", "--cluster-port", String.valueOf(hzPort), "--cluster-members", members,
-        "--trusted-proxies", "127.0.0.1/32");
-  }
-
-  private static void quietKill(NodeProcess p) {
-    try {
-      p.kill9();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

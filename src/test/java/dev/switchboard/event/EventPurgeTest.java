@@ -2,32 +2,18 @@ package dev.switchboard.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The retention purge: every expired event goes, however many, and nothing a delivery still needs. */
 class EventPurgeTest {
 
-  private Vertx vertx;
-  private Pool pool;
-
-  @BeforeEach
-  void start() {
-    vertx = Vertx.vertx();
-    pool = TestDatabase.migratedPool(vertx, 2);
-  }
-
-  @AfterEach
-  void stop() {
-    TestNode.await(vertx.close());
-  }
+  @RegisterExtension
+  final TestBed bed = TestBed.database().withPool(2);
 
   @Test
   void purgesEveryExpiredEventInBatchesAndKeepsWhatIsPendingOrRecent() {
@@ -38,16 +24,16 @@ class EventPurgeTest {
     events("recent-", 3, "1 hour", "delivered");
 
     // Batches of 10: three statements for the 27 expired events, the last one short.
-    assertEquals(27, TestNode.await(EventRepository.purge(pool, 7, 10)));
+    assertEquals(27, TestNode.await(EventRepository.purge(bed.pool(), 7, 10)));
 
     assertEquals(List.of("old-pending-1", "recent-1", "recent-2", "recent-3"), ids("SELECT id FROM events ORDER BY id"));
     assertEquals(List.of("old-pending-1", "recent-1", "recent-2", "recent-3"),
         ids("SELECT event_id FROM webhook_deliveries ORDER BY event_id"), "the purged events' deliveries went with them");
-    assertEquals(0, TestNode.await(EventRepository.purge(pool, 7, 10)), "nothing left to purge");
+    assertEquals(0, TestNode.await(EventRepository.purge(bed.pool(), 7, 10)), "nothing left to purge");
   }
 
   private void events(String prefix, int count, String age, String status) {
-    TestNode.await(pool.query("""
+    TestNode.await(bed.pool().query("""
         WITH e AS (
           INSERT INTO events (id, client_id, device_id, event, payload, created_at)
           SELECT '%1$s' || n, 'c1', 'd1', 'message', '{}', now() - interval '%2$s' FROM generate_series(1, %3$d) AS n
@@ -58,7 +44,7 @@ class EventPurgeTest {
 
   private List<String> ids(String sql) {
     List<String> out = new ArrayList<>();
-    TestNode.await(pool.query(sql).execute()).forEach(row -> out.add(row.getString(0)));
+    TestNode.await(bed.pool().query(sql).execute()).forEach(row -> out.add(row.getString(0)));
     return out;
   }
 }

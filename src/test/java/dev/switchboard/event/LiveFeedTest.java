@@ -3,19 +3,15 @@ package dev.switchboard.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.support.Api;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -25,38 +21,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The WebSocket live feed: who may subscribe, what each subscriber sees, and what happens to a slow one. */
-@ExtendWith(VertxExtension.class)
 class LiveFeedTest {
 
-  private static Node node;
-  private static Api api;
-  private static Vertx vertx;
-  private static WebSocketClient ws;
-  private static String keyA;
-  private static String keyB;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestDatabase.newDatabase());
-    api = new Api(node.httpPort());
-    vertx = Vertx.vertx();
-    ws = vertx.createWebSocketClient();
-    keyA = api.clientWithKey("feed-a");
-    keyB = api.clientWithKey("feed-b");
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    vertx.close();
-    TestNode.stop(node);
-  }
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withNode().withClient("feed-a").withClient("feed-b").withWebSockets();
 
   /** An open feed and the frames it got. */
   record Feed(WebSocket socket, List<JsonObject> frames) {
@@ -67,12 +39,12 @@ class LiveFeedTest {
   }
 
   private static Future<WebSocket> connect(String query, String key) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort())
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(bed.node().httpPort())
         .setURI("/api/events/ws" + query);
     if (key != null) {
       options.addHeader("x-api-key", key);
     }
-    return ws.connect(options);
+    return bed.ws().connect(options);
   }
 
   private static Feed open(String query, String key) {
@@ -101,16 +73,16 @@ class LiveFeedTest {
     if (pad != null) {
       data.put("pad", pad);
     }
-    TestNode.await(node.events().emit(clientId, deviceId, event, data));
+    TestNode.await(bed.node().events().emit(clientId, deviceId, event, data));
   }
 
   @Test
   void eachClientSeesOnlyItsOwnEventsAndTheMasterSeesWhatItAsksFor() {
-    Feed a = open("", keyA);
-    Feed b = open("", keyB);
+    Feed a = open("", bed.key("feed-a"));
+    Feed b = open("", bed.key("feed-b"));
     Feed all = open("", TestNode.MASTER);
     Feed onlyB = open("?clientId=feed-b", TestNode.MASTER);
-    Feed aByItsOwnName = open("?clientId=feed-a", keyA);
+    Feed aByItsOwnName = open("?clientId=feed-a", bed.key("feed-a"));
     emit("feed-a", "d1", "message", "iso-1");
     emit("feed-b", "d1", "message", "iso-1");
     emit("feed-a", "d2", "receipt", "iso-1");
@@ -136,7 +108,7 @@ class LiveFeedTest {
     // The subscription must be in place when the upgrade is answered, on every try.
     for (int i = 0; i < 25; i++) {
       String marker = "first-" + i;
-      Feed feed = open(i % 2 == 0 ? "" : "?clientId=feed-a", i % 2 == 0 ? keyA : TestNode.MASTER);
+      Feed feed = open(i % 2 == 0 ? "" : "?clientId=feed-a", i % 2 == 0 ? bed.key("feed-a") : TestNode.MASTER);
       emit("feed-a", "d1", "message", marker);
       Wait.until("the event emitted right after connecting, try " + i, 5_000, () -> feed.frames(marker), l -> l.size() == 1);
       feed.socket().close();
@@ -145,9 +117,9 @@ class LiveFeedTest {
 
   @Test
   void aTokenInTheQueryWorksLikeTheKeyAndFiltersNarrowTheFeed() {
-    String token = api.post("/api/auth/token", keyA, new JsonObject().put("ttlSeconds", 300)).data().getString("token");
+    String token = bed.api().post("/api/auth/token", bed.key("feed-a"), new JsonObject().put("ttlSeconds", 300)).data().getString("token");
     Feed byToken = open("?token=" + token, null);
-    Feed filtered = open("?deviceId=d1&events=message,call", keyA);
+    Feed filtered = open("?deviceId=d1&events=message,call", bed.key("feed-a"));
     emit("feed-b", "d1", "message", "tok");
     emit("feed-a", "d2", "message", "tok");
     emit("feed-a", "d1", "receipt", "tok");
@@ -164,13 +136,13 @@ class LiveFeedTest {
 
   @Test
   void switchedOffEventsAreNotOnTheFeedEither() {
-    api.put("/api/clients/feed-b/config", keyB, new JsonObject().put("events", new JsonObject().put("presence_update", false)));
-    Feed b = open("", keyB);
+    bed.api().put("/api/clients/feed-b/config", bed.key("feed-b"), new JsonObject().put("events", new JsonObject().put("presence_update", false)));
+    Feed b = open("", bed.key("feed-b"));
     emit("feed-b", "d1", "presence_update", "off");
     emit("feed-b", "d1", "message", "off");
     List<JsonObject> got = Wait.until("the message", 5_000, () -> b.frames("off"), l -> !l.isEmpty());
     assertEquals(List.of("message"), got.stream().map(f -> f.getString("event")).toList());
-    api.delete("/api/clients/feed-b/config", keyB);
+    bed.api().delete("/api/clients/feed-b/config", bed.key("feed-b"));
     b.socket().close();
   }
 
@@ -179,20 +151,20 @@ class LiveFeedTest {
     assertEquals(401, refused("", null));
     assertEquals(401, refused("?token=not.a.jwt", null));
     assertEquals(401, refused("", "sb_unknown"));
-    assertEquals(401, refused("?clientId=feed-b", keyA), "a client key cannot ask for another client");
-    assertEquals(400, refused("?events=message,bogus", keyA));
-    assertEquals(400, refused("?deviceId=bad%20id", keyA));
+    assertEquals(401, refused("?clientId=feed-b", bed.key("feed-a")), "a client key cannot ask for another client");
+    assertEquals(400, refused("?events=message,bogus", bed.key("feed-a")));
+    assertEquals(400, refused("?deviceId=bad%20id", bed.key("feed-a")));
     assertEquals(400, refused("?clientId=bad%20id", TestNode.MASTER));
-    assertEquals(400, api.get("/api/events/ws", keyA).status(), "a plain GET is not a WebSocket");
+    assertEquals(400, bed.api().get("/api/events/ws", bed.key("feed-a")).status(), "a plain GET is not a WebSocket");
   }
 
   @Test
   void aRawKeyInTheTokenParameterIsRefusedBeforeTheUpgrade() {
     // URLs land in logs and histories: only a short-lived JWT may stand there, never a key.
-    assertEquals(401, refused("?token=" + keyA, null), "a client key");
+    assertEquals(401, refused("?token=" + bed.key("feed-a"), null), "a client key");
     assertEquals(401, refused("?token=" + TestNode.MASTER, null), "the master key");
-    assertEquals(401, refused("?token=" + keyA, keyA), "a client key, even beside a valid header");
-    Api.Response plain = api.get("/api/events/ws?token=" + TestNode.MASTER, null);
+    assertEquals(401, refused("?token=" + bed.key("feed-a"), bed.key("feed-a")), "a client key, even beside a valid header");
+    Api.Response plain = bed.api().get("/api/events/ws?token=" + TestNode.MASTER, null);
     assertEquals(401, plain.status(), plain.toString());
     assertEquals("UNAUTHORIZED", plain.errorCode(), "in the error envelope");
   }
@@ -206,14 +178,14 @@ class LiveFeedTest {
     List<Feed> feeds = new java.util.ArrayList<>();
     List<Boolean> closed = new CopyOnWriteArrayList<>();
     for (int i = 0; i < 6; i++) {
-      Feed feed = open("?events=message", keyA);
+      Feed feed = open("?events=message", bed.key("feed-a"));
       feed.socket().closeHandler(v -> closed.add(true));
       feeds.add(feed);
     }
     int burst = 3_000;
     List<Future<Void>> emitted = new java.util.ArrayList<>();
     for (int i = 0; i < burst; i++) {
-      emitted.add(node.events().emit("feed-a", "d1", "message", new JsonObject().put("marker", "burst")));
+      emitted.add(bed.node().events().emit("feed-a", "d1", "message", new JsonObject().put("marker", "burst")));
     }
     TestNode.await(Future.all(emitted));
     for (Feed feed : feeds) {
@@ -232,19 +204,19 @@ class LiveFeedTest {
     try (Socket slow = new Socket()) {
       slow.setReceiveBufferSize(16 * 1024);
       slow.setSoTimeout(30_000);
-      slow.connect(new InetSocketAddress("127.0.0.1", node.httpPort()));
-      DataInputStream in = upgrade(slow, "/api/events/ws?events=message", keyA);
+      slow.connect(new InetSocketAddress("127.0.0.1", bed.node().httpPort()));
+      DataInputStream in = upgrade(slow, "/api/events/ws?events=message", bed.key("feed-a"));
       // Sees only receipts, so it never falls behind: when it has the receipt sent after the 400
       // messages, they were all handed to the event loops, and once the node's loops have settled
       // (the slow subscriber's may not be the watcher's) it has long since overflowed.
-      Feed watcher = open("?events=receipt", keyA);
+      Feed watcher = open("?events=receipt", bed.key("feed-a"));
       String big = "x".repeat(100_000);
       for (int i = 0; i < 400; i++) {
         emit("feed-a", "d1", "message", "slow", big);
       }
       emit("feed-a", "d1", "receipt", "slow-done");
       Wait.until("the receipt after the messages", 30_000, () -> watcher.frames("slow-done"), l -> l.size() == 1);
-      TestNode.settle(node);
+      TestNode.settle(bed.node());
       watcher.socket().close();
 
       int messages = 0;

@@ -3,13 +3,12 @@ package dev.switchboard.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.support.Api;
-import dev.switchboard.support.Sim;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.MultiMap;
@@ -17,7 +16,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Set;
@@ -27,35 +25,27 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Webhooks from a real simulated device to a real HTTP receiver on loopback. */
-@ExtendWith(VertxExtension.class)
 class WebhookDeliveryTest {
 
-  private static Sim sim;
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000).withNode();
   private static Api simControl;
-  private static Node node;
-  private static Api api;
 
   @BeforeAll
   static void start() {
-    sim = new Sim(20_000);
-    simControl = EventKit.simControl(sim);
-    node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url()));
-    api = new Api(node.httpPort());
+    simControl = EventKit.simControl(bed.sim());
   }
 
   @AfterAll
   static void stop() {
-    api.close();
     simControl.close();
-    TestNode.stop(node);
-    sim.close();
   }
 
   private static JsonArray deliveries(String key, String clientId, String query) {
-    Api.Response r = api.get("/api/clients/" + clientId + "/webhook-deliveries" + query, key);
+    Api.Response r = bed.api().get("/api/clients/" + clientId + "/webhook-deliveries" + query, key);
     assertEquals(200, r.status(), r.toString());
     return r.data().getJsonArray("items");
   }
@@ -63,10 +53,10 @@ class WebhookDeliveryTest {
   @Test
   void aMessageArrivesSignedWithTheClientsSecretAndApiKey() throws Exception {
     try (Receiver receiver = new Receiver()) {
-      String key = api.clientWithKey("sig");
-      EventKit.configure(api, key, "sig", new JsonObject().put("webhookUrl", receiver.url()).put("webhookApiKey", "hook-key-1"));
-      String secret = api.get("/api/clients/sig/config", key).data().getString("webhookSecret");
-      EventKit.link(api, sim, key, "sig", "phone-1", "15551110001");
+      String key = bed.api().clientWithKey("sig");
+      EventKit.configure(bed.api(), key, "sig", new JsonObject().put("webhookUrl", receiver.url()).put("webhookApiKey", "hook-key-1"));
+      String secret = bed.api().get("/api/clients/sig/config", key).data().getString("webhookSecret");
+      EventKit.link(bed.api(), bed.sim(), key, "sig", "phone-1", "15551110001");
       String text = "שלום, مرحبا 👋 \"quoted\"";
       String messageId = EventKit.say(simControl, "15551119999", "15551110001", text);
 
@@ -114,8 +104,8 @@ class WebhookDeliveryTest {
   @Test
   void aReceiverThatFailsFirstGetsTheEventLaterWithTheSameId() {
     try (Receiver receiver = new Receiver()) {
-      String key = api.clientWithKey("retry");
-      EventKit.link(api, sim, key, "retry", "d", "15551120001");
+      String key = bed.api().clientWithKey("retry");
+      EventKit.link(bed.api(), bed.sim(), key, "retry", "d", "15551120001");
       AtomicInteger messageCalls = new AtomicInteger();
       receiver.answer(hit -> {
         if (!"message".equals(hit.event())) {
@@ -130,7 +120,7 @@ class WebhookDeliveryTest {
         }
         return Receiver.Answer.ok();
       });
-      EventKit.configure(api, key, "retry", new JsonObject().put("webhookUrl", receiver.url()));
+      EventKit.configure(bed.api(), key, "retry", new JsonObject().put("webhookUrl", receiver.url()));
       EventKit.say(simControl, "15551129999", "15551120001", "try again");
 
       List<Receiver.Hit> hits = Wait.until("three attempts", 15_000, () -> receiver.hits("message"), l -> l.size() >= 3);
@@ -151,10 +141,10 @@ class WebhookDeliveryTest {
   @Test
   void switchedOffEventsAreNotSent() {
     try (Receiver receiver = new Receiver()) {
-      String key = api.clientWithKey("switch");
-      EventKit.configure(api, key, "switch", new JsonObject().put("webhookUrl", receiver.url())
+      String key = bed.api().clientWithKey("switch");
+      EventKit.configure(bed.api(), key, "switch", new JsonObject().put("webhookUrl", receiver.url())
           .put("events", new JsonObject().put("device_status", false).put("presence_update", false)));
-      EventKit.link(api, sim, key, "switch", "d", "15551130001");
+      EventKit.link(bed.api(), bed.sim(), key, "switch", "d", "15551130001");
       EventKit.say(simControl, "15551139999", "15551130001", "first");
       assertEquals(200, simControl.post("/sim/phones/15551139999/presence", null,
           new JsonObject().put("chatId", "15551130001@s.whatsapp.net").put("state", "composing")).status());
@@ -166,7 +156,7 @@ class WebhookDeliveryTest {
           .allMatch("message"::equals));
 
       // Switched back on, the next event goes out at once (the config cache was invalidated).
-      EventKit.configure(api, key, "switch", new JsonObject().put("events", new JsonObject().put("presence_update", true)));
+      EventKit.configure(bed.api(), key, "switch", new JsonObject().put("events", new JsonObject().put("presence_update", true)));
       assertEquals(200, simControl.post("/sim/phones/15551139999/presence", null,
           new JsonObject().put("chatId", "15551130001@s.whatsapp.net").put("state", "paused")).status());
       Wait.until("the presence_update", 5_000, () -> receiver.hits("presence_update"), l -> l.size() == 1);
@@ -176,12 +166,12 @@ class WebhookDeliveryTest {
   @Test
   void aReplyFromTheWebhookIsSentBackToTheChat() {
     try (Receiver receiver = new Receiver()) {
-      String key = api.clientWithKey("reply");
+      String key = bed.api().clientWithKey("reply");
       receiver.answer(hit -> "message".equals(hit.event())
           ? Receiver.Answer.json(new JsonObject().put("reply", "echo: " + hit.json().getJsonObject("data").getString("text")))
           : Receiver.Answer.ok());
-      EventKit.configure(api, key, "reply", new JsonObject().put("webhookUrl", receiver.url()));
-      EventKit.link(api, sim, key, "reply", "d", "15551140001");
+      EventKit.configure(bed.api(), key, "reply", new JsonObject().put("webhookUrl", receiver.url()));
+      EventKit.link(bed.api(), bed.sim(), key, "reply", "d", "15551140001");
       EventKit.say(simControl, "15551149999", "15551140001", "ping ✓");
       JsonObject got = Wait.until("the auto-reply in the person's inbox", 10_000,
           () -> EventKit.inbox(simControl, "15551149999"), a -> !a.isEmpty()).getJsonObject(0);
@@ -193,7 +183,7 @@ class WebhookDeliveryTest {
   @Test
   void aHugeAnswerIsAcknowledgedButNotReadForAReply() {
     try (Receiver receiver = new Receiver()) {
-      String key = api.clientWithKey("huge");
+      String key = bed.api().clientWithKey("huge");
       String padding = "x".repeat(2 * 1024 * 1024);
       receiver.answer(hit -> {
         if (!"message".equals(hit.event())) {
@@ -203,8 +193,8 @@ class WebhookDeliveryTest {
         JsonObject answer = new JsonObject().put("reply", "re: " + text);
         return Receiver.Answer.json("big".equals(text) ? answer.put("padding", padding) : answer);
       });
-      EventKit.configure(api, key, "huge", new JsonObject().put("webhookUrl", receiver.url()));
-      EventKit.link(api, sim, key, "huge", "d", "15551190001");
+      EventKit.configure(bed.api(), key, "huge", new JsonObject().put("webhookUrl", receiver.url()));
+      EventKit.link(bed.api(), bed.sim(), key, "huge", "d", "15551190001");
       EventKit.say(simControl, "15551199999", "15551190001", "big");
       Wait.until("the big one delivered", 10_000, () -> deliveries(key, "huge", "?status=delivered").stream()
           .map(o -> (JsonObject) o).filter(o -> "message".equals(o.getString("event"))).count(), n -> n == 1);
@@ -219,10 +209,10 @@ class WebhookDeliveryTest {
   @Test
   void deliveriesCanBeListedByStatusAndRetriedByHand() {
     try (Receiver receiver = new Receiver()) {
-      String key = api.clientWithKey("list");
-      EventKit.configure(api, key, "list", new JsonObject().put("webhookUrl", receiver.url())
+      String key = bed.api().clientWithKey("list");
+      EventKit.configure(bed.api(), key, "list", new JsonObject().put("webhookUrl", receiver.url())
           .put("events", new JsonObject().put("device_status", false)));
-      EventKit.link(api, sim, key, "list", "d", "15551150001");
+      EventKit.link(bed.api(), bed.sim(), key, "list", "d", "15551150001");
       for (int i = 0; i < 3; i++) {
         EventKit.say(simControl, "15551159999", "15551150001", "m" + i);
       }
@@ -230,26 +220,33 @@ class WebhookDeliveryTest {
       assertEquals(0, deliveries(key, "list", "?status=failed").size());
       assertEquals(0, deliveries(key, "list", "?status=pending").size());
 
-      JsonObject page1 = api.get("/api/clients/list/webhook-deliveries?limit=2", key).data();
+      JsonObject page1 = bed.api().get("/api/clients/list/webhook-deliveries?limit=2", key).data();
       assertEquals(2, page1.getJsonArray("items").size());
-      JsonObject page2 = api.get("/api/clients/list/webhook-deliveries?limit=2&cursor=" + page1.getString("nextCursor"), key).data();
+      JsonObject page2 = bed.api().get("/api/clients/list/webhook-deliveries?limit=2&cursor=" + page1.getString("nextCursor"), key).data();
       assertEquals(1, page2.getJsonArray("items").size());
       assertNull(page2.getString("nextCursor"));
 
       JsonObject first = deliveries(key, "list", "").getJsonObject(2);
-      Api.Response retried = api.post("/api/clients/list/webhook-deliveries/" + first.getString("id") + "/retry", key, null);
+      List<String> fields = List.of("id", "eventId", "event", "deviceId", "status", "attempts", "nextAttemptAt", "url",
+          "lastStatusCode", "lastError", "lastAttemptAt", "deliveredAt", "createdAt");
+      assertEquals(fields, List.copyOf(first.fieldNames()), "a delivery's fields, in the order of docs/api.md");
+      assertNull(first.getValue("nextAttemptAt"), "no next attempt for a delivered one");
+      Api.Response retried = bed.api().post("/api/clients/list/webhook-deliveries/" + first.getString("id") + "/retry", key, null);
       assertEquals(202, retried.status(), retried.toString());
+      assertEquals(fields, List.copyOf(retried.data().fieldNames()));
+      assertEquals("pending", retried.data().getString("status"));
+      assertNotNull(retried.data().getString("nextAttemptAt"), "due now");
       Wait.until("the event sent again", 5_000, () -> receiver.hits("message").stream()
           .filter(x -> x.headers().get("webhook-id").equals(first.getString("eventId"))).count(), n -> n == 2);
 
-      assertEquals(400, api.get("/api/clients/list/webhook-deliveries?status=lost", key).status());
-      assertEquals(400, api.get("/api/clients/list/webhook-deliveries?limit=0", key).status());
-      assertEquals(400, api.get("/api/clients/list/webhook-deliveries?cursor=%21%21", key).status());
-      assertEquals(400, api.post("/api/clients/list/webhook-deliveries/abc/retry", key, null).status());
-      assertEquals(404, api.post("/api/clients/list/webhook-deliveries/999999999/retry", key, null).status());
-      String other = api.clientWithKey("list-other");
-      assertEquals(401, api.get("/api/clients/list/webhook-deliveries", other).status());
-      assertEquals(404, api.post("/api/clients/list-other/webhook-deliveries/" + first.getString("id") + "/retry", other, null)
+      assertEquals(400, bed.api().get("/api/clients/list/webhook-deliveries?status=lost", key).status());
+      assertEquals(400, bed.api().get("/api/clients/list/webhook-deliveries?limit=0", key).status());
+      assertEquals(400, bed.api().get("/api/clients/list/webhook-deliveries?cursor=%21%21", key).status());
+      assertEquals(400, bed.api().post("/api/clients/list/webhook-deliveries/abc/retry", key, null).status());
+      assertEquals(404, bed.api().post("/api/clients/list/webhook-deliveries/999999999/retry", key, null).status());
+      String other = bed.api().clientWithKey("list-other");
+      assertEquals(401, bed.api().get("/api/clients/list/webhook-deliveries", other).status());
+      assertEquals(404, bed.api().post("/api/clients/list-other/webhook-deliveries/" + first.getString("id") + "/retry", other, null)
           .status(), "another client's delivery is not found");
     }
   }
@@ -257,24 +254,24 @@ class WebhookDeliveryTest {
   @Test
   void a410StopsTheEndpointAndTheFailureIsDeadLettered() {
     try (Receiver receiver = new Receiver()) {
-      String key = api.clientWithKey("gone");
-      EventKit.link(api, sim, key, "gone", "d", "15551160001");
+      String key = bed.api().clientWithKey("gone");
+      EventKit.link(bed.api(), bed.sim(), key, "gone", "d", "15551160001");
       receiver.answer(hit -> Receiver.Answer.status(410));
-      EventKit.configure(api, key, "gone", new JsonObject().put("webhookUrl", receiver.url()));
+      EventKit.configure(bed.api(), key, "gone", new JsonObject().put("webhookUrl", receiver.url()));
       EventKit.say(simControl, "15551169999", "15551160001", "anyone?");
-      Wait.until("webhookUrl switched off", 10_000, () -> api.get("/api/clients/gone/config", key).data(),
+      Wait.until("webhookUrl switched off", 10_000, () -> bed.api().get("/api/clients/gone/config", key).data(),
           c -> c.getValue("webhookUrl") == null);
       JsonObject failed = Wait.until("a failed delivery", 5_000, () -> deliveries(key, "gone", "?status=failed"), a -> !a.isEmpty())
           .getJsonObject(0);
       assertEquals(410, failed.getInteger("lastStatusCode"));
-      assertEquals("webhook.disabled", api.get("/api/clients/gone/audit", key).data().getJsonArray("items")
+      assertEquals("webhook.disabled", bed.api().get("/api/clients/gone/audit", key).data().getJsonArray("items")
           .getJsonObject(0).getString("action"));
       int before = receiver.hits().size();
       // The live feed shows when the node has dealt with the next event: with the webhook off it is
       // published there alone, neither stored for delivery nor posted.
       List<String> feed = new CopyOnWriteArrayList<>();
-      WebSocketClient ws = node.vertx().createWebSocketClient();
-      TestNode.await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort())
+      WebSocketClient ws = bed.node().vertx().createWebSocketClient();
+      TestNode.await(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(bed.node().httpPort())
           .setURI("/api/events/ws?events=message").addHeader("x-api-key", key)).onSuccess(s -> s.textMessageHandler(feed::add)));
       EventKit.say(simControl, "15551169999", "15551160001", "still there?");
       Wait.until("the message on the live feed", 10_000, () -> feed, f -> f.stream().anyMatch(t -> t.contains("still there?")));
@@ -287,10 +284,10 @@ class WebhookDeliveryTest {
   @Test
   void failuresPastTheRetryWindowAreDeadLetteredAndAnExpiredLeaseIsClaimedAgain() {
     try (Receiver receiver = new Receiver()) {
-      String key = api.clientWithKey("dead");
-      EventKit.link(api, sim, key, "dead", "d", "15551170001");
+      String key = bed.api().clientWithKey("dead");
+      EventKit.link(bed.api(), bed.sim(), key, "dead", "d", "15551170001");
       receiver.answer(hit -> Receiver.Answer.status(503));
-      EventKit.configure(api, key, "dead", new JsonObject().put("webhookUrl", receiver.url())
+      EventKit.configure(bed.api(), key, "dead", new JsonObject().put("webhookUrl", receiver.url())
           .put("events", new JsonObject().put("device_status", false)));
       EventKit.say(simControl, "15551179999", "15551170001", "a");
       EventKit.say(simControl, "15551179999", "15551170001", "b");
@@ -318,21 +315,21 @@ class WebhookDeliveryTest {
   @Test
   void theWebhookSecretCanBeRotatedAndNewDeliveriesUseIt() throws Exception {
     try (Receiver receiver = new Receiver()) {
-      String key = api.clientWithKey("rot");
-      String old = api.get("/api/clients/rot/config", key).data().getString("webhookSecret");
+      String key = bed.api().clientWithKey("rot");
+      String old = bed.api().get("/api/clients/rot/config", key).data().getString("webhookSecret");
       assertTrue(old.startsWith("whsec_"));
-      Api.Response rotated = api.post("/api/clients/rot/webhook-secret/rotate", key, null);
+      Api.Response rotated = bed.api().post("/api/clients/rot/webhook-secret/rotate", key, null);
       assertEquals(200, rotated.status(), rotated.toString());
       String secret = rotated.data().getString("webhookSecret");
       assertNotEquals(old, secret);
-      assertEquals(secret, api.get("/api/clients/rot/config", key).data().getString("webhookSecret"));
-      assertEquals("webhook_secret.rotated", api.get("/api/clients/rot/audit", key).data().getJsonArray("items")
+      assertEquals(secret, bed.api().get("/api/clients/rot/config", key).data().getString("webhookSecret"));
+      assertEquals("webhook_secret.rotated", bed.api().get("/api/clients/rot/audit", key).data().getJsonArray("items")
           .getJsonObject(0).getString("action"));
-      assertEquals(401, api.post("/api/clients/rot/webhook-secret/rotate", api.clientWithKey("rot-other"), null).status());
-      assertEquals(400, api.post("/api/clients/rot/webhook-secret/rotate", key, new JsonObject().put("x", 1)).status());
+      assertEquals(401, bed.api().post("/api/clients/rot/webhook-secret/rotate", bed.api().clientWithKey("rot-other"), null).status());
+      assertEquals(400, bed.api().post("/api/clients/rot/webhook-secret/rotate", key, new JsonObject().put("x", 1)).status());
 
-      EventKit.configure(api, key, "rot", new JsonObject().put("webhookUrl", receiver.url()));
-      EventKit.link(api, sim, key, "rot", "d", "15551180001");
+      EventKit.configure(bed.api(), key, "rot", new JsonObject().put("webhookUrl", receiver.url()));
+      EventKit.link(bed.api(), bed.sim(), key, "rot", "d", "15551180001");
       Receiver.Hit hit = Wait.until("an event", 10_000, receiver::hits, l -> !l.isEmpty()).get(0);
       assertEquals(EventKit.expectedSignature(secret, hit.headers().get("webhook-id"), hit.headers().get("webhook-timestamp"),
           hit.body()), hit.headers().get("webhook-signature"));
@@ -340,10 +337,10 @@ class WebhookDeliveryTest {
   }
 
   private static long count(String sql) {
-    return TestNode.await(node.pool().query(sql).execute()).iterator().next().getLong(0);
+    return TestNode.await(bed.node().pool().query(sql).execute()).iterator().next().getLong(0);
   }
 
   private static void exec(String sql, long id) {
-    TestNode.await(node.pool().preparedQuery(sql).execute(Tuple.of(id)));
+    TestNode.await(bed.node().pool().preparedQuery(sql).execute(Tuple.of(id)));
   }
 }

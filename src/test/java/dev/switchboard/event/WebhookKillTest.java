@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.switchboard.support.Api;
 import dev.switchboard.support.NodeProcess;
-import dev.switchboard.support.Sim;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.Wait;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,27 +15,27 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pending webhook deliveries survive a kill -9 of their node: after a restart every event is delivered. */
-@ExtendWith(VertxExtension.class)
 class WebhookKillTest {
+
+  @RegisterExtension
+  final TestBed bed = TestBed.database().withSim(20_000);
 
   @Test
   void everyPendingEventIsDeliveredAfterTheNodeIsKilledAndRestarted() throws Exception {
     int events = 40;
-    try (Sim sim = new Sim(20_000); Api simControl = EventKit.simControl(sim); Receiver receiver = new Receiver()) {
-      String db = TestDatabase.newDatabase();
-      Path log = Path.of("target", "events-kill9-" + System.nanoTime() + ".log");
-      int port = NodeProcess.freePort();
-      NodeProcess node = NodeProcess.start(port, db, sim.url(), "events-k9", log);
+    try (Api simControl = EventKit.simControl(bed.sim()); Receiver receiver = new Receiver()) {
+      NodeProcess node = bed.startProcess("events-k9");
+      int port = node.port();
       // Ten attempts hang (in flight, under a lease, when the node dies); the rest fail and wait for a retry.
       AtomicInteger hanging = new AtomicInteger(10);
       receiver.answer(hit -> hanging.getAndDecrement() > 0 ? null : Receiver.Answer.status(503));
       String key;
       try (Api api = new Api(port)) {
         key = api.clientWithKey("k9ev");
-        EventKit.link(api, sim, key, "k9ev", "d", "15554410001");
+        EventKit.link(api, bed.sim(), key, "k9ev", "d", "15554410001");
         EventKit.configure(api, key, "k9ev", new JsonObject().put("webhookUrl", receiver.url())
             .put("events", new JsonObject().put("device_status", false).put("receipt", false)));
         for (int i = 0; i < events; i++) {
@@ -56,7 +53,7 @@ class WebhookKillTest {
         acknowledged.add(hit.headers().get("webhook-id"));
         return Receiver.Answer.ok();
       });
-      NodeProcess again = NodeProcess.start(port, db, sim.url(), "events-k9", log);
+      NodeProcess again = bed.startProcess("events-k9");
       try (Api api = new Api(port)) {
         Wait.until("every event acknowledged", 30_000, () -> acknowledged.size(), n -> n == events);
         Wait.until("every delivery recorded as delivered", 10_000,
@@ -77,15 +74,13 @@ class WebhookKillTest {
   @Test
   void everyInboundMessageInFlightAtAKill9ReachesTheWebhookAsOneEvent() throws Exception {
     int messages = 600;
-    try (Sim sim = new Sim(20_000); Api simControl = EventKit.simControl(sim); Receiver receiver = new Receiver()) {
-      String db = TestDatabase.newDatabase();
-      Path log = Path.of("target", "inbound-kill9-" + System.nanoTime() + ".log");
-      int port = NodeProcess.freePort();
-      NodeProcess node = NodeProcess.start(port, db, sim.url(), "inbound-k9", log);
+    try (Api simControl = EventKit.simControl(bed.sim()); Receiver receiver = new Receiver()) {
+      NodeProcess node = bed.startProcess("inbound-k9");
+      int port = node.port();
       String key;
       try (Api api = new Api(port)) {
         key = api.clientWithKey("k9in");
-        EventKit.link(api, sim, key, "k9in", "d", "15554420001");
+        EventKit.link(api, bed.sim(), key, "k9in", "d", "15554420001");
         EventKit.configure(api, key, "k9in", new JsonObject().put("webhookUrl", receiver.url())
             .put("events", new JsonObject().put("device_status", false).put("receipt", false).put("message_sent", false)));
       }
@@ -95,7 +90,7 @@ class WebhookKillTest {
       for (int p = 0; p < 8; p++) {
         String person = "1555442100" + p;
         done.add(people.submit(() -> {
-          try (Api control = EventKit.simControl(sim)) {
+          try (Api control = EventKit.simControl(bed.sim())) {
             for (int i = 0; i < messages / 8; i++) {
               sent.add(EventKit.say(control, person, "15554420001", "in flight " + i));
             }
@@ -110,7 +105,7 @@ class WebhookKillTest {
       }
       people.shutdown();
 
-      NodeProcess again = NodeProcess.start(port, db, sim.url(), "inbound-k9", log);
+      NodeProcess again = bed.startProcess("inbound-k9");
       try {
         Wait.until("every message at the webhook", 60_000, () -> receiver.messageEventIds().keySet().containsAll(sent),
             all -> all);

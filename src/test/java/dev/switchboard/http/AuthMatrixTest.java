@@ -3,48 +3,32 @@ package dev.switchboard.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.support.Api;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every route under every kind of credential gets the status docs/api.md gives it. */
-@ExtendWith(VertxExtension.class)
 class AuthMatrixTest {
+
+  // Failed authentications block their address after 20 a minute (KeyGuessingTest): each case
+  // comes from an address of its own, through 127.0.0.1 as a trusted proxy.
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withNode("--trusted-proxies", "127.0.0.1/32");
 
   enum Cred { NONE, WRONG, EXPIRED, REVOKED, OTHER_CLIENT, CLIENT, MASTER }
 
   record Case(HttpMethod method, String path, JsonObject body, int[] expected) {
   }
 
-  private static Node node;
-  private static Api api;
   private static final AtomicInteger SEQ = new AtomicInteger();
-
-  @BeforeAll
-  static void start() {
-    // Failed authentications block their address after 20 a minute (KeyGuessingTest): each case
-    // comes from an address of its own, through 127.0.0.1 as a trusted proxy.
-    node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--trusted-proxies", "127.0.0.1/32"));
-    api = new Api(node.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    TestNode.stop(node);
-  }
 
   // Expected statuses in Cred order: NONE, WRONG, EXPIRED, REVOKED, OTHER_CLIENT, CLIENT, MASTER.
   private static int[] any(int ok) {
@@ -88,7 +72,7 @@ class AuthMatrixTest {
         String key = credential(cred, target, "o" + n);
         String path = k.path().replace("{target}", target);
         JsonObject body = k.body() == null ? null : new JsonObject(k.body().encode().replace("{fresh}", "fresh" + n));
-        Api.Response r = api.call(k.method(), path, key, body == null ? null : body.toBuffer(),
+        Api.Response r = bed.api().call(k.method(), path, key, body == null ? null : body.toBuffer(),
             io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", "10.0." + n / 250 + "." + n % 250));
         int want = k.expected()[cred.ordinal()];
         if (r.status() != want) {
@@ -105,19 +89,19 @@ class AuthMatrixTest {
 
   /** Sets up the target client (and another one) and returns the key for this kind of credential. */
   private static String credential(Cred cred, String target, String other) {
-    String targetKey = api.clientWithKey(target);
-    String otherKey = api.clientWithKey(other);
+    String targetKey = bed.api().clientWithKey(target);
+    String otherKey = bed.api().clientWithKey(other);
     return switch (cred) {
       case NONE -> null;
       case WRONG -> "sb_" + "x".repeat(43);
       case EXPIRED -> {
-        TestNode.await(node.pool().preparedQuery(
+        TestNode.await(bed.node().pool().preparedQuery(
             "UPDATE client_keys SET expires_at = now() - interval '1 second' WHERE client_id = $1")
             .execute(Tuple.of(target)));
         yield targetKey;
       }
       case REVOKED -> {
-        assertEquals(200, api.delete("/api/clients/" + target + "/key", TestNode.MASTER).status());
+        assertEquals(200, bed.api().delete("/api/clients/" + target + "/key", TestNode.MASTER).status());
         yield targetKey;
       }
       case OTHER_CLIENT -> otherKey;

@@ -3,11 +3,10 @@ package dev.switchboard.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.Devices;
 import dev.switchboard.support.Sim;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,12 +26,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Walks every route of the node's own OpenAPI document, with the master key and with a client key,
@@ -51,23 +50,21 @@ class BadInputWalkTest {
   private static final String LONG_ID = "i".repeat(5_000);
   private static final String SURROGATE = "LONE-SURROGATE-HERE";
 
-  private static Sim sim;
-  private static Node node;
-  private static String clientKey;
   private static final Map<String, String> ids = new java.util.HashMap<>();
+
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000)
+      .withNode("--send-rate", "0", "--master-rate-limit", "10000000").withClient(CLIENT);
+
   private static HttpClient http;
 
   @BeforeAll
   static void start() {
-    sim = new Sim(20_000);
-    node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url(), "--send-rate", "0",
-        "--master-rate-limit", "10000000"));
-    try (Api api = new Api(node.httpPort())) {
-      clientKey = api.clientWithKey(CLIENT);
+    try (Api api = new Api(bed.node().httpPort())) {
       api.put("/api/clients/" + CLIENT + "/config", TestNode.MASTER, new JsonObject().put("rateLimitPerMinute", 1_000_000));
-      Devices.link(api, sim, clientKey, CLIENT, "d", PHONE);
+      Devices.link(api, bed.sim(), bed.key(), CLIENT, "d", PHONE);
       String device = "/api/clients/" + CLIENT + "/devices/d";
-      Api.Response sent = api.post(device + "/messages/text", clientKey, new JsonObject().put("to", BOB).put("text", "hi"));
+      Api.Response sent = api.post(device + "/messages/text", bed.key(), new JsonObject().put("to", BOB).put("text", "hi"));
       assertEquals(202, sent.status(), sent.toString());
       ids.put("messageId", sent.data().getString("messageId"));
       ids.put("clientId", CLIENT);
@@ -77,20 +74,15 @@ class BadInputWalkTest {
       ids.put("type", "nonsense");
       ids.put("id", "1");
       ids.put("mediaId", "med_00000000000000000000000000000000");
+      ids.put("keyId", "00000000-0000-0000-0000-000000000000");
       for (String key : List.of("master", "client")) {
-        Api.Response group = api.post(device + "/groups", clientKey,
+        Api.Response group = api.post(device + "/groups", bed.key(),
             new JsonObject().put("subject", "walk " + key).put("participants", new JsonArray().add(BOB)));
         assertEquals(201, group.status(), group.toString());
         ids.put("groupId/" + key, group.data().getString("groupId"));
       }
     }
     http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(SLOW).build();
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNode.stop(node);
-    sim.close();
   }
 
   /** One request of the walk, and what it must not do. */
@@ -106,20 +98,20 @@ class BadInputWalkTest {
   @Order(1)
   void aNulInAPollOptionOrAReactionIs400AndNothingIsSent() {
     String device = "/api/clients/" + CLIENT + "/devices/d/messages/";
-    try (Api api = new Api(node.httpPort())) {
-      int before = sim.received(BOB).size();
+    try (Api api = new Api(bed.node().httpPort())) {
+      int before = bed.sim().received(BOB).size();
       List<Api.Response> answers = List.of(
-          api.post(device + "poll", clientKey, new JsonObject().put("to", BOB).put("question", "q")
+          api.post(device + "poll", bed.key(), new JsonObject().put("to", BOB).put("question", "q")
               .put("options", new JsonArray().add("a\u0000").add("b"))),
-          api.post(device + "react", clientKey, new JsonObject().put("to", BOB).put("messageId", ids.get("messageId"))
+          api.post(device + "react", bed.key(), new JsonObject().put("to", BOB).put("messageId", ids.get("messageId"))
               .put("emoji", "\u0000")),
-          api.post(device + "text", clientKey, new JsonObject().put("to", BOB).put("text", "a\u0000b")));
+          api.post(device + "text", bed.key(), new JsonObject().put("to", BOB).put("text", "a\u0000b")));
       for (Api.Response r : answers) {
         assertEquals(400, r.status(), r.toString());
         assertEquals("VALIDATION_ERROR", r.errorCode());
       }
-      TestNode.settle(node);
-      assertEquals(before, sim.received(BOB).size());
+      TestNode.settle(bed.node());
+      assertEquals(before, bed.sim().received(BOB).size());
     }
   }
 
@@ -188,7 +180,7 @@ class BadInputWalkTest {
   }
 
   private static List<Probe> probes(String method, String template, String key) {
-    String secret = key.equals("master") ? TestNode.MASTER : clientKey;
+    String secret = key.equals("master") ? TestNode.MASTER : bed.key();
     List<Probe> out = new ArrayList<>();
     String path = fill(template, key, null);
     JsonObject valid = validBody(template);
@@ -376,7 +368,7 @@ class BadInputWalkTest {
   }
 
   private static HttpRequest request(Probe probe) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + probe.path()))
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bed.node().httpPort() + probe.path()))
         .timeout(SLOW.plusSeconds(5))
         .header("x-api-key", probe.key())
         .method(probe.method(), HttpRequest.BodyPublishers.ofByteArray(probe.body()));
@@ -387,7 +379,7 @@ class BadInputWalkTest {
   }
 
   private static String get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).build(),
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bed.node().httpPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
 

@@ -8,25 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.switchboard.Node;
 import dev.switchboard.tenant.AuthFailures;
 import dev.switchboard.support.Api;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -36,86 +32,62 @@ import org.slf4j.LoggerFactory;
  */
 class KeyGuessingTest {
 
-  private static String db;
-  private static Node node;
-  private static Api api;
-  private static Node plain;
-  private static Api plainApi;
-  private static Vertx vertx;
-  private static WebSocketClient ws;
-
-  @BeforeAll
-  static void start() {
-    db = TestDatabase.newDatabase();
-    node = TestNode.start(TestNode.config(db, "--trusted-proxies", "127.0.0.1/32"));
-    api = new Api(node.httpPort());
-    plain = TestNode.start(TestNode.config(db, "--node-name", "plain"));
-    plainApi = new Api(plain.httpPort());
-    vertx = Vertx.vertx();
-    ws = vertx.createWebSocketClient();
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    plainApi.close();
-    vertx.close();
-    TestNode.stop(node);
-    TestNode.stop(plain);
-  }
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withNode("--trusted-proxies", "127.0.0.1/32")
+      .withNode("--node-name", "plain").withWebSockets();
 
   @Test
   void twentyWrongKeysBlockTheAddressOnEveryAuthenticatedRouteEvenWithAValidKey() {
-    String key = api.clientWithKey("guessed");
-    String token = api.post("/api/auth/token", key, null).data().getString("token");
+    String key = bed.api(0).clientWithKey("guessed");
+    String token = bed.api(0).post("/api/auth/token", key, null).data().getString("token");
     String guesser = "203.0.113.10";
     for (int i = 0; i < AuthFailures.LIMIT; i++) {
-      Api.Response r = get(api, "/api/clients/guessed", "sb_guess" + i + "x".repeat(30), guesser);
+      Api.Response r = get(bed.api(0), "/api/clients/guessed", "sb_guess" + i + "x".repeat(30), guesser);
       assertEquals(401, r.status(), "wrong key " + (i + 1) + ": " + r);
     }
 
-    assertBlocked(get(api, "/api/clients/guessed", TestNode.MASTER, guesser));
-    assertBlocked(get(api, "/api/clients/guessed", key, guesser));
-    assertBlocked(get(api, "/api/clients/guessed/config", token, guesser));
-    assertBlocked(get(api, "/api/clients", null, guesser));
-    assertBlocked(api.call(HttpMethod.POST, "/api/auth/token", key, null, from(guesser)));
+    assertBlocked(get(bed.api(0), "/api/clients/guessed", TestNode.MASTER, guesser));
+    assertBlocked(get(bed.api(0), "/api/clients/guessed", key, guesser));
+    assertBlocked(get(bed.api(0), "/api/clients/guessed/config", token, guesser));
+    assertBlocked(get(bed.api(0), "/api/clients", null, guesser));
+    assertBlocked(bed.api(0).call(HttpMethod.POST, "/api/auth/token", key, null, from(guesser)));
     assertEquals(429, upgrade(TestNode.MASTER, guesser), "the live feed refuses the upgrade");
     assertEquals(429, upgrade(key, guesser));
 
-    assertEquals(200, get(api, "/api/health", null, guesser).status(), "public routes stay open");
-    assertEquals(200, get(api, "/api/openapi.json", null, guesser).status());
-    assertEquals(200, get(api, "/docs/", null, guesser).status());
+    assertEquals(200, get(bed.api(0), "/api/health", null, guesser).status(), "public routes stay open");
+    assertEquals(200, get(bed.api(0), "/api/openapi.json", null, guesser).status());
+    assertEquals(200, get(bed.api(0), "/docs/", null, guesser).status());
 
     String neighbour = "203.0.113.11";
-    assertEquals(200, get(api, "/api/clients/guessed", TestNode.MASTER, neighbour).status(), "another address");
-    assertEquals(200, get(api, "/api/clients/guessed", key, neighbour).status());
+    assertEquals(200, get(bed.api(0), "/api/clients/guessed", TestNode.MASTER, neighbour).status(), "another address");
+    assertEquals(200, get(bed.api(0), "/api/clients/guessed", key, neighbour).status());
     assertEquals(101, upgrade(key, neighbour));
-    assertEquals(200, api.get("/api/clients/guessed", key).status(), "the proxy itself, forwarding for no one");
+    assertEquals(200, bed.api(0).get("/api/clients/guessed", key).status(), "the proxy itself, forwarding for no one");
   }
 
   @Test
   void aForgedForwardedForDoesNotEscapeTheBlock() {
     for (int i = 0; i < AuthFailures.LIMIT; i++) {
-      Api.Response r = get(plainApi, "/api/clients", "wrong-master-key-" + i, "198.51.100." + i);
+      Api.Response r = get(bed.api(1), "/api/clients", "wrong-master-key-" + i, "198.51.100." + i);
       assertEquals(401, r.status(), "wrong key " + (i + 1) + ": " + r);
     }
     // No trusted proxies: X-Forwarded-For is not read, and every attempt above came from 127.0.0.1.
-    assertBlocked(get(plainApi, "/api/clients", TestNode.MASTER, "198.51.100.200"));
-    assertBlocked(plainApi.get("/api/clients", TestNode.MASTER));
+    assertBlocked(get(bed.api(1), "/api/clients", TestNode.MASTER, "198.51.100.200"));
+    assertBlocked(bed.api(1).get("/api/clients", TestNode.MASTER));
 
     // Behind a trusted proxy, entries the client wrote to the left of the proxy's do not count either.
     String guesser = "203.0.113.20";
     for (int i = 0; i < AuthFailures.LIMIT; i++) {
-      assertEquals(401, get(api, "/api/clients", "wrong-master-key-" + i, "192.0.2." + i + ", " + guesser).status());
+      assertEquals(401, get(bed.api(0), "/api/clients", "wrong-master-key-" + i, "192.0.2." + i + ", " + guesser).status());
     }
-    assertBlocked(get(api, "/api/clients", TestNode.MASTER, "192.0.2.99, " + guesser));
-    assertBlocked(get(api, "/api/clients", TestNode.MASTER, guesser));
-    assertEquals(200, get(api, "/api/clients", TestNode.MASTER, "192.0.2.99").status());
+    assertBlocked(get(bed.api(0), "/api/clients", TestNode.MASTER, "192.0.2.99, " + guesser));
+    assertBlocked(get(bed.api(0), "/api/clients", TestNode.MASTER, guesser));
+    assertEquals(200, get(bed.api(0), "/api/clients", TestNode.MASTER, "192.0.2.99").status());
   }
 
   @Test
   void repeatedFailuresLandInTheAuditLogOfTheClientWhosePrefixWasTriedAndTheLogKeepsOnlyPrefixes() {
-    String key = api.clientWithKey("typo");
+    String key = bed.api(0).clientWithKey("typo");
     String wrong = key.substring(0, key.length() - 4) + (key.endsWith("AAAA") ? "BBBB" : "AAAA");
     String guesser = "203.0.113.30";
     ListAppender<ILoggingEvent> logged = new ListAppender<>();
@@ -124,11 +96,11 @@ class KeyGuessingTest {
     logger.addAppender(logged);
     try {
       for (int i = 0; i < AuthFailures.LIMIT; i++) {
-        assertEquals(401, get(api, "/api/clients/typo", wrong, guesser).status());
+        assertEquals(401, get(bed.api(0), "/api/clients/typo", wrong, guesser).status());
       }
-      assertBlocked(get(api, "/api/clients/typo", wrong, guesser));
+      assertBlocked(get(bed.api(0), "/api/clients/typo", wrong, guesser));
       JsonArray items = Wait.until("the block in the audit log of 'typo'", 5_000,
-          () -> api.get("/api/clients/typo/audit", TestNode.MASTER).data().getJsonArray("items"),
+          () -> bed.api(0).get("/api/clients/typo/audit", TestNode.MASTER).data().getJsonArray("items"),
           l -> l.stream().anyMatch(e -> "auth.blocked".equals(((JsonObject) e).getString("action"))));
       JsonObject blocked = entry(items, "auth.blocked");
       JsonObject fifth = entry(items, "auth.failed");
@@ -175,10 +147,10 @@ class KeyGuessingTest {
 
   /** The status of a live-feed upgrade: 101 when accepted. */
   private static int upgrade(String key, String forwardedFor) {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(node.httpPort())
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(bed.node(0).httpPort())
         .setURI("/api/events/ws").addHeader("x-api-key", key).addHeader("X-Forwarded-For", forwardedFor);
     try {
-      ws.connect(options).compose(socket -> socket.close()).await(10, TimeUnit.SECONDS);
+      bed.ws().connect(options).compose(socket -> socket.close()).await(10, TimeUnit.SECONDS);
       return 101;
     } catch (UpgradeRejectedException e) {
       return e.getStatus();

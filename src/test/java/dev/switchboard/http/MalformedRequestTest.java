@@ -8,8 +8,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.switchboard.Node;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
@@ -18,11 +17,10 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -31,18 +29,10 @@ import org.slf4j.LoggerFactory;
  */
 class MalformedRequestTest {
 
-  private static Node node;
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withNode();
+
   private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestDatabase.newDatabase());
-  }
-
-  @AfterAll
-  static void stop() {
-    TestNode.stop(node);
-  }
 
   @BeforeEach
   void captureLog() {
@@ -142,7 +132,7 @@ class MalformedRequestTest {
 
   /** Writes {@code request} as is and reads the one response (the node closes the connection after it). */
   static Raw send(String request) {
-    try (Socket socket = new Socket("127.0.0.1", node.httpPort())) {
+    try (Socket socket = new Socket("127.0.0.1", bed.node().httpPort())) {
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();

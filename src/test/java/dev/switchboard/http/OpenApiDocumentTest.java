@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.device.DeviceStatus;
 import dev.switchboard.event.Receiver;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.Devices;
 import dev.switchboard.support.Sim;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import dev.switchboard.tenant.ClientConfig;
@@ -33,6 +32,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The served OpenAPI document: valid for swagger-parser, and every request example in it accepted by
@@ -40,39 +40,33 @@ import org.junit.jupiter.api.Test;
  */
 class OpenApiDocumentTest {
 
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000).withNode();
+
   private static final String CLIENT = "oa";
   private static final String DEVICE = "/api/clients/" + CLIENT + "/devices/d";
 
-  private static Sim sim;
-  private static Node node;
-  private static Api api;
   private static Receiver receiver;
 
   @BeforeAll
   static void start() {
-    sim = new Sim(20_000);
-    node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url()));
-    api = new Api(node.httpPort());
     // The examples below re-issue the client's key: everything here uses the master key.
-    Devices.link(api, sim, api.clientWithKey(CLIENT), CLIENT, "d", "15557770000");
+    Devices.link(bed.api(), bed.sim(), bed.api().clientWithKey(CLIENT), CLIENT, "d", "15557770000");
     // A second client posts its events to a real receiver, from the linking on.
     receiver = new Receiver();
-    String hookKey = api.clientWithKey("hook");
-    assertEquals(200, api.put("/api/clients/hook/config", hookKey, new JsonObject().put("webhookUrl", receiver.url())).status());
-    Devices.link(api, sim, hookKey, "hook", "h", "15557771111");
+    String hookKey = bed.api().clientWithKey("hook");
+    assertEquals(200, bed.api().put("/api/clients/hook/config", hookKey, new JsonObject().put("webhookUrl", receiver.url())).status());
+    Devices.link(bed.api(), bed.sim(), hookKey, "hook", "h", "15557771111");
   }
 
   @AfterAll
   static void stop() {
-    api.close();
     receiver.close();
-    TestNode.stop(node);
-    sim.close();
   }
 
   /** The served document; also left in target/openapi.json for linters (see README, API). */
   private static JsonObject document() {
-    Api.Response r = api.get("/api/openapi.json", null);
+    Api.Response r = bed.api().get("/api/openapi.json", null);
     assertEquals(200, r.status());
     try {
       java.nio.file.Files.write(java.nio.file.Path.of("target", "openapi.json"), r.body().getBytes());
@@ -138,7 +132,7 @@ class OpenApiDocumentTest {
 
   @Test
   void everyRequestExampleInTheDocumentIsAcceptedByItsRoute() {
-    String messageId = api.post(DEVICE + "/messages/text", TestNode.MASTER, new JsonObject().put("to", "15550001111").put("text", "hi"))
+    String messageId = bed.api().post(DEVICE + "/messages/text", TestNode.MASTER, new JsonObject().put("to", "15550001111").put("text", "hi"))
         .data().getString("messageId");
     assertNotNull(messageId);
     Map<String, String> ids = Map.of("clientId", CLIENT, "deviceId", "d", "messageId", messageId,
@@ -173,7 +167,7 @@ class OpenApiDocumentTest {
             concrete = concrete.replace("{type}", example.getKey());
           }
           assertTrue(!concrete.contains("{"), "no value for a parameter of " + path);
-          Api.Response r = api.call(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)), concrete, TestNode.MASTER,
+          Api.Response r = bed.api().call(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)), concrete, TestNode.MASTER,
               example.getValue().toBuffer(), MultiMap.caseInsensitiveMultiMap());
           sent++;
           // 422 URL_UNREACHABLE is the media URL check reaching out (example.com does not resolve
@@ -190,11 +184,11 @@ class OpenApiDocumentTest {
 
   @Test
   void oneMessageIsServedAtItsDocumentedUrlAndStillAtTheEarlierOne() {
-    String messageId = api.post(DEVICE + "/messages/text", TestNode.MASTER, new JsonObject().put("to", "15550001111").put("text", "hi"))
+    String messageId = bed.api().post(DEVICE + "/messages/text", TestNode.MASTER, new JsonObject().put("to", "15550001111").put("text", "hi"))
         .data().getString("messageId");
-    assertEquals(messageId, api.get(DEVICE + "/messages/by-id/" + messageId, TestNode.MASTER).data().getString("messageId"));
-    assertEquals(messageId, api.get(DEVICE + "/messages/" + messageId, TestNode.MASTER).data().getString("messageId"));
-    assertEquals("NOT_FOUND", api.post(DEVICE + "/messages/fax", TestNode.MASTER, new JsonObject()).errorCode());
+    assertEquals(messageId, bed.api().get(DEVICE + "/messages/by-id/" + messageId, TestNode.MASTER).data().getString("messageId"));
+    assertEquals(messageId, bed.api().get(DEVICE + "/messages/" + messageId, TestNode.MASTER).data().getString("messageId"));
+    assertEquals("NOT_FOUND", bed.api().post(DEVICE + "/messages/fax", TestNode.MASTER, new JsonObject()).errorCode());
   }
 
   @Test
@@ -227,7 +221,7 @@ class OpenApiDocumentTest {
 
   @Test
   void theEventsAWebhookReceiverGetsHaveTheDeclaredFieldsAndTypes() {
-    sim.send("15557779999", new JsonObject().put("to", "15557771111").put("type", "text").put("text", "hello"));
+    bed.sim().send("15557779999", new JsonObject().put("to", "15557771111").put("type", "text").put("text", "hello"));
     Wait.until("the message webhook", 10_000, () -> receiver.hits("message"), l -> !l.isEmpty());
     JsonObject schemas = document().getJsonObject("components").getJsonObject("schemas");
     List<String> problems = new ArrayList<>();

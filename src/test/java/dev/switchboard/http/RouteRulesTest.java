@@ -5,48 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.support.Api;
-import dev.switchboard.support.TestDatabase;
-import dev.switchboard.support.TestNode;
+import dev.switchboard.support.TestBed;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
-import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Walks the routes the node really registered: each must have an auth rule and an OpenAPI entry,
  * and each that is not public must refuse a request without a key. Sends are tried first, and the
  * node serves them on the native transport.
  */
-@ExtendWith(VertxExtension.class)
 class RouteRulesTest {
 
-  private static Node node;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    node = TestNode.start(TestDatabase.newDatabase());
-    api = new Api(node.httpPort());
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    TestNode.stop(node);
-  }
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withNode();
 
   @Test
   void everyRegisteredRouteHasAnAuthRuleIsInTheOpenApiDocumentUnlessDeclaredOtherwiseAndRefusesAnonymousCalls() {
-    ApiRoutes routes = node.apiRoutes();
-    JsonObject paths = api.get("/api/openapi.json", null).json().getJsonObject("paths");
+    ApiRoutes routes = bed.node().apiRoutes();
+    JsonObject paths = bed.api().get("/api/openapi.json", null).json().getJsonObject("paths");
     List<String> problems = new ArrayList<>();
     int checked = 0;
     int documented = 0;
@@ -74,7 +56,7 @@ class RouteRulesTest {
         }
         if (access != Access.PUBLIC) {
           String concrete = route.getPath().replaceAll(":[A-Za-z]+", "x1").replace("*", "");
-          Api.Response r = api.call(method, concrete, null, null);
+          Api.Response r = bed.api().call(method, concrete, null, null);
           if (r.status() != 401) {
             problems.add(method + " " + concrete + " without a key answered " + r);
           }
@@ -94,12 +76,12 @@ class RouteRulesTest {
   @Test
   void aRouteAddedBehindTheTablesBackIsCaught() {
     // The check above only means something if a stray route is visible to it.
-    Route stray = node.apiRoutes().router().get("/api/stray").handler(ctx -> ctx.end());
+    Route stray = bed.node().apiRoutes().router().get("/api/stray").handler(ctx -> ctx.end());
     boolean found = false;
-    for (Route route : node.apiRoutes().router().getRoutes()) {
+    for (Route route : bed.node().apiRoutes().router().getRoutes()) {
       if ("/api/stray".equals(route.getPath())) {
         found = true;
-        assertEquals(null, node.apiRoutes().ruleOf(HttpMethod.GET, route.getPath()));
+        assertEquals(null, bed.node().apiRoutes().ruleOf(HttpMethod.GET, route.getPath()));
       }
     }
     stray.remove();
@@ -108,19 +90,19 @@ class RouteRulesTest {
 
   @Test
   void docsServeSwaggerUiPointedAtOurDocument() {
-    Api.Response page = api.get("/docs/", null);
+    Api.Response page = bed.api().get("/docs/", null);
     assertEquals(200, page.status());
     assertTrue(page.body().toString().contains("swagger-ui"), "Swagger UI page");
-    Api.Response init = api.get("/docs/swagger-initializer.js", null);
+    Api.Response init = bed.api().get("/docs/swagger-initializer.js", null);
     assertTrue(init.body().toString().contains("/api/openapi.json"));
     assertFalse(init.body().toString().contains("petstore"));
-    assertEquals(302, api.get("/docs", null).status());
-    assertNotNull(api.get("/api/openapi.json", null).json().getJsonObject("paths").getJsonObject("/api/clients/{clientId}/config"));
+    assertEquals(302, bed.api().get("/docs", null).status());
+    assertNotNull(bed.api().get("/api/openapi.json", null).json().getJsonObject("paths").getJsonObject("/api/clients/{clientId}/config"));
   }
 
   @Test
   void sendsAreTheFirstRoutesTriedAfterHealth() {
-    List<String> paths = node.apiRoutes().router().getRoutes().stream()
+    List<String> paths = bed.node().apiRoutes().router().getRoutes().stream()
         .filter(r -> r.getPath() != null && r.methods() != null && !r.methods().isEmpty())
         .map(Route::getPath).toList();
     int text = paths.indexOf("/api/clients/:clientId/devices/:deviceId/messages/:type");
@@ -133,7 +115,7 @@ class RouteRulesTest {
     String arch = System.getProperty("os.arch");
     org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").startsWith("Linux")
         && (arch.equals("amd64") || arch.equals("aarch64")), "epoll is bundled for Linux on x86_64 and aarch64");
-    assertTrue(node.vertx().isNativeTransportEnabled(), "native transport unavailable: "
-        + node.vertx().unavailableNativeTransportCause());
+    assertTrue(bed.node().vertx().isNativeTransportEnabled(), "native transport unavailable: "
+        + bed.node().vertx().unavailableNativeTransportCause());
   }
 }

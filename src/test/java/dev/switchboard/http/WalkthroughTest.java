@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.switchboard.Node;
-import dev.switchboard.support.Sim;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.Vertx;
@@ -21,12 +19,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Runs docs/walkthrough.sh (the README's walk-through, plain curl) against a fresh node on the
  * simulator engine, as a user would run it, and checks that the README quotes what it prints.
  */
 class WalkthroughTest {
+
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000).withNode();
 
   private static final Path SCRIPT = Path.of("docs", "walkthrough.sh");
   private static final Path README = Path.of("README.md");
@@ -46,12 +48,10 @@ class WalkthroughTest {
           req.response().setStatusCode(200).end();
         }))
         .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
-    Node node = null;
-    try (Sim sim = new Sim(20_000)) {
-      node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url()));
+    try {
       String hookUrl = "http://127.0.0.1:" + hook.actualPort() + "/hooks/whatsapp";
       long started = System.nanoTime();
-      Run run = runScript("http://127.0.0.1:" + node.httpPort(), sim.url(), hookUrl);
+      Run run = runScript("http://127.0.0.1:" + bed.node().httpPort(), bed.sim().url(), hookUrl);
       long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
 
       if (run.exitCode != 0) {
@@ -70,7 +70,6 @@ class WalkthroughTest {
       Wait.until("the person's reply at the webhook", 10_000, () -> List.copyOf(webhookBodies),
           bodies -> bodies.stream().anyMatch(b -> b.contains("\"event\":\"message\"") && b.contains("Hi, got it")));
     } finally {
-      TestNode.stop(node);
       vertx.close();
     }
   }

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.Devices;
 import dev.switchboard.support.Sim;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -23,9 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Uploads that go wrong on the wire end with a quick 4xx, leave no file on disk, and stored media always downloads. */
 class MediaUploadTest {
@@ -34,32 +33,28 @@ class MediaUploadTest {
   static final String BASE = "/api/clients/" + CLIENT + "/devices/d";
   static final String BOUNDARY = "----media-upload-test";
 
-  private static Sim sim;
-  private static Node node;
-  private static Api api;
-  private static String key;
-  private static String db;
-  private static Path dataDir;
+  /** The node's data directory, made before the node starts. */
+  private static final Path dataDir = dataDirWithLeftover();
+
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000).withNode("--data-dir", dataDir.toString())
+      .withClient(CLIENT);
 
   @BeforeAll
-  static void start() throws Exception {
-    dataDir = Files.createTempDirectory("media-upload-test");
-    // What an earlier version left behind: a spooled upload whose request never ended.
-    Files.createDirectories(dataDir.resolve("uploads"));
-    Files.write(dataDir.resolve("uploads").resolve("0b5f-leftover"), new byte[4096]);
-    sim = new Sim(20_000);
-    db = TestDatabase.newDatabase();
-    node = TestNode.start(TestNode.config(db, "--sim-url", sim.url(), "--data-dir", dataDir.toString()));
-    api = new Api(node.httpPort());
-    key = api.clientWithKey(CLIENT);
-    Devices.link(api, sim, key, CLIENT, "d", "15557770000");
+  static void start() {
+    Devices.link(bed.api(), bed.sim(), bed.key(), CLIENT, "d", "15557770000");
   }
 
-  @AfterAll
-  static void stop() {
-    api.close();
-    TestNode.stop(node);
-    sim.close();
+  private static Path dataDirWithLeftover() {
+    try {
+      Path dir = Files.createTempDirectory("media-upload-test");
+      // What an earlier version left behind: a spooled upload whose request never ended.
+      Files.createDirectories(dir.resolve("uploads"));
+      Files.write(dir.resolve("uploads").resolve("0b5f-leftover"), new byte[4096]);
+      return dir;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -96,10 +91,10 @@ class MediaUploadTest {
   @Test
   void anUploadThatExpectsContinueGetsItAndIsStored() throws Exception {
     byte[] body = multipart("big.bin", "application/octet-stream", new byte[2 * 1024 * 1024]).getBytes();
-    try (Socket s = new Socket("127.0.0.1", node.httpPort())) {
+    try (Socket s = new Socket("127.0.0.1", bed.node().httpPort())) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      out.write(("POST " + BASE + "/media HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + key
+      out.write(("POST " + BASE + "/media HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + bed.key()
           + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: " + body.length
           + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -146,7 +141,7 @@ class MediaUploadTest {
     assertEquals(201, r.status(), r.toString());
     assertEquals("text/plain", r.data().getString("mimeType"));
     assertEquals("ünïcode name.txt", r.data().getString("fileName"));
-    Api.Response got = api.get(BASE + "/media/" + r.data().getString("mediaId"), key);
+    Api.Response got = bed.api().get(BASE + "/media/" + r.data().getString("mediaId"), bed.key());
     assertEquals(200, got.status(), got.toString());
     assertEquals("text/plain", got.headers().get("content-type"));
     assertEquals("attachment; filename=\"_n_code name.txt\"; filename*=UTF-8''%C3%BCn%C3%AFcode%20name.txt",
@@ -158,7 +153,7 @@ class MediaUploadTest {
   void aStoredMediaTypeThatIsNoHeaderValueStillDownloads() throws Exception {
     Api.Response r = upload(multipart("a.bin", "application/x-test", new byte[] {7}));
     String mediaId = r.data().getString("mediaId");
-    var url = dev.switchboard.config.DbUrl.parse(db);
+    var url = dev.switchboard.config.DbUrl.parse(bed.db());
     try (var c = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
         var st = c.prepareStatement("UPDATE media SET mime_type = ?, file_name = ? WHERE media_id = ?")) {
       st.setString(1, "text/pl\u007fain");
@@ -166,7 +161,7 @@ class MediaUploadTest {
       st.setString(3, mediaId);
       assertEquals(1, st.executeUpdate());
     }
-    Api.Response got = api.get(BASE + "/media/" + mediaId, key);
+    Api.Response got = bed.api().get(BASE + "/media/" + mediaId, bed.key());
     assertEquals(200, got.status(), got.toString());
     assertEquals("application/octet-stream", got.headers().get("content-type"));
     assertEquals(1, got.body().length());
@@ -183,7 +178,7 @@ class MediaUploadTest {
   }
 
   static Api.Response upload(Buffer body) {
-    return api.callRaw(HttpMethod.POST, BASE + "/media", key, body,
+    return bed.api().callRaw(HttpMethod.POST, BASE + "/media", bed.key(), body,
         MultiMap.caseInsensitiveMultiMap().add("content-type", "multipart/form-data; boundary=" + BOUNDARY));
   }
 
@@ -204,10 +199,10 @@ class MediaUploadTest {
 
   /** Sends {@code body} under a Content-Length of {@code declared} on a plain socket and reads the answer. */
   static Raw raw(byte[] body, int declared, int readTimeoutMs) throws Exception {
-    try (Socket s = new Socket("127.0.0.1", node.httpPort())) {
+    try (Socket s = new Socket("127.0.0.1", bed.node().httpPort())) {
       s.setSoTimeout(readTimeoutMs);
       OutputStream out = s.getOutputStream();
-      out.write(("POST " + BASE + "/media HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + key
+      out.write(("POST " + BASE + "/media HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + bed.key()
           + "\r\nContent-Type: multipart/form-data; boundary=" + BOUNDARY + "\r\nContent-Length: " + declared
           + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(body);

@@ -2,11 +2,9 @@ package dev.switchboard.message;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
@@ -14,9 +12,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The node's batched message writes against a real PostgreSQL: many items in one statement still
@@ -25,25 +23,19 @@ import org.junit.jupiter.api.Test;
  */
 class MessageStoreTest {
 
-  private static Vertx vertx;
-  private static Pool pool;
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withPool(4);
+
   private static MessageStore store;
 
   @BeforeAll
   static void start() throws Exception {
-    vertx = Vertx.vertx();
-    pool = TestDatabase.migratedPool(vertx, 4);
-    store = new MessageStore(vertx, pool, pool, dev.switchboard.metrics.Metrics.off());
-    pool.query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
-        .compose(v -> pool.query("""
+    store = new MessageStore(bed.vertx(), bed.pool(), bed.pool(), dev.switchboard.metrics.Metrics.off());
+    bed.pool().query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
+        .compose(v -> bed.pool().query("""
             INSERT INTO devices (client_id, device_id, session_key, epoch) VALUES
               ('c', 'd1', 'k1', 1), ('c', 'd2', 'k2', 1)""").execute())
         .await(10, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   private static MessageRepository.Inbound inbound(String device, String id) {
@@ -68,7 +60,7 @@ class MessageStoreTest {
 
   @Test
   void receiptsInOneBatchKeepTheFurthestStatus() throws Exception {
-    pool.query("""
+    bed.pool().query("""
         INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status) VALUES
           ('c', 'd1', 'out-1', 'outbound', 'x', 'text', '{}', 'SENT'),
           ('c', 'd1', 'out-2', 'outbound', 'x', 'text', '{}', 'SENT'),
@@ -86,7 +78,7 @@ class MessageStoreTest {
 
   @Test
   void claimsOfSeveralDevicesInOneStatementAreFencedByEpoch() throws Exception {
-    MessageRepository.insert(pool, List.of(queued("d1", "q-1"), queued("d1", "q-2"), queued("d2", "q-3")))
+    MessageRepository.insert(bed.pool(), List.of(queued("d1", "q-1"), queued("d1", "q-2"), queued("d2", "q-3")))
         .await(10, TimeUnit.SECONDS);
     Future<List<MessageRepository.Claimed>> d1 = store.claim("c", "d1", 1, 10);
     Future<List<MessageRepository.Claimed>> stale = store.claim("c", "d2", 0, 10);
@@ -100,14 +92,14 @@ class MessageStoreTest {
     assertEquals("SENT", status("q-1"));
     assertEquals("QUEUED", status("q-2"));
     assertEquals(List.of("q-2", "q-3"), outbox(), "a sent message leaves the outbox; taken ones stay until sent");
-    assertEquals(false, MessageRepository.cancel(pool, "c", "d1", "q-2").await(10, TimeUnit.SECONDS),
+    assertEquals(false, MessageRepository.cancel(bed.pool(), "c", "d1", "q-2").await(10, TimeUnit.SECONDS),
         "a message being sent can no longer be cancelled");
   }
 
   @Test
   void aQueuedMessageIsCancelledUntilItIsTakenAndAReceiptBeforeTheSentIsKept() throws Exception {
-    MessageRepository.insert(pool, List.of(queued("d1", "c-1"), queued("d1", "c-2"))).await(10, TimeUnit.SECONDS);
-    assertEquals(true, MessageRepository.cancel(pool, "c", "d1", "c-1").await(10, TimeUnit.SECONDS));
+    MessageRepository.insert(bed.pool(), List.of(queued("d1", "c-1"), queued("d1", "c-2"))).await(10, TimeUnit.SECONDS);
+    assertEquals(true, MessageRepository.cancel(bed.pool(), "c", "d1", "c-1").await(10, TimeUnit.SECONDS));
     assertEquals("CANCELLED", status("c-1"));
     List<MessageRepository.Claimed> taken = store.claim("c", "d1", 1, 10).await(10, TimeUnit.SECONDS);
     assertEquals(List.of("c-2"), taken.stream().map(MessageRepository.Claimed::messageId).filter(id -> id.startsWith("c-")).toList(),
@@ -122,20 +114,20 @@ class MessageStoreTest {
   @Test
   void aSendIsStoredTakenOnlyForTheActorHoldingTheLease() throws Exception {
     OffsetDateTime later = OffsetDateTime.now(ZoneOffset.UTC).plusHours(1);
-    List<MessageRepository.Stored> rows = MessageRepository.insert(pool, List.of(
+    List<MessageRepository.Stored> rows = MessageRepository.insert(bed.pool(), List.of(
         taken("d1", "t-1", 1L), taken("d1", "t-2", 1L), taken("d2", "t-3", 0L), queued("d2", "t-4"),
         new MessageRepository.Draft("c", "d1", "t-5", "x", "text", new JsonObject(), "SCHEDULED", later, 1L)))
         .await(10, TimeUnit.SECONDS);
     assertEquals(List.of("t-1", "t-2", "t-3", "t-4", "t-5"), rows.stream().map(MessageRepository.Stored::messageId).sorted().toList());
     assertEquals(List.of("t-1", "t-2"), rows.stream().filter(MessageRepository.Stored::taken)
         .map(MessageRepository.Stored::messageId).sorted().toList(), "a stale epoch and a scheduled message are not taken");
-    assertEquals(false, MessageRepository.cancel(pool, "c", "d1", "t-1").await(10, TimeUnit.SECONDS),
+    assertEquals(false, MessageRepository.cancel(bed.pool(), "c", "d1", "t-1").await(10, TimeUnit.SECONDS),
         "a message handed to its actor is being sent");
-    assertEquals(true, MessageRepository.cancel(pool, "c", "d2", "t-3").await(10, TimeUnit.SECONDS));
+    assertEquals(true, MessageRepository.cancel(bed.pool(), "c", "d2", "t-3").await(10, TimeUnit.SECONDS));
     // After a crash the taken rows are claimed again, like any row taken but not sent.
     assertEquals(true, store.claim("c", "d1", 1, 100).await(10, TimeUnit.SECONDS).stream()
         .map(MessageRepository.Claimed::messageId).toList().containsAll(List.of("t-1", "t-2")));
-    pool.query("DELETE FROM outbox WHERE id IN (SELECT id FROM messages WHERE message_id LIKE 't-%')").execute()
+    bed.pool().query("DELETE FROM outbox WHERE id IN (SELECT id FROM messages WHERE message_id LIKE 't-%')").execute()
         .await(10, TimeUnit.SECONDS);
   }
 
@@ -149,19 +141,19 @@ class MessageStoreTest {
 
   private static List<String> outbox() throws Exception {
     List<String> ids = new ArrayList<>();
-    pool.query("SELECT m.message_id FROM outbox o JOIN messages m ON m.id = o.id ORDER BY o.id").execute()
+    bed.pool().query("SELECT m.message_id FROM outbox o JOIN messages m ON m.id = o.id ORDER BY o.id").execute()
         .await(10, TimeUnit.SECONDS).forEach(r -> ids.add(r.getString(0)));
     return ids;
   }
 
   private static String status(String messageId) throws Exception {
-    Row row = pool.preparedQuery("SELECT status FROM messages WHERE message_id = $1").execute(Tuple.of(messageId))
+    Row row = bed.pool().preparedQuery("SELECT status FROM messages WHERE message_id = $1").execute(Tuple.of(messageId))
         .await(10, TimeUnit.SECONDS).iterator().next();
     return row.getString(0);
   }
 
   private static long count(String sql) throws Exception {
-    return pool.query(sql).execute().await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+    return bed.pool().query(sql).execute().await(10, TimeUnit.SECONDS).iterator().next().getLong(0);
   }
 
   @Test
@@ -171,7 +163,7 @@ class MessageStoreTest {
         .put("plain", "unchanged");
     store.inbound(new MessageRepository.Inbound("c", "d2", "odd-1", "4477@s.whatsapp.net", "4477@s.whatsapp.net", "text",
         content, null)).await(10, TimeUnit.SECONDS);
-    Row row = pool.preparedQuery("SELECT * FROM messages WHERE message_id = $1").execute(Tuple.of("odd-1"))
+    Row row = bed.pool().preparedQuery("SELECT * FROM messages WHERE message_id = $1").execute(Tuple.of("odd-1"))
         .await(10, TimeUnit.SECONDS).iterator().next();
     assertEquals(content, MessageRepository.message(row, false).content());
     // Rows written before the escaping (no U+FFFF in them) read back as they are.

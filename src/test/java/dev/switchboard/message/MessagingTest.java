@@ -12,6 +12,7 @@ import dev.switchboard.Node;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.Devices;
 import dev.switchboard.support.Sim;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
@@ -26,9 +27,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sends of every type through a real node and the real simulator, and what comes back. */
 class MessagingTest {
@@ -38,42 +39,29 @@ class MessagingTest {
   static final String BOB = "15552220000";
   static final String BASE = "/api/clients/" + CLIENT + "/devices/d";
 
-  private static Sim sim;
-  private static Node node;
-  private static Api api;
-  private static String key;
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000).withNode("--send-rate", "0").withClient(CLIENT);
 
   @BeforeAll
   static void start() {
-    sim = new Sim(20_000);
-    node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url(), "--send-rate", "0"));
-    api = new Api(node.httpPort());
-    key = api.clientWithKey(CLIENT);
     // The bursts below send for seconds on end: far above the default 600 requests a minute.
-    api.put("/api/clients/" + CLIENT + "/config", TestNode.MASTER, new JsonObject().put("rateLimitPerMinute", 100_000));
-    Devices.link(api, sim, key, CLIENT, "d", PHONE);
-  }
-
-  @AfterAll
-  static void stop() {
-    api.close();
-    TestNode.stop(node);
-    sim.close();
+    bed.api().put("/api/clients/" + CLIENT + "/config", TestNode.MASTER, new JsonObject().put("rateLimitPerMinute", 100_000));
+    Devices.link(bed.api(), bed.sim(), bed.key(), CLIENT, "d", PHONE);
   }
 
   static Api.Response send(String type, JsonObject body) {
-    return api.post(BASE + "/messages/" + type, key, body);
+    return bed.api().post(BASE + "/messages/" + type, bed.key(), body);
   }
 
   /** The message {@code bob} received with this id, once it arrived. */
   static JsonObject arrived(String phone, String messageId) {
-    return Wait.until("message " + messageId + " at " + phone, 10_000, () -> find(sim.received(phone), messageId),
+    return Wait.until("message " + messageId + " at " + phone, 10_000, () -> find(bed.sim().received(phone), messageId),
         m -> m != null);
   }
 
   /** The ids of the messages {@code phone} received, in the order they arrived. */
   static List<String> receivedIds(String phone) {
-    return sim.received(phone).stream().map(o -> ((JsonObject) o).getString("messageId")).toList();
+    return bed.sim().received(phone).stream().map(o -> ((JsonObject) o).getString("messageId")).toList();
   }
 
   static JsonObject find(JsonArray items, String messageId) {
@@ -86,7 +74,7 @@ class MessagingTest {
   }
 
   static JsonObject status(String messageId, String status) {
-    return Wait.until(messageId + " " + status, 10_000, () -> api.get(BASE + "/messages/" + messageId, key).data(),
+    return Wait.until(messageId + " " + status, 10_000, () -> bed.api().get(BASE + "/messages/" + messageId, bed.key()).data(),
         m -> status.equals(m.getString("status")));
   }
 
@@ -159,21 +147,21 @@ class MessagingTest {
    */
   @Test
   void sendsGoStraightToTheirActorInOrderAndOnce() {
-    long duplicatesBefore = sim.stats().getLong("duplicatesDropped");
+    long duplicatesBefore = bed.sim().stats().getLong("duplicatesDropped");
     List<String> ids = burst("15552220011", List.of());
     for (String id : ids) {
       JsonObject m = status(id, "SENT");
       Duration waited = Duration.between(Instant.parse(m.getString("createdAt")), Instant.parse(m.getString("sentAt")));
       assertTrue(waited.toMillis() < 3_000, id + " waited " + waited + " between its 202 and its SENT");
     }
-    assertEquals(duplicatesBefore, sim.stats().getLong("duplicatesDropped"), "nothing was sent twice");
+    assertEquals(duplicatesBefore, bed.sim().stats().getLong("duplicatesDropped"), "nothing was sent twice");
   }
 
   /** Scheduled messages falling due mid-burst make the actor claim from its outbox too: still in order and once. */
   @Test
   void claimsAmidHandedSendsKeepTheOrderAndSendOnce() {
     String to = "15552220012";
-    long duplicatesBefore = sim.stats().getLong("duplicatesDropped");
+    long duplicatesBefore = bed.sim().stats().getLong("duplicatesDropped");
     String soon = Instant.now().plusMillis(800).toString();
     List<String> scheduled = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -181,7 +169,7 @@ class MessagingTest {
           .getString("messageId"));
     }
     burst(to, scheduled);
-    assertEquals(duplicatesBefore, sim.stats().getLong("duplicatesDropped"), "nothing was sent twice");
+    assertEquals(duplicatesBefore, bed.sim().stats().getLong("duplicatesDropped"), "nothing was sent twice");
   }
 
   /**
@@ -193,12 +181,12 @@ class MessagingTest {
   void aHandOffThatComesAfterAClaimSentItsRowSendsNothingAgain() {
     String to = "15552220013";
     String chat = to + "@s.whatsapp.net";
-    long duplicatesBefore = sim.stats().getLong("duplicatesDropped");
-    Outbox outbox = (Outbox) node.messages().store().attached(CLIENT, "d");
+    long duplicatesBefore = bed.sim().stats().getLong("duplicatesDropped");
+    Outbox outbox = (Outbox) bed.node().messages().store().attached(CLIENT, "d");
     String id = ChatIds.newMessageId();
     JsonObject content = new JsonObject().put("text", "handed late");
     // Stored taken for the actor, as a send accepted on this node is, and not handed over yet.
-    MessageRepository.Stored row = TestNode.await(MessageRepository.insert(node.pool(),
+    MessageRepository.Stored row = TestNode.await(MessageRepository.insert(bed.node().pool(),
         List.of(new MessageRepository.Draft(CLIENT, "d", id, chat, "text", content, "QUEUED", null, outbox.epoch())))).get(0);
     assertTrue(row.taken(), row.toString());
     outbox.context().runOnContext(v -> outbox.wake());
@@ -208,7 +196,7 @@ class MessagingTest {
     String after = send("text", new JsonObject().put("to", to).put("text", "after")).data().getString("messageId");
     arrived(to, after);
     assertEquals(List.of(id, after), receivedIds(to));
-    assertEquals(duplicatesBefore, sim.stats().getLong("duplicatesDropped"), "nothing was sent twice");
+    assertEquals(duplicatesBefore, bed.sim().stats().getLong("duplicatesDropped"), "nothing was sent twice");
   }
 
   /**
@@ -218,14 +206,14 @@ class MessagingTest {
    */
   @Test
   void sendsBeyondWhatAnActorHoldsGoOutThroughAClaimInOrderAndOnce() {
-    long duplicatesBefore = sim.stats().getLong("duplicatesDropped");
+    long duplicatesBefore = bed.sim().stats().getLong("duplicatesDropped");
     List<String> to = new ArrayList<>();
     for (int i = 0; i < SendRequest.MAX_RECIPIENTS; i++) {
       to.add(String.format("155544%05d", i));
     }
     // One wave goes out at once and is held up by the latency; the others wait in memory, beyond its limit.
     int requests = Outbox.MAX_HANDED / to.size() + 2;
-    sim.post("/sim/faults", new JsonObject().put("phone", PHONE).put("kind", "latency").put("ms", 600));
+    bed.sim().post("/sim/faults", new JsonObject().put("phone", PHONE).put("kind", "latency").put("ms", 600));
     List<List<String>> accepted = new ArrayList<>();
     try {
       for (int r = 0; r < requests; r++) {
@@ -234,7 +222,7 @@ class MessagingTest {
         accepted.add(sent.data().getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("messageId")).toList());
       }
     } finally {
-      sim.post("/sim/faults", new JsonObject().put("phone", PHONE).put("kind", "latency").put("ms", 0));
+      bed.sim().post("/sim/faults", new JsonObject().put("phone", PHONE).put("kind", "latency").put("ms", 0));
     }
     long lastAccepted = System.nanoTime();
     for (int i = 0; i < to.size(); i++) {
@@ -242,12 +230,12 @@ class MessagingTest {
       int n = i;
       List<String> expected = accepted.stream().map(ids -> ids.get(n)).toList();
       // A row left in the table without a claim would wait at least 5 s for the scheduler's sweep.
-      Wait.until("the waves at " + phone, 30_000, () -> sim.received(phone).size(), size -> size >= requests);
+      Wait.until("the waves at " + phone, 30_000, () -> bed.sim().received(phone).size(), size -> size >= requests);
       assertTrue(System.nanoTime() - lastAccepted < 4_000_000_000L, "the waves took over 4 s to arrive at " + phone);
       List<String> arrived = receivedIds(phone);
       assertEquals(expected, arrived, "once each, in the order accepted, at " + phone);
     }
-    assertEquals(duplicatesBefore, sim.stats().getLong("duplicatesDropped"), "nothing was sent twice");
+    assertEquals(duplicatesBefore, bed.sim().stats().getLong("duplicatesDropped"), "nothing was sent twice");
   }
 
   /** Sends one after another for 2.5 s; checks they all arrived once, in order, beside {@code others}. */
@@ -259,7 +247,7 @@ class MessagingTest {
       assertEquals(202, r.status(), r.toString());
       ids.add(r.data().getString("messageId"));
     }
-    Wait.until("the burst at " + to, 20_000, () -> sim.received(to).size(), n -> n >= ids.size() + others.size());
+    Wait.until("the burst at " + to, 20_000, () -> bed.sim().received(to).size(), n -> n >= ids.size() + others.size());
     List<String> arrived = receivedIds(to);
     assertEquals(ids, arrived.stream().filter(ids::contains).toList(), "in the order accepted");
     assertTrue(arrived.containsAll(others));
@@ -271,9 +259,9 @@ class MessagingTest {
   void receiptsMoveTheStatus() {
     String id = send("text", new JsonObject().put("to", "15552220002").put("text", "read me")).data().getString("messageId");
     arrived("15552220002", id);
-    assertEquals(200, sim.receipt("15552220002", id, "DELIVERED").status());
+    assertEquals(200, bed.sim().receipt("15552220002", id, "DELIVERED").status());
     assertNotNull(status(id, "DELIVERED").getString("deliveredAt"));
-    assertEquals(200, sim.receipt("15552220002", id, "READ").status());
+    assertEquals(200, bed.sim().receipt("15552220002", id, "READ").status());
     JsonObject read = status(id, "READ");
     assertNotNull(read.getString("readAt"));
     assertNotNull(read.getString("sentAt"));
@@ -283,21 +271,21 @@ class MessagingTest {
   void idempotencyKeyReturnsTheFirstAnswerAndRefusesAnotherBody() {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", "order-42");
     JsonObject body = new JsonObject().put("to", "15552220003").put("text", "once");
-    Api.Response first = api.call(HttpMethod.POST, BASE + "/messages/text", key, body.toBuffer(), headers);
-    Api.Response again = api.call(HttpMethod.POST, BASE + "/messages/text", key, body.toBuffer(), headers);
+    Api.Response first = bed.api().call(HttpMethod.POST, BASE + "/messages/text", bed.key(), body.toBuffer(), headers);
+    Api.Response again = bed.api().call(HttpMethod.POST, BASE + "/messages/text", bed.key(), body.toBuffer(), headers);
     assertEquals(202, first.status(), first.toString());
     assertEquals(202, again.status());
     assertEquals(first.data(), again.data());
-    Api.Response other = api.call(HttpMethod.POST, BASE + "/messages/text", key,
+    Api.Response other = bed.api().call(HttpMethod.POST, BASE + "/messages/text", bed.key(),
         new JsonObject().put("to", "15552220003").put("text", "twice").toBuffer(), headers);
     assertEquals(409, other.status());
     assertEquals("IDEMPOTENCY_CONFLICT", other.errorCode());
     status(first.data().getString("messageId"), "SENT");
-    Wait.until("one message only", 5_000, () -> sim.received("15552220003").size(), n -> n >= 1);
-    assertEquals(1, sim.received("15552220003").size());
+    Wait.until("one message only", 5_000, () -> bed.sim().received("15552220003").size(), n -> n >= 1);
+    assertEquals(1, bed.sim().received("15552220003").size());
     // Another key sends again.
     headers.set("Idempotency-Key", "order-43");
-    Api.Response fresh = api.call(HttpMethod.POST, BASE + "/messages/text", key, body.toBuffer(), headers);
+    Api.Response fresh = bed.api().call(HttpMethod.POST, BASE + "/messages/text", bed.key(), body.toBuffer(), headers);
     assertTrue(!fresh.data().getString("messageId").equals(first.data().getString("messageId")));
   }
 
@@ -308,21 +296,21 @@ class MessagingTest {
     assertEquals(202, held.status(), held.toString());
     assertEquals("SCHEDULED", held.data().getString("status"));
     String heldId = held.data().getString("messageId");
-    JsonArray scheduled = api.get("/api/clients/" + CLIENT + "/scheduled", key).data().getJsonArray("items");
+    JsonArray scheduled = bed.api().get("/api/clients/" + CLIENT + "/scheduled", bed.key()).data().getJsonArray("items");
     assertNotNull(find(scheduled, heldId));
-    Api.Response cancelled = api.delete(BASE + "/messages/" + heldId, key);
+    Api.Response cancelled = bed.api().delete(BASE + "/messages/" + heldId, bed.key());
     assertEquals(200, cancelled.status(), cancelled.toString());
     assertEquals("CANCELLED", cancelled.data().getString("status"));
-    assertNull(find(api.get("/api/clients/" + CLIENT + "/scheduled", key).data().getJsonArray("items"), heldId));
+    assertNull(find(bed.api().get("/api/clients/" + CLIENT + "/scheduled", bed.key()).data().getJsonArray("items"), heldId));
 
     String soon = Instant.now().plusSeconds(2).toString();
     String soonId = send("text", new JsonObject().put("to", "15552220004").put("text", "soon").put("sendAt", soon))
         .data().getString("messageId");
-    assertEquals("SCHEDULED", api.get(BASE + "/messages/" + soonId, key).data().getString("status"));
+    assertEquals("SCHEDULED", bed.api().get(BASE + "/messages/" + soonId, bed.key()).data().getString("status"));
     arrived("15552220004", soonId);
-    Api.Response tooLate = api.delete(BASE + "/messages/" + soonId, key);
+    Api.Response tooLate = bed.api().delete(BASE + "/messages/" + soonId, bed.key());
     assertEquals(409, tooLate.status());
-    assertEquals(1, sim.received("15552220004").size(), "the cancelled one never went out");
+    assertEquals(1, bed.sim().received("15552220004").size(), "the cancelled one never went out");
   }
 
   @Test
@@ -330,10 +318,10 @@ class MessagingTest {
     String carol = "15552220005";
     String sentId = send("text", new JsonObject().put("to", carol).put("text", "hello carol")).data().getString("messageId");
     arrived(carol, sentId);
-    String inId = sim.send(carol, new JsonObject().put("to", PHONE).put("type", "text").put("text", "hi! 🌍"));
-    String imageId = sim.send(carol, new JsonObject().put("to", PHONE).put("type", "image").put("caption", "look"));
+    String inId = bed.sim().send(carol, new JsonObject().put("to", PHONE).put("type", "text").put("text", "hi! 🌍"));
+    String imageId = bed.sim().send(carol, new JsonObject().put("to", PHONE).put("type", "image").put("caption", "look"));
     JsonArray history = Wait.until("history", 10_000,
-        () -> api.get(BASE + "/chats/" + carol + "/messages", key).data().getJsonArray("items"), h -> h.size() == 3);
+        () -> bed.api().get(BASE + "/chats/" + carol + "/messages", bed.key()).data().getJsonArray("items"), h -> h.size() == 3);
     assertEquals(imageId, history.getJsonObject(0).getString("messageId"), "newest first");
     assertEquals(inId, history.getJsonObject(1).getString("messageId"));
     assertEquals("inbound", history.getJsonObject(1).getString("direction"));
@@ -342,125 +330,125 @@ class MessagingTest {
 
     String mediaId = history.getJsonObject(0).getJsonObject("content").getString("mediaId");
     assertNotNull(mediaId, history.getJsonObject(0).toString());
-    Api.Response media = api.get(BASE + "/media/" + mediaId, key);
+    Api.Response media = bed.api().get(BASE + "/media/" + mediaId, bed.key());
     assertEquals(200, media.status());
     assertEquals("image/png", media.headers().get("content-type"));
     assertTrue(media.body().length() > 0);
 
-    Api.Response page = api.get(BASE + "/chats/" + carol + "/messages?limit=2", key);
+    Api.Response page = bed.api().get(BASE + "/chats/" + carol + "/messages?limit=2", bed.key());
     assertEquals(2, page.data().getJsonArray("items").size());
     String cursor = page.data().getString("nextCursor");
-    assertEquals(sentId, api.get(BASE + "/chats/" + carol + "/messages?limit=2&cursor=" + cursor, key).data()
+    assertEquals(sentId, bed.api().get(BASE + "/chats/" + carol + "/messages?limit=2&cursor=" + cursor, bed.key()).data()
         .getJsonArray("items").getJsonObject(0).getString("messageId"));
 
     JsonObject chat = null;
-    for (Object o : api.get(BASE + "/chats", key).data().getJsonArray("items")) {
+    for (Object o : bed.api().get(BASE + "/chats", bed.key()).data().getJsonArray("items")) {
       if (((JsonObject) o).getString("chatId").equals(carol + "@s.whatsapp.net")) {
         chat = (JsonObject) o;
       }
     }
     assertNotNull(chat);
     assertEquals(2, chat.getInteger("unreadCount"));
-    Api.Response read = api.post(BASE + "/chats/" + carol + "@s.whatsapp.net/read", key, null);
+    Api.Response read = bed.api().post(BASE + "/chats/" + carol + "@s.whatsapp.net/read", bed.key(), null);
     assertEquals(202, read.status(), read.toString());
     assertEquals(2, read.data().getInteger("read"));
     Wait.until("read receipts at carol", 10_000,
-        () -> sim.get("/sim/phones/" + carol + "/receipts").body().toString(), s -> s.contains(inId) && s.contains("READ"));
+        () -> bed.sim().get("/sim/phones/" + carol + "/receipts").body().toString(), s -> s.contains(inId) && s.contains("READ"));
   }
 
   @Test
   void twoClientsDevicesTalkToEachOther() {
-    String otherKey = api.clientWithKey("msg-other");
-    Devices.link(api, sim, otherKey, "msg-other", "o", "15554440000");
+    String otherKey = bed.api().clientWithKey("msg-other");
+    Devices.link(bed.api(), bed.sim(), otherKey, "msg-other", "o", "15554440000");
     String id = send("text", new JsonObject().put("to", "15554440000").put("text", "hello other client")).data().getString("messageId");
     JsonArray theirs = Wait.until("the other device's history", 10_000,
-        () -> api.get("/api/clients/msg-other/devices/o/chats/" + PHONE + "/messages", otherKey).data().getJsonArray("items"),
+        () -> bed.api().get("/api/clients/msg-other/devices/o/chats/" + PHONE + "/messages", otherKey).data().getJsonArray("items"),
         h -> h.size() == 1);
     assertEquals(id, theirs.getJsonObject(0).getString("messageId"));
     assertEquals("hello other client", theirs.getJsonObject(0).getJsonObject("content").getString("text"));
     // and never visible to the sender's client key on the other client's paths
-    assertEquals(401, api.get("/api/clients/msg-other/devices/o/chats/" + PHONE + "/messages", key).status());
+    assertEquals(401, bed.api().get("/api/clients/msg-other/devices/o/chats/" + PHONE + "/messages", bed.key()).status());
   }
 
   @Test
   void contactsPresenceAndOnWhatsApp() {
-    assertEquals(true, api.get(BASE + "/on-whatsapp/" + BOB, key).data().getBoolean("exists"));
-    assertEquals(false, api.get(BASE + "/on-whatsapp/9995550000", key).data().getBoolean("exists"));
-    assertEquals(202, api.post(BASE + "/presence", key, new JsonObject().put("state", "composing").put("chatId", BOB)).status());
-    assertEquals(400, api.post(BASE + "/presence", key, new JsonObject().put("state", "dancing")).status());
-    Api.Response contacts = api.get(BASE + "/contacts", key);
+    assertEquals(true, bed.api().get(BASE + "/on-whatsapp/" + BOB, bed.key()).data().getBoolean("exists"));
+    assertEquals(false, bed.api().get(BASE + "/on-whatsapp/9995550000", bed.key()).data().getBoolean("exists"));
+    assertEquals(202, bed.api().post(BASE + "/presence", bed.key(), new JsonObject().put("state", "composing").put("chatId", BOB)).status());
+    assertEquals(400, bed.api().post(BASE + "/presence", bed.key(), new JsonObject().put("state", "dancing")).status());
+    Api.Response contacts = bed.api().get(BASE + "/contacts", bed.key());
     assertEquals(200, contacts.status(), contacts.toString());
     assertNotNull(contacts.data().getJsonArray("items"));
   }
 
   @Test
   void groupFlows() {
-    Api.Response created = api.post(BASE + "/groups", key,
+    Api.Response created = bed.api().post(BASE + "/groups", bed.key(),
         new JsonObject().put("subject", "Team 🚀").put("participants", new JsonArray().add("15556660001").add("15556660002")));
     assertEquals(201, created.status(), created.toString());
     String groupId = created.data().getString("groupId");
     assertTrue(groupId.endsWith("@g.us"));
-    assertTrue(api.get(BASE + "/groups", key).data().getJsonArray("items").encode().contains(groupId));
-    JsonObject meta = api.get(BASE + "/groups/" + groupId, key).data();
+    assertTrue(bed.api().get(BASE + "/groups", bed.key()).data().getJsonArray("items").encode().contains(groupId));
+    JsonObject meta = bed.api().get(BASE + "/groups/" + groupId, bed.key()).data();
     assertEquals("Team 🚀", meta.getString("subject"));
     assertEquals(3, meta.getJsonArray("participants").size());
 
-    Api.Response changed = api.post(BASE + "/groups/" + groupId + "/participants", key,
+    Api.Response changed = bed.api().post(BASE + "/groups/" + groupId + "/participants", bed.key(),
         new JsonObject().put("add", new JsonArray().add("15556660003")).put("promote", new JsonArray().add("15556660001")));
     assertEquals(200, changed.status(), changed.toString());
     assertEquals(2, changed.data().getJsonArray("items").size());
-    assertEquals(4, api.get(BASE + "/groups/" + groupId, key).data().getJsonArray("participants").size());
+    assertEquals(4, bed.api().get(BASE + "/groups/" + groupId, bed.key()).data().getJsonArray("participants").size());
 
     String msg = send("text", new JsonObject().put("to", groupId).put("text", "hello team")).data().getString("messageId");
     arrived("15556660003", msg);
 
-    JsonObject invite = api.get(BASE + "/groups/" + groupId + "/invite", key).data();
+    JsonObject invite = bed.api().get(BASE + "/groups/" + groupId + "/invite", bed.key()).data();
     assertTrue(invite.getString("url").startsWith("https://chat.whatsapp.com/"));
     assertEquals(invite.getString("url"), "https://chat.whatsapp.com/" + invite.getString("code"));
 
     // Another client's device joins by the link, then again by the bare code (already in: no change).
-    String joinerKey = api.clientWithKey("msg-joiner");
-    Devices.link(api, sim, joinerKey, "msg-joiner", "j", "15554440007");
+    String joinerKey = bed.api().clientWithKey("msg-joiner");
+    Devices.link(bed.api(), bed.sim(), joinerKey, "msg-joiner", "j", "15554440007");
     String joinBase = "/api/clients/msg-joiner/devices/j/groups/join";
-    Api.Response joined = api.post(joinBase, joinerKey, new JsonObject().put("invite", invite.getString("url")));
+    Api.Response joined = bed.api().post(joinBase, joinerKey, new JsonObject().put("invite", invite.getString("url")));
     assertEquals(200, joined.status(), joined.toString());
     assertEquals(groupId, joined.data().getString("groupId"));
-    assertTrue(api.get(BASE + "/groups/" + groupId, key).data().getJsonArray("participants").encode().contains("15554440007"));
-    assertEquals(5, api.get(BASE + "/groups/" + groupId, key).data().getJsonArray("participants").size());
-    assertEquals(200, api.post(joinBase, joinerKey, new JsonObject().put("invite", invite.getString("code"))).status());
-    assertEquals(5, api.get(BASE + "/groups/" + groupId, key).data().getJsonArray("participants").size());
-    int unknown = api.post(joinBase, joinerKey, new JsonObject().put("invite", "AAAAAAAAAAAAAAAAAAAAAA")).status();
+    assertTrue(bed.api().get(BASE + "/groups/" + groupId, bed.key()).data().getJsonArray("participants").encode().contains("15554440007"));
+    assertEquals(5, bed.api().get(BASE + "/groups/" + groupId, bed.key()).data().getJsonArray("participants").size());
+    assertEquals(200, bed.api().post(joinBase, joinerKey, new JsonObject().put("invite", invite.getString("code"))).status());
+    assertEquals(5, bed.api().get(BASE + "/groups/" + groupId, bed.key()).data().getJsonArray("participants").size());
+    int unknown = bed.api().post(joinBase, joinerKey, new JsonObject().put("invite", "AAAAAAAAAAAAAAAAAAAAAA")).status();
     assertTrue(unknown >= 400 && unknown < 500, "an unknown invite code is " + unknown);
-    assertEquals(400, api.post(joinBase, joinerKey, new JsonObject().put("invite", "https://example.com/x y")).status());
-    assertEquals(400, api.post(joinBase, joinerKey, new JsonObject()).status());
+    assertEquals(400, bed.api().post(joinBase, joinerKey, new JsonObject().put("invite", "https://example.com/x y")).status());
+    assertEquals(400, bed.api().post(joinBase, joinerKey, new JsonObject()).status());
 
-    assertEquals(202, api.post(BASE + "/groups/" + groupId + "/leave", key, null).status());
+    assertEquals(202, bed.api().post(BASE + "/groups/" + groupId + "/leave", bed.key(), null).status());
 
     // A group made by a person, joined by link.
-    String theirs = sim.post("/sim/groups", new JsonObject().put("owner", "15556660009").put("subject", "Theirs")
+    String theirs = bed.sim().post("/sim/groups", new JsonObject().put("owner", "15556660009").put("subject", "Theirs")
         .put("participants", new JsonArray().add("15556660008"))).json().getString("groupId");
     assertNotNull(theirs);
-    assertEquals(400, api.post(BASE + "/groups/not-a-group/participants", key, new JsonObject().put("add", new JsonArray().add(BOB))).status());
+    assertEquals(400, bed.api().post(BASE + "/groups/not-a-group/participants", bed.key(), new JsonObject().put("add", new JsonArray().add(BOB))).status());
   }
 
   @Test
   void theCallPolicyRejectsCallsAndTellsTheCaller() {
     String callerPhone = "15552220009";
-    assertEquals(200, api.put("/api/clients/" + CLIENT + "/config", key, new JsonObject().put("callPolicy",
+    assertEquals(200, bed.api().put("/api/clients/" + CLIENT + "/config", bed.key(), new JsonObject().put("callPolicy",
         new JsonObject().put("reject", true).put("message", "No calls please, write to me 📵"))).status());
     try {
-      String callId = sim.post("/sim/phones/" + callerPhone + "/calls", new JsonObject().put("to", PHONE)).json().getString("callId");
-      Wait.until("the call rejected", 10_000, () -> sim.get("/sim/phones/" + callerPhone + "/calls").body().toString(),
+      String callId = bed.sim().post("/sim/phones/" + callerPhone + "/calls", new JsonObject().put("to", PHONE)).json().getString("callId");
+      Wait.until("the call rejected", 10_000, () -> bed.sim().get("/sim/phones/" + callerPhone + "/calls").body().toString(),
           calls -> calls.contains(callId) && calls.contains("rejected"));
-      JsonArray got = Wait.until("the policy's message at the caller", 10_000, () -> sim.received(callerPhone), a -> a.size() == 1);
+      JsonArray got = Wait.until("the policy's message at the caller", 10_000, () -> bed.sim().received(callerPhone), a -> a.size() == 1);
       assertEquals("No calls please, write to me 📵", got.getJsonObject(0).getString("text"));
     } finally {
-      api.put("/api/clients/" + CLIENT + "/config", key, new JsonObject().put("callPolicy", (Object) null));
+      bed.api().put("/api/clients/" + CLIENT + "/config", bed.key(), new JsonObject().put("callPolicy", (Object) null));
     }
     // Without the policy a call rings on (the config cache is invalidated at once on this node).
-    String ringing = sim.post("/sim/phones/" + callerPhone + "/calls", new JsonObject().put("to", PHONE)).json().getString("callId");
-    Wait.until("the call seen by the device", 10_000, () -> api.get(BASE + "/chats", key).status(), st -> st == 200);
-    io.vertx.core.json.JsonArray calls = new JsonArray(sim.get("/sim/phones/" + callerPhone + "/calls").body());
+    String ringing = bed.sim().post("/sim/phones/" + callerPhone + "/calls", new JsonObject().put("to", PHONE)).json().getString("callId");
+    Wait.until("the call seen by the device", 10_000, () -> bed.api().get(BASE + "/chats", bed.key()).status(), st -> st == 200);
+    io.vertx.core.json.JsonArray calls = new JsonArray(bed.sim().get("/sim/phones/" + callerPhone + "/calls").body());
     for (Object o : calls) {
       JsonObject call = (JsonObject) o;
       if (ringing.equals(call.getString("callId"))) {
@@ -483,11 +471,11 @@ class MessagingTest {
     expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", BOB).put("text", "x").put("sendAt", "tomorrow")));
     expect(400, "VALIDATION_ERROR", send("text", new JsonObject().put("to", new JsonArray()).put("text", "x")));
     expect(404, "NOT_FOUND", send("telegram", new JsonObject().put("to", BOB).put("text", "x")));
-    expect(404, "DEVICE_NOT_FOUND", api.post("/api/clients/" + CLIENT + "/devices/ghost/messages/text", key,
+    expect(404, "DEVICE_NOT_FOUND", bed.api().post("/api/clients/" + CLIENT + "/devices/ghost/messages/text", bed.key(),
         new JsonObject().put("to", BOB).put("text", "x")));
-    expect(404, "MESSAGE_NOT_FOUND", api.get(BASE + "/messages/3EB0000000000000000000", key));
+    expect(404, "MESSAGE_NOT_FOUND", bed.api().get(BASE + "/messages/3EB0000000000000000000", bed.key()));
     expect(422, "UNSAFE_URL", send("image", new JsonObject().put("to", BOB).put("url", "ftp://example.com/a.png")));
-    expect(413, "PAYLOAD_TOO_LARGE", api.post(BASE + "/messages/text", key,
+    expect(413, "PAYLOAD_TOO_LARGE", bed.api().post(BASE + "/messages/text", bed.key(),
         new JsonObject().put("to", BOB).put("text", "x".repeat(1_100_000))));
   }
 
@@ -513,11 +501,11 @@ class MessagingTest {
       expect(413, "PAYLOAD_TOO_LARGE", big);
 
       // A node without --allow-private-urls refuses loopback, by literal address and by a name that resolves to it.
-      Node strict = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url(),
+      Node strict = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", bed.sim().url(),
           "--allow-private-urls", "false", "--node-name", "strict"));
       try (Api strictApi = new Api(strict.httpPort())) {
         String k = strictApi.clientWithKey("strict");
-        Devices.link(strictApi, sim, k, "strict", "d", "15551119999");
+        Devices.link(strictApi, bed.sim(), k, "strict", "d", "15551119999");
         for (String bad : List.of(url + "/doc.pdf", "http://localhost:" + server.actualPort() + "/doc.pdf",
             "http://169.254.169.254/latest/meta-data", "http://[::1]/x")) {
           Api.Response refused = strictApi.post("/api/clients/strict/devices/d/messages/image", k,
@@ -534,15 +522,15 @@ class MessagingTest {
 
   @Test
   void uploadsAreLimitedAndChecked() {
-    Api.Response big = api.callRaw(HttpMethod.POST, BASE + "/media", key, multipart("big.bin", "application/octet-stream",
+    Api.Response big = bed.api().callRaw(HttpMethod.POST, BASE + "/media", bed.key(), multipart("big.bin", "application/octet-stream",
         new byte[17 * 1024 * 1024]), multipartHeaders());
     expect(413, "PAYLOAD_TOO_LARGE", big);
-    Api.Response none = api.callRaw(HttpMethod.POST, BASE + "/media", key, Buffer.buffer("{}"),
+    Api.Response none = bed.api().callRaw(HttpMethod.POST, BASE + "/media", bed.key(), Buffer.buffer("{}"),
         MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json"));
     expect(400, "VALIDATION_ERROR", none);
-    expect(404, "DEVICE_NOT_FOUND", api.callRaw(HttpMethod.POST, "/api/clients/" + CLIENT + "/devices/ghost/media", key,
+    expect(404, "DEVICE_NOT_FOUND", bed.api().callRaw(HttpMethod.POST, "/api/clients/" + CLIENT + "/devices/ghost/media", bed.key(),
         multipart("a.txt", "text/plain", new byte[] {1}), multipartHeaders()));
-    expect(401, "UNAUTHORIZED", api.callRaw(HttpMethod.POST, BASE + "/media", null,
+    expect(401, "UNAUTHORIZED", bed.api().callRaw(HttpMethod.POST, BASE + "/media", null,
         multipart("a.txt", "text/plain", new byte[] {1}), multipartHeaders()));
   }
 
@@ -561,7 +549,7 @@ class MessagingTest {
   }
 
   static JsonObject upload(String name, String mime, byte[] bytes) {
-    Api.Response r = api.callRaw(HttpMethod.POST, BASE + "/media", key, multipart(name, mime, bytes), multipartHeaders());
+    Api.Response r = bed.api().callRaw(HttpMethod.POST, BASE + "/media", bed.key(), multipart(name, mime, bytes), multipartHeaders());
     assertEquals(201, r.status(), r.toString());
     assertEquals(bytes.length, r.data().getInteger("size"));
     assertEquals(mime, r.data().getString("mimeType"));

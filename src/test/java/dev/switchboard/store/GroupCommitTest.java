@@ -83,6 +83,24 @@ class GroupCommitTest {
   }
 
   @Test
+  void afterStopRetryingABatchWaitingForTheDatabaseFailsAndFlushCompletes() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+    GroupCommit<Integer, Integer> commit = GroupCommit.of("test", 1, 100, 1_000, items -> {
+      attempts.incrementAndGet();
+      return Future.failedFuture(new java.net.ConnectException("Connection refused"));
+    });
+    commit.retryWhileUnreachable(new RetryTimer(vertx));
+    Future<Integer> waiting = commit.submit(1);
+    Future<Void> flushed = commit.flush();
+    Thread.sleep(1_500);
+    assertFalse(waiting.isComplete(), "still waiting for the database");
+    assertTrue(attempts.get() >= 2, "written again while the database is out of reach");
+    commit.stopRetrying();
+    flushed.await(5, TimeUnit.SECONDS);
+    assertInstanceOf(java.net.ConnectException.class, waiting.cause());
+  }
+
+  @Test
   void flushCompletesOnceEverythingSubmittedIsWritten() throws Exception {
     List<Promise<List<Integer>>> open = Collections.synchronizedList(new ArrayList<>());
     GroupCommit<Integer, Integer> commit = GroupCommit.of("test", 1, 100, 1_000, items -> {

@@ -9,17 +9,14 @@ import dev.switchboard.support.Api;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** With no database configured, a node keeps its state in the embedded PostgreSQL under its data dir. */
-@ExtendWith(VertxExtension.class)
 class NodeRestartTest {
 
   @Test

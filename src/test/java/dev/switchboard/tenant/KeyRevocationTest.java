@@ -8,26 +8,19 @@ import dev.switchboard.Node;
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.store.Db;
 import dev.switchboard.support.Api;
-import dev.switchboard.support.NodeProcess;
-import dev.switchboard.support.Sim;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
-import dev.switchboard.support.Wait;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A credential's live feeds end with it. Revoking, rotating or replacing a client's key, or deleting
@@ -42,56 +35,9 @@ class KeyRevocationTest {
   /** The close code the README promises (LiveFeed.UNAUTHORIZED), written out as a client sees it. */
   private static final short UNAUTHORIZED = 4401;
 
-  private static Sim sim;
-  private static String db;
-  private static final List<NodeProcess> nodes = new ArrayList<>();
-  private static Api alpha;
-  private static Api beta;
-  private static Vertx vertx;
-  private static WebSocketClient ws;
-
-  @BeforeAll
-  static void start() throws Exception {
-    sim = new Sim(20_000);
-    db = TestDatabase.newDatabase();
-    Path log = Path.of("target", "key-revocation-" + System.nanoTime() + ".log");
-    int[] http = {NodeProcess.freePort(), NodeProcess.freePort()};
-    int[] hz = {NodeProcess.freePort(), NodeProcess.freePort()};
-    String members = "127.0.0.1:" + hz[0] + ",127.0.0.1:" + hz[1];
-    List<CompletableFuture<NodeProcess>> starting = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      int n = i;
-      starting.add(CompletableFuture.supplyAsync(() -> NodeProcess.start(http[n], db, sim.url(), n == 0 ? "alpha" : "beta",
-          log, List.of("-Xmx256m", "-XX:+UseSerialGC"),
-          List.of("--cluster", "true", "--cluster-port", String.valueOf(hz[n]), "--cluster-members", members))));
-    }
-    for (CompletableFuture<NodeProcess> s : starting) {
-      nodes.add(s.get(120, TimeUnit.SECONDS));
-    }
-    alpha = new Api(http[0]);
-    beta = new Api(http[1]);
-    for (Api api : List.of(alpha, beta)) {
-      Wait.until("a cluster of 2", 30_000, () -> api.get("/api/health", null), r -> r.status() == 200
-          && r.data().getInteger("clusterSize") == 2);
-    }
-    vertx = Vertx.vertx();
-    ws = vertx.createWebSocketClient();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    for (NodeProcess n : nodes) {
-      n.kill9();
-    }
-    if (alpha != null) {
-      alpha.close();
-      beta.close();
-    }
-    if (vertx != null) {
-      vertx.close();
-    }
-    sim.close();
-  }
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000).withProcesses(2, "key-revocation", List.of())
+      .withWebSockets();
 
   /** An open feed; {@code closed} completes with its close code and the time it closed. */
   private record Feed(String name, WebSocket socket, CompletableFuture<long[]> closed) {
@@ -104,7 +50,7 @@ class KeyRevocationTest {
       options.addHeader("x-api-key", key);
     }
     CompletableFuture<long[]> closed = new CompletableFuture<>();
-    WebSocket socket = TestNode.await(ws.connect(options).onSuccess(s -> s.closeHandler(v ->
+    WebSocket socket = TestNode.await(bed.ws().connect(options).onSuccess(s -> s.closeHandler(v ->
         closed.complete(new long[] {s.closeStatusCode() == null ? -1 : s.closeStatusCode(), System.nanoTime()}))));
     return new Feed(name, socket, closed);
   }
@@ -115,10 +61,10 @@ class KeyRevocationTest {
 
   /** The client's feeds on both nodes: by key and by a JWT of the key, each opened on alpha and on beta. */
   private static List<Feed> feedsOf(String clientId, String key) {
-    String token = token(alpha, key, 600);
-    return List.of(open(clientId + " key on alpha", alpha, "", key), open(clientId + " key on beta", beta, "", key),
-        open(clientId + " JWT on alpha", alpha, "?token=" + token, null),
-        open(clientId + " JWT on beta", beta, "?token=" + token, null));
+    String token = token(bed.api(0), key, 600);
+    return List.of(open(clientId + " key on alpha", bed.api(0), "", key), open(clientId + " key on beta", bed.api(1), "", key),
+        open(clientId + " JWT on alpha", bed.api(0), "?token=" + token, null),
+        open(clientId + " JWT on beta", bed.api(1), "?token=" + token, null));
   }
 
   /**
@@ -126,11 +72,11 @@ class KeyRevocationTest {
    * checks that every feed of the client closed with 4401 within 2 s of the change being sent.
    */
   private static void assertChangeClosesTheFeeds(String clientId, Function<String, Api.Response> change) {
-    String key = alpha.clientWithKey(clientId);
-    String bystanderKey = alpha.clientWithKey(clientId + "-bystander");
+    String key = bed.api(0).clientWithKey(clientId);
+    String bystanderKey = bed.api(0).clientWithKey(clientId + "-bystander");
     List<Feed> feeds = feedsOf(clientId, key);
-    List<Feed> bystanders = List.of(open("another client's", beta, "", bystanderKey),
-        open("the master's of this client", beta, "?clientId=" + clientId, TestNode.MASTER));
+    List<Feed> bystanders = List.of(open("another client's", bed.api(1), "", bystanderKey),
+        open("the master's of this client", bed.api(1), "?clientId=" + clientId, TestNode.MASTER));
     long sent = System.nanoTime();
     Api.Response answer = change.apply(key);
     assertTrue(answer.status() / 100 == 2, answer.toString());
@@ -150,37 +96,37 @@ class KeyRevocationTest {
 
   @Test
   void revokingAKeyClosesItsFeedsAndThoseOfItsTokensOnEveryNode() {
-    assertChangeClosesTheFeeds("revoked", key -> alpha.delete("/api/clients/revoked/key", TestNode.MASTER));
+    assertChangeClosesTheFeeds("revoked", key -> bed.api(0).delete("/api/clients/revoked/key", TestNode.MASTER));
   }
 
   @Test
   void rotatingAKeyClosesTheFeedsOfTheOldKeyAndItsTokens() {
-    assertChangeClosesTheFeeds("rotated", key -> alpha.post("/api/clients/rotated/key/rotate", key, null));
+    assertChangeClosesTheFeeds("rotated", key -> bed.api(0).post("/api/clients/rotated/key/rotate", key, null));
   }
 
   @Test
   void issuingANewKeyClosesTheFeedsOfTheKeyItReplaces() {
-    assertChangeClosesTheFeeds("reissued", key -> alpha.post("/api/clients/reissued/key", TestNode.MASTER, new JsonObject()));
+    assertChangeClosesTheFeeds("reissued", key -> bed.api(0).post("/api/clients/reissued/key", TestNode.MASTER, new JsonObject()));
   }
 
   @Test
   void deletingAClientClosesItsFeeds() {
-    assertChangeClosesTheFeeds("deleted", key -> alpha.delete("/api/clients/deleted", TestNode.MASTER));
+    assertChangeClosesTheFeeds("deleted", key -> bed.api(0).delete("/api/clients/deleted", TestNode.MASTER));
   }
 
   @Test
   void aFeedOpenedWithATokenClosesWhenTheTokenExpires() {
-    String key = alpha.clientWithKey("expiring");
+    String key = bed.api(0).clientWithKey("expiring");
     // The API issues tokens for a minute at least; this one, signed with the cluster's secret and
     // bound to the key as the API binds it, lives 3 s.
-    Pool pool = Db.pool(vertx, DbUrl.parse(db), 1);
-    ClientChanges changes = new ClientChanges(pool, Db.subscriber(vertx, DbUrl.parse(db)));
-    KeyService keys = new KeyService(vertx, pool, TestNode.await(Secrets.bootstrap(pool, TestNode.MASTER)), changes);
+    Pool pool = Db.pool(bed.vertx(), DbUrl.parse(bed.db()), 1);
+    ClientChanges changes = new ClientChanges(pool, Db.subscriber(bed.vertx(), DbUrl.parse(bed.db())));
+    KeyService keys = new KeyService(bed.vertx(), pool, TestNode.await(Secrets.bootstrap(pool, TestNode.MASTER)), changes);
     try {
       JsonObject issued = keys.issueToken(TestNode.await(keys.resolve(key)), 3);
       long expiresAt = java.time.Instant.parse(issued.getString("expiresAt")).toEpochMilli();
-      Feed feed = open("short token on beta", beta, "?token=" + issued.getString("token"), null);
-      Feed byKey = open("the key on beta", beta, "", key);
+      Feed feed = open("short token on beta", bed.api(1), "?token=" + issued.getString("token"), null);
+      Feed byKey = open("the key on beta", bed.api(1), "", key);
       long[] closed = feed.closed().completeOnTimeout(null, 10, TimeUnit.SECONDS).join();
       assertTrue(closed != null, "the feed is open 10 s after its token expired");
       assertEquals(UNAUTHORIZED, (short) closed[0]);

@@ -13,7 +13,7 @@ import dev.switchboard.device.CredentialReader;
 import dev.switchboard.device.DeviceRepository;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineException;
-import dev.switchboard.support.TestDatabase;
+import dev.switchboard.support.TestBed;
 import it.auties.whatsapp.api.ClientType;
 import it.auties.whatsapp.api.Whatsapp;
 import it.auties.whatsapp.controller.Keys;
@@ -24,8 +24,6 @@ import it.auties.whatsapp.controller.StoreSpec;
 import it.auties.whatsapp.model.jid.Jid;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.Optional;
 import java.util.UUID;
@@ -38,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Cobalt serializer against the real device registry in the embedded PostgreSQL: real Keys and
@@ -46,34 +45,31 @@ import org.junit.jupiter.api.Test;
  */
 class CredentialSerializerTest {
 
-  private static Vertx vertx;
-  private static Pool pool;
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withPool(4);
+
   private static Context context;
   private static ExecutorService executor;
   private static int devices;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    pool = TestDatabase.migratedPool(vertx, 4);
-    context = vertx.getOrCreateContext();
+    context = bed.vertx().getOrCreateContext();
     executor = Executors.newVirtualThreadPerTaskExecutor();
-    await(pool.preparedQuery("INSERT INTO clients (client_id, name, webhook_secret) VALUES ($1, $2, $3)")
+    await(bed.pool().preparedQuery("INSERT INTO clients (client_id, name, webhook_secret) VALUES ($1, $2, $3)")
         .execute(Tuple.of("acme", "Acme", "whsec_test")));
   }
 
   @AfterAll
   static void stop() {
     executor.shutdownNow();
-    await(pool.close());
-    await(vertx.close());
   }
 
   /** A fresh device row and its first lease. */
   private static DeviceRepository.Lease newDevice(UUID sessionKey) {
     String deviceId = "phone-" + ++devices;
-    assertTrue(await(DeviceRepository.register(pool, "acme", deviceId, sessionKey.toString(), 1_000, "test", null)).added());
-    return await(DeviceRepository.claim(pool, "acme", deviceId, "node-a", DeviceRepository.Membership.unknown()));
+    assertTrue(await(DeviceRepository.register(bed.pool(), "acme", deviceId, sessionKey.toString(), 1_000, "test", null)).added());
+    return await(DeviceRepository.claim(bed.pool(), "acme", deviceId, "node-a", DeviceRepository.Membership.unknown()));
   }
 
   /** The store the gateway gives an engine (as DeviceVerticle builds it): fenced by the lease's epoch. */
@@ -87,18 +83,18 @@ class CredentialSerializerTest {
 
     @Override
     public Future<byte[]> load() {
-      return new CredentialReader(pool).load(lease.clientId(), lease.deviceId());
+      return new CredentialReader(bed.pool()).load(lease.clientId(), lease.deviceId());
     }
 
     @Override
     public Future<Void> save(byte[] credentials) {
       saves.incrementAndGet();
-      return DeviceRepository.saveCredentials(pool, lease, credentials).compose(this::fenced);
+      return DeviceRepository.saveCredentials(bed.pool(), lease, credentials).compose(this::fenced);
     }
 
     @Override
     public Future<Void> delete() {
-      return DeviceRepository.saveCredentials(pool, lease, null).compose(this::fenced);
+      return DeviceRepository.saveCredentials(bed.pool(), lease, null).compose(this::fenced);
     }
 
     private Future<Void> fenced(boolean written) {
@@ -180,7 +176,7 @@ class CredentialSerializerTest {
     assertEquals("before the move", StoreSpec.decode(CredentialFormat.unpack(before).store()).name());
 
     // The device's lease is taken again (another node, or this one after a restart): a new epoch.
-    DeviceRepository.Lease newLease = await(DeviceRepository.claim(pool, "acme", oldLease.deviceId(), "node-a", DeviceRepository.Membership.unknown()));
+    DeviceRepository.Lease newLease = await(DeviceRepository.claim(bed.pool(), "acme", oldLease.deviceId(), "node-a", DeviceRepository.Membership.unknown()));
     assertTrue(newLease.epoch() > oldLease.epoch());
 
     pair.store().setName("after the move");
