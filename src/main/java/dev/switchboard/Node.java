@@ -215,7 +215,7 @@ public final class Node {
     });
     Auth auth = new Auth(keys::resolve, admission,
         AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
-    return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName()), 1)
+    return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName(), metrics), 1)
         .compose(id -> lifecycle.deploy("event purge", () -> new EventPurge(pool), 1))
         .compose(id -> lifecycle.start("devices", devices::start, devices::close))
         .compose(v -> {

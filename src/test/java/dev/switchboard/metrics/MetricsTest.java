@@ -52,12 +52,12 @@ class MetricsTest {
         }
         Wait.until("the counters", 20_000, () -> scrape(api), text -> value(text, SENT) - value(before, SENT) >= sends
             && value(text, RECEIVED) - value(before, RECEIVED) >= inbound
-            );
+            && value(text, DELIVERED) - value(before, DELIVERED) >= inbound);
         Thread.sleep(500);
         String after = scrape(api);
         assertEquals(sends, value(after, SENT) - value(before, SENT), 0.0);
         assertEquals(inbound, value(after, RECEIVED) - value(before, RECEIVED), 0.0);
-        //assertEquals(inbound, value(after, DELIVERED) - value(before, DELIVERED), 0.0);
+        assertEquals(inbound, value(after, DELIVERED) - value(before, DELIVERED), 0.0);
         assertEquals(inbound, receiver.hits("message").size());
         assertEquals(0, value(after, "switchboard_messages_failed_total"), 0.0);
         assertTrue(value(after, "switchboard_webhook_latency_seconds_count") >= inbound, after);
@@ -67,6 +67,13 @@ class MetricsTest {
           assertTrue(after.contains(family), family + " missing from the scrape");
         }
         assertTrue(!after.contains("obs"), "no meter is labelled with a client");
+        // The client's stats count the same traffic, from the database.
+        io.vertx.core.json.JsonArray days = api.get("/api/clients/obs/stats?bucket=day", key).data().getJsonArray("items");
+        JsonObject day = days.getJsonObject(days.size() - 1);
+        assertEquals(sends, day.getLong("sent"));
+        assertEquals(inbound, day.getLong("received"));
+        assertEquals(inbound, day.getLong("webhookDelivered"));
+        assertEquals(0, day.getLong("webhookFailed"));
       } finally {
         TestNode.stop(node);
       }
