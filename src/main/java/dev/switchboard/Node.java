@@ -2,6 +2,7 @@ package dev.switchboard;
 
 import dev.switchboard.kernel.Version;
 import dev.switchboard.admin.AdminApi;
+import dev.switchboard.admin.NodeGauges;
 import dev.switchboard.admin.Overview;
 import dev.switchboard.tenant.AuthFailures;
 import dev.switchboard.cluster.Cluster;
@@ -31,6 +32,8 @@ import dev.switchboard.http.Auth;
 import dev.switchboard.http.ConsoleRoutes;
 import dev.switchboard.http.HealthApi;
 import dev.switchboard.http.HttpVerticle;
+import dev.switchboard.http.MetricsApi;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.http.SourceAddress;
 import dev.switchboard.outbound.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
@@ -51,6 +54,9 @@ import dev.switchboard.tenant.KeysApi;
 import dev.switchboard.tenant.NamedKeys;
 import dev.switchboard.tenant.Secrets;
 import dev.switchboard.tenant.TenantApi;
+import dev.switchboard.usage.UsageApi;
+import dev.switchboard.usage.UsageService;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -67,6 +73,8 @@ public final class Node {
   private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   private final Config config;
+  private final MeterRegistry registry;
+  private Metrics metrics;
   private Cluster cluster;
   private Vertx vertx;
   private EmbeddedDatabase embedded;
@@ -80,6 +88,7 @@ public final class Node {
 
   private Node(Config config) {
     this.config = config;
+    this.registry = Metrics.registry(config.metrics());
   }
 
   /**
@@ -91,7 +100,8 @@ public final class Node {
     Node node = new Node(config);
     Future<Cluster> cluster;
     try {
-      cluster = Cluster.start(config, new VertxOptions().setPreferNativeTransport(true));
+      cluster = Cluster.start(config, Metrics.vertxBuilder(node.registry,
+          new VertxOptions().setPreferNativeTransport(true)));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -99,6 +109,7 @@ public final class Node {
         .compose(joined -> {
           node.cluster = joined;
           node.vertx = joined.vertx();
+          node.metrics = new Metrics(node.registry);
           if (node.vertx.isNativeTransportEnabled()) {
             log.info("Network I/O on the native transport");
           } else {
@@ -163,11 +174,11 @@ public final class Node {
         messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
     events = new EventService(vertx, pool, redoablePool, configs, replies);
     lifecycle.onStop("events", events::flush);
-    MessageStore messageStore = new MessageStore(vertx, pool, redoablePool);
+    MessageStore messageStore = new MessageStore(vertx, pool, redoablePool, metrics);
     // Outcomes of sends that went out just before the devices stopped: written, not resent later.
     lifecycle.onStop("message store", messageStore::flush);
     devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
-        messageStore, new StatusWriter(pool), new CredentialReader(pool)), config.nodeName());
+        messageStore, new StatusWriter(pool), new CredentialReader(pool), metrics), config.nodeName());
     DeviceClient deviceClient = new DeviceClient(vertx);
     DeviceService deviceService = new DeviceService(vertx, pool, clients, devices, deviceClient);
     clients.beforeDelete(deviceService::deleteAll);
@@ -188,12 +199,14 @@ public final class Node {
         new DeliveryApi(events)::register,
         routes -> routes.webhooks(EventDocs.webhooks(), EventDocs.schemas()),
         new LiveFeed(vertx, keys)::register,
+        new UsageApi(new UsageService(pool))::register,
+        new MetricsApi(metrics)::register,
         new ConsoleRoutes()::register);
     if (cluster.clustered()) {
       devices.membership(cluster::liveNodeNames);
       cluster.onMembershipChange(devices::reconcile);
     }
-    RateLimits limits = RateLimits.create(cluster, configs, config.masterRateLimit());
+    RateLimits limits = RateLimits.create(cluster, configs, config.masterRateLimit(), metrics);
     // Every admitted request of a client key counts toward its month's API requests (C/usage).
     Auth.Admission admission = (ctx, principal) -> limits.admit(ctx, principal).onSuccess(v -> {
       if (!principal.isMaster()) {
@@ -202,9 +215,13 @@ public final class Node {
     });
     Auth auth = new Auth(keys::resolve, admission,
         AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
-    return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName()), 1)
+    return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName(), metrics), 1)
         .compose(id -> lifecycle.deploy("event purge", () -> new EventPurge(pool), 1))
         .compose(id -> lifecycle.start("devices", devices::start, devices::close))
+        .compose(v -> {
+          NodeGauges gauges = new NodeGauges(vertx, pool, config.nodeName(), metrics);
+          return lifecycle.start("gauges", gauges::start, gauges::stop);
+        })
         .compose(v -> lifecycle.deploy("send scheduler", () -> new SendScheduler(pool, deviceService), 1))
         .compose(id -> serveHttp(auth, modules));
   }

@@ -27,6 +27,9 @@ final class OverviewRepository {
         FROM devices WHERE owner_node IS NOT NULL AND lease_until > now()) d
       WHERE rn <= $1 ORDER BY owner_node, client_id, device_id""";
   private static final String BY_STATUS = "SELECT status, count(*) AS n FROM devices GROUP BY status";
+  private static final String BY_STATUS_HERE = """
+      SELECT status, count(*) AS n FROM devices WHERE owner_node = $1 AND lease_until > now() GROUP BY status""";
+  private static final String BACKLOG = "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'pending'";
   private static final String QUEUE = """
       SELECT count(*) FILTER (WHERE send_at IS NULL) AS queued, count(*) FILTER (WHERE send_at IS NOT NULL) AS scheduled
       FROM outbox""";
@@ -68,6 +71,20 @@ final class OverviewRepository {
       rows.forEach(r -> out.put(r.getString("status"), r.getLong("n")));
       return out;
     });
+  }
+
+  /** The devices whose lease {@code node} holds, by status. */
+  static Future<Map<String, Long>> devicesByStatus(SqlClient sql, String node) {
+    return sql.preparedQuery(BY_STATUS_HERE).execute(Tuple.of(node)).map(rows -> {
+      Map<String, Long> out = new HashMap<>();
+      rows.forEach(r -> out.put(r.getString("status"), r.getLong("n")));
+      return out;
+    });
+  }
+
+  /** Webhook deliveries waiting or in flight, cluster-wide. */
+  static Future<Long> webhookBacklog(SqlClient sql) {
+    return sql.query(BACKLOG).execute().map(rows -> rows.iterator().next().getLong("n"));
   }
 
   /** Outbound messages waiting to go out now ({@code queued}) and later ({@code scheduled}). */

@@ -3,7 +3,7 @@ package dev.switchboard.cluster;
 import dev.switchboard.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
+import io.vertx.core.VertxBuilder;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +20,12 @@ public interface Cluster {
    * Creates this node's Vert.x: clustered over Hazelcast when {@code config.cluster()}, plain
    * otherwise. Reading {@code cluster.xml} blocks: call it before any event loop runs this node.
    */
-  static Future<Cluster> start(Config config, VertxOptions options) {
+  static Future<Cluster> start(Config config, VertxBuilder builder) {
     if (!config.cluster()) {
-      return Future.succeededFuture(new LocalCluster(Vertx.vertx(options), config.nodeName()));
+      return Future.succeededFuture(new LocalCluster(builder.build(), config.nodeName()));
     }
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastConfigs.load(config));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+    return builder.withClusterManager(manager).buildClustered()
         .compose(vertx -> HazelcastCluster.joined(vertx, manager, config.nodeName()));
   }
 

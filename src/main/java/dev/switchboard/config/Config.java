@@ -25,7 +25,8 @@ public record Config(
     double sendRate,
     int mediaMaxMb,
     int masterRateLimit,
-    TrustedProxies trustedProxies) {
+    TrustedProxies trustedProxies,
+    boolean metrics) {
 
   public static final Setting HTTP_PORT = Setting.of("SWITCHBOARD_HTTP_PORT", "8080", "API, OpenAPI document, WebSocket live feed");
   public static final Setting MASTER_KEY = Setting.of("SWITCHBOARD_MASTER_KEY", null, "master key (default: generated once, printed once)");
@@ -44,10 +45,11 @@ public record Config(
   public static final Setting MASTER_RATE_LIMIT = Setting.of("SWITCHBOARD_MASTER_RATE_LIMIT", "6000", "requests per minute allowed to the master key, cluster-wide (client keys: config.rateLimitPerMinute)");
 
   public static final Setting TRUSTED_PROXIES = Setting.of("SWITCHBOARD_TRUSTED_PROXIES", null, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)");
+  public static final Setting METRICS = Setting.of("SWITCHBOARD_METRICS", "true", "collect metrics and serve them at GET /metrics (master key)");
 
   public static final List<Setting> SETTINGS = List.of(HTTP_PORT, MASTER_KEY, DATA_DIR, DB_URL, ENGINE, SIM_URL,
       SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB,
-      MASTER_RATE_LIMIT, TRUSTED_PROXIES);
+      MASTER_RATE_LIMIT, TRUSTED_PROXIES, METRICS);
 
   /** Reads every setting; a flag given on the command line wins over the environment. */
   public static Config load(List<String> args, Map<String, String> env) {
@@ -113,7 +115,7 @@ public record Config(
     }
     return new Config(httpPort, masterKey, Path.of(r.string(DATA_DIR)), dbUrl, engine, simUrl, r.port(SIM_PORT),
         r.bool(CLUSTER), List.copyOf(members), clusterPort, nodeName, r.bool(ALLOW_PRIVATE_URLS), sendRate,
-        mediaMaxMb, masterRateLimit, trustedProxies);
+        mediaMaxMb, masterRateLimit, trustedProxies, r.bool(METRICS));
   }
 
   /** {@code --flag value} and {@code --flag=value} pairs of the known settings; anything else is an error. */

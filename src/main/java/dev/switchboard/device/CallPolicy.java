@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code config.callPolicy} of docs/api.md: with {@code reject} an incoming call is declined, and with a
  * {@code message} that text goes to the caller through the device's durable outbox. The call event
- * then says {@code rejected: true}.
+ * then says {@code rejected: true}. Every call is kept in the client's call log ({@link CallRepository}).
  */
 public final class CallPolicy {
 
@@ -33,8 +33,16 @@ public final class CallPolicy {
     this.deviceId = deviceId;
   }
 
-  /** The call event's data after the policy ran; {@code outbox} is woken when a message was queued. */
+  /** The call event's data after the policy ran and the call was logged; {@code outbox} is woken when a message was queued. */
   public Future<JsonObject> apply(EngineSession session, JsonObject call, Outbox outbox) {
+    return decide(session, call, outbox).compose(data -> CallRepository.insert(pool, clientId, deviceId, data)
+        .recover(e -> {
+          log.warn("Device {}/{} could not log a call: {}", clientId, deviceId, e.getMessage());
+          return Future.succeededFuture();
+        }).map(data));
+  }
+
+  private Future<JsonObject> decide(EngineSession session, JsonObject call, Outbox outbox) {
     return configs.get(clientId).compose(config -> {
       JsonObject policy = config.map(ClientConfig::effectiveCallPolicy).orElse(null);
       if (policy == null || !policy.getBoolean("reject", false) || session == null) {

@@ -213,6 +213,10 @@ public final class DeviceManager {
             return Future.succeededFuture();
           }));
         }
+        if (!leases.isEmpty() && reconciledOnce) {
+          // After the first reconcile, what this node claims had a lease that ran out elsewhere.
+          runtime.metrics().tookOver(leases.size());
+        }
         if (!leases.isEmpty()) {
           log.info("Claimed {} device(s); {} run here", leases.size(), running.size() + leases.size());
         }
@@ -256,6 +260,7 @@ public final class DeviceManager {
       before.forEach((k, r) -> {
         if (!still.contains(k + "#" + r.lease().epoch()) && running.get(k) == r) {
           log.warn("Lost the lease of device {} (epoch {}); stopping it now", k, r.lease().epoch());
+          runtime.metrics().leaseLost();
           stopDevice(r.lease().clientId(), r.lease().deviceId());
         }
       });

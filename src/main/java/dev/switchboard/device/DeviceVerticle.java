@@ -12,6 +12,7 @@ import dev.switchboard.kernel.Addresses;
 import dev.switchboard.kernel.ApiException;
 import dev.switchboard.kernel.Times;
 import dev.switchboard.message.MessageStore;
+import dev.switchboard.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -49,6 +50,7 @@ public final class DeviceVerticle extends VerticleBase {
   private final double sendRate;
   private final Inbox inbox;
   private final CallPolicy calls;
+  private final Metrics metrics;
   private Outbox outbox;
 
   private MessageConsumer<DeviceRequest> consumer;
@@ -73,6 +75,7 @@ public final class DeviceVerticle extends VerticleBase {
     this.pool = runtime.pool();
     this.events = runtime.events();
     this.sendRate = runtime.sendRate();
+    this.metrics = runtime.metrics();
     this.inbox = new Inbox(messages, lease.clientId(), lease.deviceId());
     this.calls = new CallPolicy(runtime.configs(), runtime.pool(), lease.clientId(), lease.deviceId());
   }
@@ -179,6 +182,7 @@ public final class DeviceVerticle extends VerticleBase {
       private Future<Void> fenced(boolean written) {
         if (!written) {
           log.warn("Device {}/{} lost its lease (epoch {}); stopping it", lease.clientId(), lease.deviceId(), lease.epoch());
+          metrics.leaseLost();
           vertx.undeploy(deploymentID());
           return Future.failedFuture(new EngineException("UNAVAILABLE", "this node no longer owns the device"));
         }
@@ -253,6 +257,7 @@ public final class DeviceVerticle extends VerticleBase {
       return;
     }
     attempts++;
+    metrics.reconnect();
     if (attempts > MAX_ATTEMPTS_BEFORE_FAILED) {
       transition(DeviceStatus.FAILED, reason);
     } else {

@@ -1,5 +1,6 @@
 package dev.switchboard.event;
 
+import dev.switchboard.store.UsageRollup;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -39,8 +40,9 @@ final class EventRepository {
       RETURNING d.id, d.event_id, d.client_id, d.device_id, d.event, d.attempts,
         extract(epoch from d.locked_until - now()) * 1000 AS lease_ms, e.payload""";
   /** Outcome per row: delivered, failed (final) or retry; a retry past the 24 h window is dead-lettered. */
+  // Delivered and dead-lettered rows are counted in usage_minutes by the same statement.
   private static final String COMPLETE = """
-      UPDATE webhook_deliveries d SET
+      WITH done AS (UPDATE webhook_deliveries d SET
         status = CASE WHEN u.outcome = 'retry' AND now() >= d.retry_from + $2::int * interval '1 second' THEN 'failed'
                       WHEN u.outcome = 'retry' THEN 'pending' ELSE u.outcome END,
         attempts = d.attempts + 1,
@@ -51,7 +53,9 @@ final class EventRepository {
         locked_by = NULL, locked_until = NULL
       FROM unnest($1::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::int[], $8::text[])
         AS u(id, token, outcome, delay_ms, url, code, error)
-      WHERE d.id = u.id AND d.locked_by = u.token""";
+      WHERE d.id = u.id AND d.locked_by = u.token RETURNING d.client_id, d.status)
+      """ + UsageRollup.add("done", "webhook_delivered", "count(*) FILTER (WHERE status = 'delivered')",
+          "webhook_failed", "count(*) FILTER (WHERE status = 'failed')");
   private static final String RELEASE = """
       UPDATE webhook_deliveries d SET locked_by = NULL, locked_until = NULL
       FROM unnest($1::bigint[], $2::text[]) AS u(id, token) WHERE d.id = u.id AND d.locked_by = u.token""";

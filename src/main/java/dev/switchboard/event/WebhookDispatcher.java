@@ -3,11 +3,13 @@ package dev.switchboard.event;
 import dev.switchboard.event.EventRepository.Delivery;
 import dev.switchboard.kernel.Addresses;
 import dev.switchboard.kernel.Contexts;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.outbound.UrlGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +40,7 @@ public final class WebhookDispatcher extends VerticleBase {
   /** A post needs this much of its lease left (its timeout and a margin), or the row is released unposted. */
   private static final long MIN_LEASE_LEFT_MS = WebhookSender.TIMEOUT_MS + 2_000;
 
+  private final Metrics metrics;
   private final EventService events;
   private final UrlGuard guard;
   private final String node;
@@ -61,7 +64,8 @@ public final class WebhookDispatcher extends VerticleBase {
   private volatile boolean roomForDirect = true;
   private volatile String directToken;
 
-  public WebhookDispatcher(EventService events, UrlGuard guard, String node) {
+  public WebhookDispatcher(EventService events, UrlGuard guard, String node, Metrics metrics) {
+    this.metrics = metrics;
     this.events = events;
     this.guard = guard;
     this.node = node;
@@ -224,8 +228,14 @@ public final class WebhookDispatcher extends VerticleBase {
             e.done(-1);
             writes.record(DeliveryAttempts.unexpected(d, ar.cause()));
           } else {
-            e.done(System.currentTimeMillis() - started);
+            long took = System.currentTimeMillis() - started;
+            e.done(took);
             writes.record(ar.result());
+            switch (ar.result().outcome()) {
+              case "delivered" -> metrics.webhookDelivered(Duration.ofMillis(took));
+              case "failed" -> metrics.webhookFailed(Duration.ofMillis(took), true);
+              default -> metrics.webhookFailed(Duration.ofMillis(took), false);
+            }
           }
           pump(e);
           if (!e.hasQueued() && moreDue) {

@@ -1,6 +1,7 @@
 package dev.switchboard.message;
 
 import dev.switchboard.http.Paging;
+import dev.switchboard.http.Queries;
 import dev.switchboard.kernel.ChatIds;
 import static io.vertx.core.http.HttpMethod.DELETE;
 import static io.vertx.core.http.HttpMethod.GET;
@@ -55,6 +56,8 @@ public final class MessageApi {
     routes.add(DELETE, device + "/messages/:messageId", Access.CLIENT, "messages",
         "Cancel a scheduled or still queued message",
         RouteDoc.undocumented("earlier URL of DELETE .../messages/by-id/{messageId}"), this::cancel);
+    routes.add(GET, "/api/clients/:clientId/messages", Access.CLIENT, "messages",
+        "The client's message log across devices and chats, newest first", MessageDocs.log(), this::log);
     routes.add(GET, "/api/clients/:clientId/usage", Access.CLIENT, "messages",
         "This calendar month's use (UTC): messages sent, the quota and what is left, devices, API requests",
         MessageDocs.usage(), ctx -> Responses.reply(ctx, messages.usage(ctx.pathParam("clientId")), Responses::ok));
@@ -100,6 +103,12 @@ public final class MessageApi {
 
   private void scheduled(RoutingContext ctx) {
     Responses.reply(ctx, messages.scheduled(ctx.pathParam("clientId"), Paging.of(ctx)), Responses::ok);
+  }
+
+  private void log(RoutingContext ctx) {
+    Responses.reply(ctx, messages.log(ctx.pathParam("clientId"), Queries.oneOf(ctx, "direction", MessageDocs.DIRECTIONS),
+        Queries.oneOf(ctx, "status", MessageDocs.STATUSES), Queries.id(ctx, "deviceId"), Queries.instant(ctx, "since"),
+        Queries.instant(ctx, "until"), Paging.of(ctx)), Responses::ok);
   }
 
   private void chats(RoutingContext ctx) {

@@ -59,6 +59,20 @@ final class MessageDocs {
     return RouteDoc.of().paged().returns(200, Schemas.page(Schemas.object().put("description", "a chat")));
   }
 
+  static final List<String> DIRECTIONS = List.of("inbound", "outbound");
+  static final List<String> STATUSES = List.of("SCHEDULED", "QUEUED", "SENT", "DELIVERED", "READ", "FAILED",
+      "CANCELLED", "RECEIVED");
+
+  static RouteDoc log() {
+    JsonObject time = Schemas.string(64).put("format", "date-time");
+    return RouteDoc.of().paged()
+        .query("direction", Schemas.enumOf(DIRECTIONS), "only inbound or only outbound messages")
+        .query("status", Schemas.enumOf(STATUSES), "only messages in this state")
+        .query("deviceId", Schemas.id(), "only this device's messages")
+        .query("since", time, "created at or after this time").query("until", time, "created before this time")
+        .returns(200, Schemas.page(MESSAGE));
+  }
+
   static RouteDoc history() {
     return RouteDoc.of().paged().returns(200, Schemas.page(MESSAGE));
   }

@@ -1,5 +1,6 @@
 package dev.switchboard.message;
 
+import dev.switchboard.store.UsageRollup;
 import dev.switchboard.kernel.ChatIds;
 import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
@@ -38,7 +39,7 @@ public final class MessageRepository {
   public record Claimed(long id, String messageId, String chatId, String type, JsonObject content) {
   }
 
-  private static final String COLUMNS = """
+  static final String COLUMNS = """
       id, message_id, direction, chat_id, sender, type, content, status, error, send_at, created_at, sent_at,
       delivered_at, read_at""";
   // Rows for a device that does not exist or is logged out are left out: RETURNING tells the caller.
@@ -115,15 +116,19 @@ public final class MessageRepository {
       FROM messages m WHERE m.id = ANY(ARRAY(SELECT id FROM taken))""";
   // A receipt can come before the SENT is written: the status only moves on from QUEUED. The outbox
   // row goes; the message rows are locked in id order, as RECEIPTS does, so the two never deadlock.
+  // What left the outbox is counted as sent once (a redone statement finds its rows gone).
   private static final String MARK_SENT = """
       WITH gone AS (DELETE FROM outbox WHERE id = ANY($1::bigint[]) RETURNING id),
-      locked AS (SELECT id FROM messages WHERE id = ANY(ARRAY(SELECT id FROM gone)) ORDER BY id FOR UPDATE)
-      UPDATE messages m SET status = CASE WHEN m.status = 'QUEUED' THEN 'SENT' ELSE m.status END,
+      locked AS (SELECT id FROM messages WHERE id = ANY(ARRAY(SELECT id FROM gone)) ORDER BY id FOR UPDATE),
+      done AS (UPDATE messages m SET status = CASE WHEN m.status = 'QUEUED' THEN 'SENT' ELSE m.status END,
         sent_at = COALESCE(m.sent_at, now()), error = NULL
-      WHERE m.id = ANY(ARRAY(SELECT id FROM locked))""";
+      WHERE m.id = ANY(ARRAY(SELECT id FROM locked)) RETURNING m.client_id)
+      """ + UsageRollup.add("done", "sent", "count(*)");
   private static final String MARK_FAILED = """
-      WITH gone AS (DELETE FROM outbox WHERE id = $1 RETURNING id)
-      UPDATE messages SET status = 'FAILED', error = $2 WHERE id = (SELECT id FROM gone) AND status = 'QUEUED'""";
+      WITH gone AS (DELETE FROM outbox WHERE id = $1 RETURNING id),
+      done AS (UPDATE messages SET status = 'FAILED', error = $2 WHERE id = (SELECT id FROM gone) AND status = 'QUEUED'
+        RETURNING client_id)
+      """ + UsageRollup.add("done", "failed", "count(*)");
   // Receipts only move a message forward: SENT < DELIVERED < READ. One statement for many receipts
   // (at most one per message: the caller keeps the furthest). Like MARK_SENT it locks its rows in id
   // order first, so the two never deadlock; rows are found through indexes (ANY of ids), never by a
@@ -133,21 +138,28 @@ public final class MessageRepository {
         SELECT found.id, t.status FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(c, d, mid, status)
         CROSS JOIN LATERAL (SELECT m.id FROM messages m
           WHERE m.client_id = t.c AND m.device_id = t.d AND m.message_id = t.mid AND m.direction = 'outbound' OFFSET 0) found),
-      locked AS (SELECT id FROM messages WHERE id = ANY(ARRAY(SELECT id FROM t)) ORDER BY id FOR UPDATE)
-      UPDATE messages m SET status = t.status,
+      locked AS (SELECT id, delivered_at IS NULL AS undelivered, read_at IS NULL AS unread
+        FROM messages WHERE id = ANY(ARRAY(SELECT id FROM t)) ORDER BY id FOR UPDATE),
+      done AS (UPDATE messages m SET status = t.status,
         sent_at = COALESCE(m.sent_at, now()),
         delivered_at = COALESCE(m.delivered_at, now()),
         read_at = CASE WHEN t.status = 'READ' THEN COALESCE(m.read_at, now()) ELSE m.read_at END
-      FROM t WHERE m.id = ANY(ARRAY(SELECT id FROM locked)) AND m.id = t.id
-        AND (m.status IN ('QUEUED', 'SENT') OR m.status = 'DELIVERED' AND t.status = 'READ')""";
+      FROM t JOIN locked l ON l.id = t.id WHERE m.id = ANY(ARRAY(SELECT id FROM locked)) AND m.id = t.id
+        AND (m.status IN ('QUEUED', 'SENT') OR m.status = 'DELIVERED' AND t.status = 'READ')
+      RETURNING m.client_id, l.undelivered, t.status = 'READ' AND l.unread AS newly_read)
+      """ + UsageRollup.add("done", "delivered", "count(*) FILTER (WHERE undelivered)",
+          "read", "count(*) FILTER (WHERE newly_read)");
   // A redelivered message (same id) is left out: RETURNING tells which rows are new.
   private static final String INSERT_INBOUND = """
-      INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, sender, type, content, status, created_at)
+      WITH fresh AS (INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, sender, type, content, status, created_at)
       SELECT t.c, t.d, t.mid, 'inbound', t.chat, t.sender, t.type, t.content::jsonb, 'RECEIVED', COALESCE(t.at, now())
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
         WITH ORDINALITY AS t(c, d, mid, chat, sender, type, content, at, n)
       ORDER BY t.n
-      ON CONFLICT (client_id, device_id, message_id) DO NOTHING RETURNING client_id, device_id, message_id""";
+      ON CONFLICT (client_id, device_id, message_id) DO NOTHING RETURNING client_id, device_id, message_id),
+      counted AS (""" + UsageRollup.add("fresh", "received", "count(*)") + """
+      )
+      SELECT client_id, device_id, message_id FROM fresh""";
   private static final String PROMOTE = """
       WITH due AS (
         UPDATE outbox SET send_at = NULL WHERE id IN (

@@ -184,6 +184,14 @@ public final class MessageService {
         .map(rows -> page.result(rows, m -> String.valueOf(m.id()), StoredMessage::toJson));
   }
 
+  /** The client's messages across devices and chats, newest first, filtered ({@code filter}'s nulls: any). */
+  public Future<JsonObject> log(String clientId, String direction, String status, String deviceId,
+      java.time.Instant since, java.time.Instant until, Page page) {
+    MessageLogRepository.Filter filter = new MessageLogRepository.Filter(direction, status, deviceId, since, until);
+    return MessageLogRepository.log(pool, clientId, filter, cursor(page), page.limit() + 1)
+        .map(rows -> page.result(rows, m -> String.valueOf(m.id()), StoredMessage::toJson));
+  }
+
   public Future<JsonObject> history(String clientId, String deviceId, String chatId, Page page) {
     return devices.get(clientId, deviceId)
         .compose(d -> MessageRepository.history(pool, clientId, deviceId, chatId, cursor(page), page.limit()))

@@ -1,5 +1,6 @@
 package dev.switchboard.message;
 
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.store.GroupCommit;
 import dev.switchboard.store.RetryTimer;
 import io.vertx.core.Future;
@@ -32,6 +33,7 @@ public final class MessageStore {
   private static final int MAX_WAITING = 1_000_000;
 
   private final Pool pool;
+  private final Metrics metrics;
   private final GroupCommit<MessageRepository.Claim, List<MessageRepository.Claimed>> claims;
   private final GroupCommit<List<Long>, Void> sent;
   private final GroupCommit<MessageRepository.Inbound, Boolean> inbound;
@@ -41,11 +43,12 @@ public final class MessageStore {
   /**
    * Outcomes, inbound messages and receipts wait for a database that is down ({@link
    * GroupCommit#retryWhileUnreachable}): what a device sent or received is only known here. Claims fail,
-   * and their outbox claims again a moment later.
+   * and their outbox claims again a moment later. {@code metrics} counts what was sent, failed and received.
    */
-  public MessageStore(Vertx vertx, Pool pool, Pool redoable) {
+  public MessageStore(Vertx vertx, Pool pool, Pool redoable, Metrics metrics) {
     RetryTimer retries = new RetryTimer(vertx);
     this.pool = pool;
+    this.metrics = metrics;
     this.claims = GroupCommit.of("outbox claims", 2, CLAIMS_PER_STATEMENT, MAX_WAITING,
         batch -> MessageRepository.claim(redoable, batch));
     this.sent = new GroupCommit<>("outbox outcomes", 2, ROWS_PER_STATEMENT, MAX_WAITING, List::size,
@@ -92,16 +95,20 @@ public final class MessageStore {
   }
 
   public Future<Void> markSent(List<Long> ids) {
-    return sent.submit(ids);
+    return sent.submit(ids).onSuccess(v -> metrics.sent(ids.size()));
   }
 
   public Future<Void> markFailed(long id, String error) {
-    return MessageRepository.markFailed(pool, id, error);
+    return MessageRepository.markFailed(pool, id, error).onSuccess(v -> metrics.failed());
   }
 
   /** Stores an inbound message; false when it was stored before (a redelivery). */
   public Future<Boolean> inbound(MessageRepository.Inbound message) {
-    return inbound.submit(message);
+    return inbound.submit(message).onSuccess(fresh -> {
+      if (fresh) {
+        metrics.received(1);
+      }
+    });
   }
 
   /** Moves an outbound message to DELIVERED or READ (never backwards). */

@@ -2,6 +2,7 @@ package dev.switchboard.tenant;
 
 import dev.switchboard.cluster.Buckets;
 import dev.switchboard.cluster.Cluster;
+import dev.switchboard.metrics.Metrics;
 import dev.switchboard.kernel.ApiException;
 import dev.switchboard.http.Auth;
 import dev.switchboard.kernel.Principal;
@@ -25,16 +26,22 @@ public final class RateLimits implements Auth.Admission {
   private final Buckets buckets;
   private final ClientConfigCache configs;
   private final int masterLimit;
+  private final Metrics metrics;
 
   RateLimits(Buckets buckets, ClientConfigCache configs, int masterLimit) {
+    this(buckets, configs, masterLimit, Metrics.off());
+  }
+
+  RateLimits(Buckets buckets, ClientConfigCache configs, int masterLimit, Metrics metrics) {
     this.buckets = buckets;
     this.configs = configs;
     this.masterLimit = masterLimit;
+    this.metrics = metrics;
   }
 
   /** Cluster-wide buckets when {@code cluster} runs on Hazelcast, this node's memory otherwise. */
-  public static RateLimits create(Cluster cluster, ClientConfigCache configs, int masterLimit) {
-    return new RateLimits(Buckets.of(cluster), configs, masterLimit);
+  public static RateLimits create(Cluster cluster, ClientConfigCache configs, int masterLimit, Metrics metrics) {
+    return new RateLimits(Buckets.of(cluster), configs, masterLimit, metrics);
   }
 
   /** Requests per minute allowed to the principal; a client that no longer exists has the default. */
@@ -56,6 +63,7 @@ public final class RateLimits implements Auth.Admission {
         return Future.succeededFuture();
       }
       int retryAfter = seconds(probe.getNanosToWaitForRefill());
+      metrics.rateLimited();
       return Future.failedFuture(new ApiException(429, "RATE_LIMITED",
           "rate limit of " + perMinute + " requests per minute reached; retry in " + retryAfter + " s",
           new JsonObject().put("limit", perMinute).put("retryAfterSeconds", retryAfter), retryAfter));

@@ -38,15 +38,15 @@ class ArchitectureTest {
   static final List<Set<String>> LAYERS = List.of(
       Set.of("config"),
       Set.of("kernel"),
-      Set.of("store", "cluster", "outbound", "simulator", "engine", "engine.simulator", "engine.cobalt"),
+      Set.of("store", "cluster", "outbound", "simulator", "engine", "engine.simulator", "engine.cobalt", "metrics"),
       Set.of("http"),
       Set.of("tenant"),
       Set.of("event"),
       Set.of("message"),
       Set.of("device"),
-      Set.of("admin"),
+      Set.of("admin", "usage"),
       Set.of(""));
-  static final Set<String> DOMAIN = Set.of("tenant", "event", "message", "device", "admin");
+  static final Set<String> DOMAIN = Set.of("tenant", "event", "message", "device", "admin", "usage");
 
   /** package -> the packages its files import (each with one file that does, for the message). */
   static final Map<String, Map<String, String>> IMPORTS = new TreeMap<>();

@@ -30,7 +30,7 @@ class MessageStoreTest {
 
   @BeforeAll
   static void start() throws Exception {
-    store = new MessageStore(bed.vertx(), bed.pool(), bed.pool());
+    store = new MessageStore(bed.vertx(), bed.pool(), bed.pool(), dev.switchboard.metrics.Metrics.off());
     bed.pool().query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
         .compose(v -> bed.pool().query("""
             INSERT INTO devices (client_id, device_id, session_key, epoch) VALUES
