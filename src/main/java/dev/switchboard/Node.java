@@ -97,6 +97,10 @@ public final class Node {
    * services, before anything serves requests.
    */
   public static Future<Node> start(Config config) {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logs) {
+      // Every JSON log line names its node (SWITCHBOARD_LOG_FORMAT=json); one node per process in production.
+      logs.putProperty("node", config.nodeName());
+    }
     Node node = new Node(config);
     Future<Cluster> cluster;
     try {
@@ -184,7 +188,7 @@ public final class Node {
     clients.beforeDelete(deviceService::deleteAll);
     long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
     // A 202 never queues behind device outboxes and webhooks: sends are written on the request pool.
-    Quotas quotas = new Quotas(vertx, requestPool, configs);
+    Quotas quotas = new Quotas(vertx, requestPool, redoablePool, configs);
     lifecycle.onStop("usage counts", quotas::flush);
     messages = new MessageService(vertx, pool, requestPool, deviceService, messageStore,
         new MediaFetcher(vertx, urls, (int) mediaMax), quotas);

@@ -45,11 +45,12 @@ public record Config(
   public static final Setting MASTER_RATE_LIMIT = Setting.of("SWITCHBOARD_MASTER_RATE_LIMIT", "6000", "requests per minute allowed to the master key, cluster-wide (client keys: config.rateLimitPerMinute)");
 
   public static final Setting TRUSTED_PROXIES = Setting.of("SWITCHBOARD_TRUSTED_PROXIES", null, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)");
+  public static final Setting LOG_FORMAT = Setting.of("SWITCHBOARD_LOG_FORMAT", "text", "text, or json for one JSON object per log line (read from the environment only: logging starts before the flags are read)");
   public static final Setting METRICS = Setting.of("SWITCHBOARD_METRICS", "true", "collect metrics and serve them at GET /metrics (master key)");
 
   public static final List<Setting> SETTINGS = List.of(HTTP_PORT, MASTER_KEY, DATA_DIR, DB_URL, ENGINE, SIM_URL,
       SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB,
-      MASTER_RATE_LIMIT, TRUSTED_PROXIES, METRICS);
+      MASTER_RATE_LIMIT, TRUSTED_PROXIES, METRICS, LOG_FORMAT);
 
   /** Reads every setting; a flag given on the command line wins over the environment. */
   public static Config load(List<String> args, Map<String, String> env) {
@@ -67,6 +68,10 @@ public record Config(
     String engine = r.string(ENGINE).toLowerCase(Locale.ROOT);
     if (!engine.equals("cobalt") && !engine.equals("simulator")) {
       throw new ConfigException(ENGINE.env() + " must be cobalt or simulator, got '" + engine + "'");
+    }
+    String logFormat = r.string(LOG_FORMAT);
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new ConfigException(LOG_FORMAT.env() + " must be text or json (lower case), got '" + logFormat + "'");
     }
     String dbUrl = r.string(DB_URL);
     if (dbUrl != null) {

@@ -1,5 +1,7 @@
 package dev.switchboard.device;
 
+import dev.switchboard.kernel.LogIds;
+import org.slf4j.event.Level;
 import dev.switchboard.kernel.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -209,7 +211,7 @@ public final class DeviceManager {
         List<Future<Void>> deploys = new ArrayList<>();
         for (DeviceRepository.Lease lease : leases) {
           deploys.add(deploy(lease).recover(e -> {
-            log.warn("Device {}/{} could not start: {}", lease.clientId(), lease.deviceId(), e.getMessage());
+            LogIds.device(log, Level.WARN, lease.clientId(), lease.deviceId()).log("Device {}/{} could not start: {}", lease.clientId(), lease.deviceId(), e.getMessage());
             return Future.succeededFuture();
           }));
         }

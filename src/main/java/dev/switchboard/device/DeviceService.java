@@ -1,5 +1,7 @@
 package dev.switchboard.device;
 
+import dev.switchboard.kernel.LogIds;
+import org.slf4j.event.Level;
 import dev.switchboard.kernel.Contexts;
 import dev.switchboard.kernel.ApiException;
 import dev.switchboard.kernel.Page;
@@ -53,7 +55,7 @@ public final class DeviceService implements Devices {
         })
         .compose(v -> manager.place(clientId, deviceId))
         .compose(v -> waitForQr(clientId, deviceId))
-        .onSuccess(d -> log.info("Device {}/{} registered", clientId, deviceId));
+        .onSuccess(d -> LogIds.device(log, Level.INFO, clientId, deviceId).log("Device {}/{} registered", clientId, deviceId));
   }
 
   /** The device, with {@code qr} when one is shown within {@link #QR_WAIT_MS}. */
@@ -169,14 +171,14 @@ public final class DeviceService implements Devices {
         .compose(v -> client.logout(clientId, deviceId)
             .<Void>mapEmpty()
             .recover(e -> {
-              log.warn("Device {}/{} could not be logged out before removal: {}", clientId, deviceId, e.getMessage());
+              LogIds.device(log, Level.WARN, clientId, deviceId).log("Device {}/{} could not be logged out before removal: {}", clientId, deviceId, e.getMessage());
               return Future.succeededFuture();
             }))
         .compose(v -> manager.stopDevice(clientId, deviceId))
         .compose(v -> pool.withTransaction(tx -> DeviceRepository.delete(tx, clientId, deviceId)
             .compose(deleted -> AuditLog.record(tx, clientId, "device.removed", actor, ip,
                 new JsonObject().put("deviceId", deviceId)))))
-        .onSuccess(v -> log.info("Device {}/{} removed", clientId, deviceId));
+        .onSuccess(v -> LogIds.device(log, Level.INFO, clientId, deviceId).log("Device {}/{} removed", clientId, deviceId));
   }
 
   /** Before a client is deleted: every device logged out and removed. */

@@ -1,5 +1,7 @@
 package dev.switchboard.device;
 
+import dev.switchboard.kernel.LogIds;
+import org.slf4j.event.Level;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineEvent;
 import dev.switchboard.engine.EngineException;
@@ -181,7 +183,7 @@ public final class DeviceVerticle extends VerticleBase {
 
       private Future<Void> fenced(boolean written) {
         if (!written) {
-          log.warn("Device {}/{} lost its lease (epoch {}); stopping it", lease.clientId(), lease.deviceId(), lease.epoch());
+          LogIds.device(log, Level.WARN, lease.clientId(), lease.deviceId()).log("Device {}/{} lost its lease (epoch {}); stopping it", lease.clientId(), lease.deviceId(), lease.epoch());
           metrics.leaseLost();
           vertx.undeploy(deploymentID());
           return Future.failedFuture(new EngineException("UNAVAILABLE", "this node no longer owns the device"));
@@ -212,7 +214,7 @@ public final class DeviceVerticle extends VerticleBase {
     outbox.disconnected();
     qr = null;
     if (loggedOut) {
-      log.info("Device {}/{} was logged out: {}", lease.clientId(), lease.deviceId(), reason);
+      LogIds.device(log, Level.INFO, lease.clientId(), lease.deviceId()).log("Device {}/{} was logged out: {}", lease.clientId(), lease.deviceId(), reason);
       DeviceRepository.saveCredentials(pool, lease, null)
           .compose(v -> DeviceRepository.desired(pool, lease.clientId(), lease.deviceId(), "STOPPED"));
       transition(DeviceStatus.LOGGED_OUT, reason);
@@ -235,7 +237,7 @@ public final class DeviceVerticle extends VerticleBase {
     return kept.transform(ar -> {
       if (ar.failed()) {
         // Not stored (database trouble): still report it rather than lose it.
-        log.warn("Device {}/{} could not store a {} event: {}", lease.clientId(), lease.deviceId(), event.type(),
+        LogIds.device(log, Level.WARN, lease.clientId(), lease.deviceId()).log("Device {}/{} could not store a {} event: {}", lease.clientId(), lease.deviceId(), event.type(),
             ar.cause().getMessage());
       }
       JsonObject data = ar.succeeded() ? ar.result() : event.data();
@@ -264,7 +266,7 @@ public final class DeviceVerticle extends VerticleBase {
       transition(DeviceStatus.RECONNECTING, reason);
     }
     long delay = backoffMillis(attempts);
-    log.info("Device {}/{} reconnects in {} ms (attempt {}): {}", lease.clientId(), lease.deviceId(), delay, attempts, reason);
+    LogIds.device(log, Level.INFO, lease.clientId(), lease.deviceId()).log("Device {}/{} reconnects in {} ms (attempt {}): {}", lease.clientId(), lease.deviceId(), delay, attempts, reason);
     reconnectTimer = vertx.setTimer(delay, id -> open());
   }
 
@@ -297,10 +299,10 @@ public final class DeviceVerticle extends VerticleBase {
   private void writeStatus(int version) {
     statuses.write(lease, status, lastError, phone).onComplete(ar -> {
       if (ar.succeeded() && !ar.result() && !stopping) {
-        log.warn("Device {}/{} status write refused (epoch {} is stale); stopping", lease.clientId(), lease.deviceId(), lease.epoch());
+        LogIds.device(log, Level.WARN, lease.clientId(), lease.deviceId()).log("Device {}/{} status write refused (epoch {} is stale); stopping", lease.clientId(), lease.deviceId(), lease.epoch());
         vertx.undeploy(deploymentID());
       } else if (ar.failed() && !stopping) {
-        log.debug("Device {}/{} status write failed, retrying: {}", lease.clientId(), lease.deviceId(), ar.cause().getMessage());
+        LogIds.device(log, Level.DEBUG, lease.clientId(), lease.deviceId()).log("Device {}/{} status write failed, retrying: {}", lease.clientId(), lease.deviceId(), ar.cause().getMessage());
         vertx.setTimer(STATUS_RETRY_MS, id -> {
           if (version == statusVersion) {
             writeStatus(version);
@@ -344,7 +346,7 @@ public final class DeviceVerticle extends VerticleBase {
         vertx.cancelTimer(reconnectTimer);
         Future<Void> out = session == null ? Future.succeededFuture() : session.logout();
         DeviceClient.reply(msg, out.recover(e -> {
-          log.warn("Device {}/{} logout failed, removing anyway: {}", lease.clientId(), lease.deviceId(), e.getMessage());
+          LogIds.device(log, Level.WARN, lease.clientId(), lease.deviceId()).log("Device {}/{} logout failed, removing anyway: {}", lease.clientId(), lease.deviceId(), e.getMessage());
           return Future.succeededFuture();
         }).map(v -> {
           session = null;

@@ -67,6 +67,19 @@ class MetricsTest {
           assertTrue(after.contains(family), family + " missing from the scrape");
         }
         assertTrue(!after.contains("obs"), "no meter is labelled with a client");
+        // Every metric the Grafana dashboard charts is one the node exports.
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("deploy/grafana/switchboard.json"));
+        java.util.regex.Matcher names = java.util.regex.Pattern.compile("([a-z][a-z0-9_]+)\\{job").matcher(dashboard);
+        int charted = 0;
+        while (names.find()) {
+          if (names.group(1).equals("up")) {
+            continue; // Prometheus's own
+          }
+          charted++;
+          assertTrue(after.contains("\n" + names.group(1)) || after.contains(names.group(1) + "{"),
+              "the dashboard charts " + names.group(1) + ", which the scrape lacks");
+        }
+        assertTrue(charted > 10, "the dashboard's queries were read: " + charted);
         // The client's stats count the same traffic, from the database.
         io.vertx.core.json.JsonArray days = api.get("/api/clients/obs/stats?bucket=day", key).data().getJsonArray("items");
         JsonObject day = days.getJsonObject(days.size() - 1);
