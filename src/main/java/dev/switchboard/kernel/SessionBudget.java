@@ -99,12 +99,12 @@ public final class SessionBudget {
     if (sessions > maxSessions) {
       return owner + " already holds " + (sessions - 1) + " device sessions, the most it takes ("
           + (configured > 0 && configured == maxSessions ? setting + "=" + configured
-              : "open-file limit " + soft + " less " + reserve + " kept in reserve; raise `ulimit -n` or add nodes") + ")";
+              : "open-file limit " + soft + " less " + reserve + " kept in reserve; raise `ulimit -n`") + ")";
     }
     long open = openEstimate(sessions);
     if (soft > 0 && open > soft - reserve) {
       return owner + " has about " + open + " files open, past its open-file limit " + soft + " less " + reserve
-          + " kept for " + reserveFor + "; raise `ulimit -n` or add nodes";
+          + " kept for " + reserveFor + "; raise `ulimit -n`";
     }
     return null;
   }
