@@ -29,7 +29,12 @@ public final class Main {
       String command = args.isEmpty() || args.get(0).startsWith("--") ? "node" : args.get(0);
       List<String> rest = command.equals("node") ? args : args.subList(1, args.size());
       switch (command) {
-        case "node" -> runNode(Config.load(rest, System.getenv()));
+        case "node" -> {
+          Config config = Config.load(rest, System.getenv());
+          // Before anything logs: logback reads the format from this property (or the environment).
+          System.setProperty(Config.LOG_FORMAT.env(), config.logFormat());
+          runNode(config);
+        }
         case "postgres" -> runPostgres(rest);
         case "simulator" -> Subcommands.simulator(rest);
         default -> throw new ConfigException("unknown command '" + command + "' (see --help)");

@@ -182,7 +182,8 @@ public final class Node {
     // Outcomes of sends that went out just before the devices stopped: written, not resent later.
     lifecycle.onStop("message store", messageStore::flush);
     devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
-        messageStore, new StatusWriter(pool), new CredentialReader(pool), metrics), config.nodeName());
+        messageStore, new StatusWriter(pool), new CredentialReader(pool), metrics), config.nodeName(),
+        DeviceManager.budget(config.maxSessions()));
     DeviceClient deviceClient = new DeviceClient(vertx);
     DeviceService deviceService = new DeviceService(vertx, pool, clients, devices, deviceClient);
     clients.beforeDelete(deviceService::deleteAll);

@@ -26,7 +26,9 @@ public record Config(
     int mediaMaxMb,
     int masterRateLimit,
     TrustedProxies trustedProxies,
-    boolean metrics) {
+    boolean metrics,
+    int maxSessions,
+    String logFormat) {
 
   public static final Setting HTTP_PORT = Setting.of("SWITCHBOARD_HTTP_PORT", "8080", "API, OpenAPI document, WebSocket live feed");
   public static final Setting MASTER_KEY = Setting.of("SWITCHBOARD_MASTER_KEY", null, "master key (default: generated once, printed once)");
@@ -45,12 +47,14 @@ public record Config(
   public static final Setting MASTER_RATE_LIMIT = Setting.of("SWITCHBOARD_MASTER_RATE_LIMIT", "6000", "requests per minute allowed to the master key, cluster-wide (client keys: config.rateLimitPerMinute)");
 
   public static final Setting TRUSTED_PROXIES = Setting.of("SWITCHBOARD_TRUSTED_PROXIES", null, "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none)");
-  public static final Setting LOG_FORMAT = Setting.of("SWITCHBOARD_LOG_FORMAT", "text", "text, or json for one JSON object per log line (read from the environment only: logging starts before the flags are read)");
+  public static final Setting LOG_FORMAT = Setting.of("SWITCHBOARD_LOG_FORMAT", "text", "text, or json for one JSON object per log line with the node, client and device ids as fields");
   public static final Setting METRICS = Setting.of("SWITCHBOARD_METRICS", "true", "collect metrics and serve them at GET /metrics (master key)");
+
+  public static final Setting MAX_SESSIONS = Setting.of("SWITCHBOARD_MAX_SESSIONS", "0", "device sessions this node runs at once; 0 = as many as its open-file limit allows (docs/operations.md)");
 
   public static final List<Setting> SETTINGS = List.of(HTTP_PORT, MASTER_KEY, DATA_DIR, DB_URL, ENGINE, SIM_URL,
       SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB,
-      MASTER_RATE_LIMIT, TRUSTED_PROXIES, METRICS, LOG_FORMAT);
+      MASTER_RATE_LIMIT, TRUSTED_PROXIES, METRICS, LOG_FORMAT, MAX_SESSIONS);
 
   /** Reads every setting; a flag given on the command line wins over the environment. */
   public static Config load(List<String> args, Map<String, String> env) {
@@ -97,6 +101,10 @@ public record Config(
     if (masterRateLimit < 1 || masterRateLimit > 10_000_000) {
       throw new ConfigException(MASTER_RATE_LIMIT.env() + " must be a whole number from 1 to 10000000, got " + masterRateLimit);
     }
+    int maxSessions = r.integer(MAX_SESSIONS);
+    if (maxSessions < 0) {
+      throw new ConfigException(MAX_SESSIONS.env() + " must be 0 (the open-file limit decides) or a positive whole number, got " + maxSessions);
+    }
     TrustedProxies trustedProxies;
     try {
       trustedProxies = TrustedProxies.parse(r.string(TRUSTED_PROXIES));
@@ -120,7 +128,7 @@ public record Config(
     }
     return new Config(httpPort, masterKey, Path.of(r.string(DATA_DIR)), dbUrl, engine, simUrl, r.port(SIM_PORT),
         r.bool(CLUSTER), List.copyOf(members), clusterPort, nodeName, r.bool(ALLOW_PRIVATE_URLS), sendRate,
-        mediaMaxMb, masterRateLimit, trustedProxies, r.bool(METRICS));
+        mediaMaxMb, masterRateLimit, trustedProxies, r.bool(METRICS), maxSessions, logFormat);
   }
 
   /** {@code --flag value} and {@code --flag=value} pairs of the known settings; anything else is an error. */

@@ -32,7 +32,7 @@ final class DeviceDocs {
     return RouteDoc.of()
         .body(true, Schemas.object(List.of("deviceId"), "deviceId", Schemas.id()), new JsonObject().put("deviceId", "phone-1"))
         .returns(201, Schemas.object().put("description", "the device, with qr when it was ready within 5 s"))
-        .errors(409);
+        .errors(409, 503);
   }
 
   static RouteDoc qr() {

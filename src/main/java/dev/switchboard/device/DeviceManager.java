@@ -3,6 +3,8 @@ package dev.switchboard.device;
 import dev.switchboard.kernel.LogIds;
 import org.slf4j.event.Level;
 import dev.switchboard.kernel.Addresses;
+import dev.switchboard.kernel.ApiException;
+import dev.switchboard.kernel.SessionBudget;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -21,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs this node's device actors: claims a device's lease (a new fencing epoch) before deploying
  * its verticle, renews the leases it holds, stops at once a device whose lease it lost, and on a
- * periodic reconcile brings up every device that should be connected and has no live owner.
+ * periodic reconcile brings up every device that should be connected and has no live owner. It runs
+ * no more devices than its {@link SessionBudget} allows (each holds a socket to WhatsApp): the next
+ * one is refused with a message naming the limit, and the reconcile claims only as many as fit.
  */
 public final class DeviceManager {
 
@@ -32,6 +36,12 @@ public final class DeviceManager {
   /** How late a periodic tick may be before the node counts itself as having been frozen. */
   static final long STALL_MS = 5_000;
   static final long QUARANTINE_MS = 2L * DeviceRepository.LEASE_SECONDS * 1000L;
+  /**
+   * Descriptors kept for everything but device sockets: the database pools (tens), the connections of
+   * API callers and webhook and media clients (hundreds under load), Hazelcast, jars and logs.
+   */
+  static final int FILE_RESERVE = 1024;
+  private static final long FULL_LOG_MS = 60_000;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -50,15 +60,39 @@ public final class DeviceManager {
   /** False until the first reconcile after start, which also takes back the leases this node held before a restart. */
   private volatile boolean reconciledOnce;
   private volatile Supplier<Collection<String>> liveNodes = () -> null;
+  private final SessionBudget budget;
+  private volatile long fullLoggedAt;
 
   record Running(DeviceRepository.Lease lease, String deploymentId) {
   }
 
-  public DeviceManager(Vertx vertx, DeviceRuntime runtime, String node) {
+  public DeviceManager(Vertx vertx, DeviceRuntime runtime, String node, SessionBudget budget) {
     this.vertx = vertx;
     this.pool = runtime.leases();
     this.runtime = runtime;
     this.node = node;
+    this.budget = budget;
+  }
+
+  /** A node's budget: {@code maxSessions} (0: none) and the process's open-file limit less {@link #FILE_RESERVE}. */
+  public static SessionBudget budget(int maxSessions) {
+    return SessionBudget.of("this node", "SWITCHBOARD_MAX_SESSIONS", maxSessions, FILE_RESERVE,
+        "the database pools, HTTP connections, Hazelcast and files");
+  }
+
+  /** Why this node would not start the device now when it is the one to run it, or null. */
+  public String refusal(String clientId, String deviceId) {
+    Collection<String> nodes = liveNodes.get();
+    if (nodes != null && !node.equals(Placement.owner(clientId, deviceId, nodes))) {
+      return null;
+    }
+    String k = key(clientId, deviceId);
+    return running.containsKey(k) || starting.containsKey(k) ? null : budget.refusal(sessions() + 1);
+  }
+
+  /** Device sessions held or being started here. */
+  private int sessions() {
+    return running.size() + starting.size();
   }
 
   public String node() {
@@ -87,6 +121,7 @@ public final class DeviceManager {
 
   /** Brings up the devices that should be connected, then keeps leases and placement in shape. */
   public Future<Void> start() {
+    log.info("Devices: {}", budget.describe());
     vertx.eventBus().consumer(Addresses.RECONCILE, msg -> reconcile());
     // Rebalancing asks the owner of a device to hand it to another node.
     vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(Addresses.node(node), msg -> {
@@ -125,6 +160,14 @@ public final class DeviceManager {
     String k = key(clientId, deviceId);
     if (closing || running.containsKey(k)) {
       return Future.succeededFuture();
+    }
+    Future<Void> already = starting.get(k);
+    if (already != null) {
+      return already;
+    }
+    String full = budget.refusal(sessions() + 1);
+    if (full != null) {
+      return Future.failedFuture(ApiException.unavailable(full, 30));
     }
     return starting.computeIfAbsent(k, ignored -> DeviceRepository.claim(pool, clientId, deviceId, node, live())
         .compose(lease -> lease == null ? Future.<Void>succeededFuture() : deploy(lease))
@@ -198,9 +241,15 @@ public final class DeviceManager {
       // Each wanted device is marked as starting here first: an API call starting it at this moment
       // (a registration) then waits for this claim instead of claiming it a second time.
       Promise<Void> claimed = Promise.promise();
-      List<String[]> wanted = rows.stream()
-          .filter(row -> !running.containsKey(key(row[0], row[1])))
+      List<String[]> mine = rows.stream()
+          .filter(row -> !running.containsKey(key(row[0], row[1])) && !starting.containsKey(key(row[0], row[1])))
           .filter(row -> members == null || node.equals(row[2]) || node.equals(Placement.owner(row[0], row[1], members)))
+          .toList();
+      int room = budget.room(sessions());
+      if (mine.size() > room) {
+        full(mine.size() - room);
+      }
+      List<String[]> wanted = mine.stream().limit(room)
           .filter(row -> starting.putIfAbsent(key(row[0], row[1]), claimed.future()) == null)
           .toList();
       if (wanted.isEmpty()) {
@@ -233,6 +282,15 @@ public final class DeviceManager {
       reconciling = null;
     }
     return current;
+  }
+
+  /** Says, at most once a minute, that devices wait because this node holds all the sessions it may. */
+  private void full(int waiting) {
+    long now = System.currentTimeMillis();
+    if (now - fullLoggedAt >= FULL_LOG_MS) {
+      fullLoggedAt = now;
+      log.warn("{} device(s) wait for room on this node: {}", waiting, budget.refusal(sessions() + 1));
+    }
   }
 
   private void renew() {

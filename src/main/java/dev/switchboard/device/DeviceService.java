@@ -45,6 +45,11 @@ public final class DeviceService implements Devices {
 
   public Future<JsonObject> register(String clientId, String deviceId, Principal actor, String ip) {
     return clients.require(clientId).compose(client -> {
+          // A node out of device sessions says so before the device is added, rather than adding one it cannot run.
+          String full = manager.refusal(clientId, deviceId);
+          if (full != null) {
+            return Future.failedFuture(ApiException.unavailable(full + "; device '" + deviceId + "' was not added", 30));
+          }
           int max = client.config().effectiveMaxDevices();
           return DeviceRepository.register(pool, clientId, deviceId, UUID.randomUUID().toString(), max, actor.actor(), ip)
               .compose(r -> r.added() ? Future.succeededFuture()
@@ -53,7 +58,9 @@ public final class DeviceService implements Devices {
                       : ApiException.conflict("DEVICE_LIMIT_REACHED",
                           "client '" + clientId + "' already has " + r.deviceCount() + " of its " + max + " devices")));
         })
-        .compose(v -> manager.place(clientId, deviceId))
+        .compose(v -> manager.place(clientId, deviceId).recover(e -> Future.failedFuture(
+            e instanceof ApiException api && api.status() == 503 ? ApiException.unavailable(api.getMessage() + "; device '"
+                + deviceId + "' is added and starts once there is room", 30) : e)))
         .compose(v -> waitForQr(clientId, deviceId))
         .onSuccess(d -> LogIds.device(log, Level.INFO, clientId, deviceId).log("Device {}/{} registered", clientId, deviceId));
   }

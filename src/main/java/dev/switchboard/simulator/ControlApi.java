@@ -20,9 +20,11 @@ final class ControlApi {
   private static final long MAX_BODY_BYTES = 32L * 1024 * 1024;
 
   private final Network network;
+  private final SessionGate gate;
 
-  ControlApi(Network network) {
+  ControlApi(Network network, SessionGate gate) {
     this.network = network;
+    this.gate = gate;
   }
 
   void mount(Router router) {
@@ -42,7 +44,7 @@ final class ControlApi {
     router.post("/sim/groups").handler(this::createGroup);
     router.get("/sim/groups/:groupId").handler(this::groupMetadata);
     router.post("/sim/faults").handler(this::fault);
-    router.get("/sim/stats").handler(ctx -> ok(ctx, network.stats()));
+    router.get("/sim/stats").handler(ctx -> ok(ctx, network.stats().mergeIn(gate.stats())));
     router.post("/sim/reset").handler(this::reset);
     router.route("/sim/*").handler(ctx -> ctx.fail(SimException.notFound("no such simulator route: "
         + ctx.request().method() + " " + ctx.request().path())));
@@ -51,12 +53,14 @@ final class ControlApi {
 
   private void pair(RoutingContext ctx) {
     JsonObject body = body(ctx);
+    gate.checkPairing();
     String phone = network.linking.pairByQr(required(body, "qr"), Jids.phone(required(body, "phone")));
     ok(ctx, new JsonObject().put("phone", phone));
   }
 
   private void pairByCode(RoutingContext ctx) {
     JsonObject body = body(ctx);
+    gate.checkPairing();
     String phone = network.linking.pairByCode(required(body, "code"), Jids.phone(required(body, "phone")));
     ok(ctx, new JsonObject().put("phone", phone));
   }

@@ -4,9 +4,11 @@ package dev.switchboard.simulator;
  * Where the simulator listens, how often an unlinked session gets a new QR payload (WhatsApp rotates
  * them every 20 s; tests use a few milliseconds), and how much it remembers: each simulated person's
  * inbox and receipts keep their newest {@code inboxLimit} entries, so a long load test does not fill
- * the heap with every message it ever routed.
+ * the heap with every message it ever routed. Each linked device holds one socket: {@code maxSessions}
+ * caps how many the simulator holds at once (0: as many as its open-file limit allows, less a reserve
+ * for the control API); the next one is refused with a clear error instead of running out of files.
  */
-public record SimulatorOptions(int port, String host, long qrIntervalMs, int inboxLimit) {
+public record SimulatorOptions(int port, String host, long qrIntervalMs, int inboxLimit, int maxSessions) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final long DEFAULT_QR_INTERVAL_MS = 20_000;
@@ -25,22 +27,30 @@ public record SimulatorOptions(int port, String host, long qrIntervalMs, int inb
     if (inboxLimit < 1) {
       throw new IllegalArgumentException("inboxLimit must be at least 1");
     }
+    if (maxSessions < 0) {
+      throw new IllegalArgumentException("maxSessions must be 0 (the open-file limit decides) or more");
+    }
   }
 
   /** Port {@code port} (0 = any free port), loopback, QR every 20 s, 10,000 messages kept per inbox. */
   public static SimulatorOptions onPort(int port) {
-    return new SimulatorOptions(port, DEFAULT_HOST, DEFAULT_QR_INTERVAL_MS, DEFAULT_INBOX_LIMIT);
+    return new SimulatorOptions(port, DEFAULT_HOST, DEFAULT_QR_INTERVAL_MS, DEFAULT_INBOX_LIMIT, 0);
   }
 
   public SimulatorOptions withQrIntervalMs(long ms) {
-    return new SimulatorOptions(port, host, ms, inboxLimit);
+    return new SimulatorOptions(port, host, ms, inboxLimit, maxSessions);
   }
 
   public SimulatorOptions withHost(String newHost) {
-    return new SimulatorOptions(port, newHost, qrIntervalMs, inboxLimit);
+    return new SimulatorOptions(port, newHost, qrIntervalMs, inboxLimit, maxSessions);
   }
 
   public SimulatorOptions withInboxLimit(int limit) {
-    return new SimulatorOptions(port, host, qrIntervalMs, limit);
+    return new SimulatorOptions(port, host, qrIntervalMs, limit, maxSessions);
+  }
+
+  /** At most {@code max} device connections at once (0: as many as the open-file limit allows). */
+  public SimulatorOptions withMaxSessions(int max) {
+    return new SimulatorOptions(port, host, qrIntervalMs, inboxLimit, max);
   }
 }

@@ -1,5 +1,6 @@
 package dev.switchboard.simulator;
 
+import dev.switchboard.kernel.SessionBudget;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -9,6 +10,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The simulated WhatsApp network (docs/simulator.md) on one HTTP port: the control API under
@@ -23,6 +26,7 @@ import io.vertx.ext.web.Router;
 public final class SimulatorServer {
 
   public static final String WS_PATH = "/sim/ws";
+  private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
 
   private final Vertx vertx;
   private final Verticle verticle;
@@ -79,11 +83,12 @@ public final class SimulatorServer {
     @Override
     public Future<?> start() {
       network = new Network(vertx, options.qrIntervalMs(), options.inboxLimit());
+      SessionBudget budget = SessionGate.budget(options);
+      log.info("Simulator: {}", budget.describe());
+      SessionGate gate = new SessionGate(vertx, network, budget);
       Router router = Router.router(vertx);
-      router.get(WS_PATH).handler(ctx -> ctx.request().toWebSocket()
-          .onSuccess(ws -> new DeviceLink(vertx, ws, network).start())
-          .onFailure(ctx::fail));
-      new ControlApi(network).mount(router);
+      router.get(WS_PATH).handler(gate::upgrade);
+      new ControlApi(network, gate).mount(router);
       server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
           .setMaxWebSocketFrameSize(32 * 1024 * 1024).setMaxWebSocketMessageSize(48 * 1024 * 1024));
       return server.requestHandler(router).listen();

@@ -40,7 +40,7 @@ class ConfigTest {
     for (Setting s : Config.SETTINGS) {
       assertTrue(help.contains(s.env()) && help.contains(s.flag()), s.env());
     }
-    assertEquals(16, Config.SETTINGS.size());
+    assertEquals(18, Config.SETTINGS.size());
   }
 
   @Test
@@ -54,7 +54,8 @@ class ConfigTest {
         Map.of("SWITCHBOARD_CLUSTER_MEMBERS", "127.0.0.1:5701-5710"), Map.of("SWITCHBOARD_MASTER_RATE_LIMIT", "0"),
         Map.of("SWITCHBOARD_MASTER_RATE_LIMIT", "many"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/33"),
         Map.of("SWITCHBOARD_TRUSTED_PROXIES", "proxy.local/32"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/8,"),
-        Map.of("SWITCHBOARD_TRUSTED_PROXIES", "fd00::/129"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/eight"));
+        Map.of("SWITCHBOARD_TRUSTED_PROXIES", "fd00::/129"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/eight"),
+        Map.of("SWITCHBOARD_MAX_SESSIONS", "-1"), Map.of("SWITCHBOARD_MAX_SESSIONS", "all"));
     for (Map<String, String> env : bad) {
       ConfigException e = assertThrows(ConfigException.class, () -> Config.load(List.of(), env), env.toString());
       assertTrue(!e.getMessage().contains("\n") && e.getMessage().contains(env.keySet().iterator().next()), e.getMessage());

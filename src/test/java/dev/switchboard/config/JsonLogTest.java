@@ -17,7 +17,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code SWITCHBOARD_LOG_FORMAT=json}: a node's log is one JSON object per line, each naming the node,
+ * {@code --log-format json} ({@code SWITCHBOARD_LOG_FORMAT=json}): a node's log is one JSON object per line, each naming the node,
  * and the lines about a device carry its client and device ids as fields.
  */
 class JsonLogTest {
@@ -28,7 +28,7 @@ class JsonLogTest {
     try (Sim sim = new Sim(20_000)) {
       int port = NodeProcess.freePort();
       NodeProcess node = NodeProcess.start(port, TestDatabase.newDatabase(), sim.url(), "json-node", log,
-          List.of("-Xmx256m", "-XX:+UseSerialGC", "-DSWITCHBOARD_LOG_FORMAT=json"), List.of());
+          List.of("-Xmx256m", "-XX:+UseSerialGC"), List.of("--log-format", "json"));
       try (Api api = new Api(port)) {
         String key = api.clientWithKey("logs");
         Devices.link(api, sim, key, "logs", "phone", "15550601001");

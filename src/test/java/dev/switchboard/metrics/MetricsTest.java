@@ -25,7 +25,7 @@ class MetricsTest {
   static final String DELIVERED = "switchboard_webhook_deliveries_total{outcome=\"delivered\"}";
 
   @Test
-  void theCountersMoveByExactlyTheSendsInboundMessagesAndWebhookDeliveries() throws InterruptedException {
+  void theCountersMoveByExactlyTheSendsInboundMessagesAndWebhookDeliveries() throws Exception {
     try (Sim sim = new Sim(20_000); Receiver receiver = new Receiver()) {
       Node node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url(), "--send-rate", "0"));
       try (Api api = new Api(node.httpPort())) {

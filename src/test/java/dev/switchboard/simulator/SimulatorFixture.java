@@ -17,8 +17,11 @@ public final class SimulatorFixture {
   }
 
   public static SimulatorFixture start(Vertx vertx, long qrIntervalMs) {
-    SimulatorServer server = Await.result(
-        SimulatorServer.start(vertx, SimulatorOptions.onPort(0).withQrIntervalMs(qrIntervalMs)));
+    return start(vertx, SimulatorOptions.onPort(0).withQrIntervalMs(qrIntervalMs));
+  }
+
+  public static SimulatorFixture start(Vertx vertx, SimulatorOptions options) {
+    SimulatorServer server = Await.result(SimulatorServer.start(vertx, options));
     return new SimulatorFixture(server, new SimControl(vertx, server.port()),
         new SimulatorEngine(vertx, "http://127.0.0.1:" + server.port()));
   }

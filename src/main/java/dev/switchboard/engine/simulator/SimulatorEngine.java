@@ -11,9 +11,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +82,19 @@ public final class SimulatorEngine implements WhatsAppEngine {
         .setURI("/sim/ws").setConnectTimeout(TIMEOUT_MS);
     // No idle timeout: a linked device's socket may rightly stay silent for hours.
     return client.connect(options).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
-        new EngineException("ENGINE_ERROR", "simulator at " + host + ":" + port + " unreachable: " + err.getMessage())));
+        err instanceof UpgradeRejectedException rejected
+            // The simulator says why in its error JSON, e.g. that it holds the most device sessions it takes.
+            ? new EngineException("ENGINE_ERROR", "simulator at " + host + ":" + port + " refused the connection ("
+                + rejected.getStatus() + "): " + reason(rejected))
+            : new EngineException("ENGINE_ERROR", "simulator at " + host + ":" + port + " unreachable: " + err.getMessage())));
+  }
+
+  private static String reason(UpgradeRejectedException rejected) {
+    try {
+      return new JsonObject(rejected.getBody()).getString("error", "no reason given");
+    } catch (RuntimeException e) {
+      return rejected.getBody() == null ? "no reason given" : rejected.getBody().toString();
+    }
   }
 
   @Override
