@@ -21,6 +21,12 @@ public final class Main {
 
   public static void main(String[] argv) {
     List<String> args = Arrays.asList(argv);
+    // First of all, before any class starts logging: logback reads the format from this property
+    // (else from the environment). Config checks the value.
+    int format = args.indexOf("--" + "log-format");
+    if (format >= 0 && format + 1 < args.size()) {
+      System.setProperty(Config.LOG_FORMAT.env(), args.get(format + 1));
+    }
     try {
       if (args.contains("--help") || args.contains("-h")) {
         System.out.print(Config.help());
@@ -29,12 +35,7 @@ public final class Main {
       String command = args.isEmpty() || args.get(0).startsWith("--") ? "node" : args.get(0);
       List<String> rest = command.equals("node") ? args : args.subList(1, args.size());
       switch (command) {
-        case "node" -> {
-          Config config = Config.load(rest, System.getenv());
-          // Before anything logs: logback reads the format from this property (or the environment).
-          System.setProperty(Config.LOG_FORMAT.env(), config.logFormat());
-          runNode(config);
-        }
+        case "node" -> runNode(Config.load(rest, System.getenv()));
         case "postgres" -> runPostgres(rest);
         case "simulator" -> Subcommands.simulator(rest);
         default -> throw new ConfigException("unknown command '" + command + "' (see --help)");

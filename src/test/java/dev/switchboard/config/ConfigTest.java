@@ -40,7 +40,7 @@ class ConfigTest {
     for (Setting s : Config.SETTINGS) {
       assertTrue(help.contains(s.env()) && help.contains(s.flag()), s.env());
     }
-    assertEquals(18, Config.SETTINGS.size());
+    assertEquals(19, Config.SETTINGS.size());
   }
 
   @Test

@@ -28,7 +28,9 @@ class JsonLogTest {
     try (Sim sim = new Sim(20_000)) {
       int port = NodeProcess.freePort();
       NodeProcess node = NodeProcess.start(port, TestDatabase.newDatabase(), sim.url(), "json-node", log,
-          List.of("-Xmx256m", "-XX:+UseSerialGC"), List.of("--log-format", "json"));
+          // The jar's logging configuration, not the tests' own (logback-test.xml is on the test class path).
+          List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=" + Path.of("src/main/resources/logback.xml")
+              .toAbsolutePath()), List.of("--log-format", "json"));
       try (Api api = new Api(port)) {
         String key = api.clientWithKey("logs");
         Devices.link(api, sim, key, "logs", "phone", "15550601001");
