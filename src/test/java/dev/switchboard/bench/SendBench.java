@@ -55,7 +55,14 @@ public final class SendBench {
     String db = TestDatabase.newDatabase();
     Path log = Files.createTempFile("send-bench", ".log");
     int port = NodeProcess.freePort();
-    NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, BenchNode.jvm(), List.of("--send-rate", "0"));
+    // -Dbench.nodeFlags="--metrics false" adds node flags, space-separated.
+    List<String> flags = new java.util.ArrayList<>(List.of("--send-rate", "0"));
+    String extra = System.getProperty("bench.nodeFlags", "").trim();
+    if (!extra.isEmpty()) {
+      flags.addAll(List.of(extra.split("\\s+")));
+    }
+    System.out.println("NODE FLAGS " + flags);
+    NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, BenchNode.jvm(), flags);
     String key;
     try (Api api = new Api(port); Api control = new Api(sim.port())) {
       key = api.clientWithKey("bench");
