@@ -23,9 +23,13 @@ public final class Main {
     List<String> args = Arrays.asList(argv);
     // First of all, before any class starts logging: logback reads the format from this property
     // (else from the environment). Config checks the value.
-    int format = args.indexOf("--" + "log-format");
-    if (format >= 0 && format + 1 < args.size()) {
-      System.setProperty(Config.LOG_FORMAT.env(), args.get(format + 1));
+    String flag = Config.LOG_FORMAT.flag();
+    for (int i = 0; i < args.size(); i++) {
+      if (args.get(i).equals(flag) && i + 1 < args.size()) {
+        System.setProperty(Config.LOG_FORMAT.env(), args.get(i + 1));
+      } else if (args.get(i).startsWith(flag + "=")) {
+        System.setProperty(Config.LOG_FORMAT.env(), args.get(i).substring(flag.length() + 1));
+      }
     }
     try {
       if (args.contains("--help") || args.contains("-h")) {
