@@ -11,8 +11,9 @@ import chats from './pages/chats.js';
 import webhooks from './pages/webhooks.js';
 import audit from './pages/audit.js';
 import keys from './pages/keys.js';
+import usage from './pages/usage.js';
 
-const PAGES = [overview, clients, devices, chats, webhooks, keys, audit];
+const PAGES = [overview, clients, devices, chats, webhooks, usage, keys, audit];
 const PICKED = 'switchboard.client';
 const app = document.getElementById('app');
 let cleanup = null;

@@ -8,7 +8,7 @@ const SCOPES = ['*', 'devices:read', 'devices:manage', 'messages:send', 'message
   'config:write', 'keys:manage'];
 
 export default {
-  id: 'keys', title: 'Keys', icon: '⚿', needsClient: true,
+  id: 'keys', title: 'Keys', icon: '◈', needsClient: true,
   render(el, ctx) {
     const base = `${clientPath(ctx.clientId)}/keys`;
     const usage = h('section', { class: 'card', 'data-testid': 'usage' });

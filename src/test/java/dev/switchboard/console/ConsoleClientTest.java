@@ -226,6 +226,22 @@ class ConsoleClientTest {
   }
 
   @Test
+  @Order(6)
+  void theUsagePageChartsTheStatsOfTheClient() {
+    browser.testId("nav-usage").click();
+    WebElement chart = browser.await("[data-testid=usage-chart]");
+    assertTrue(Integer.parseInt(chart.getAttribute("data-buckets")) >= 24, "a bar group per hour of the last day");
+    io.vertx.core.json.JsonArray items = api.get("/api/clients/" + CLIENT + "/stats?bucket=hour&since="
+        + java.time.Instant.now().minusSeconds(24 * 3600), key).data().getJsonArray("items");
+    long sent = items.stream().mapToLong(o -> ((io.vertx.core.json.JsonObject) o).getLong("sent")).sum();
+    assertTrue(sent > 0, "the earlier tests sent messages: " + items);
+    browser.until("the page shows what the stats API counts",
+        d -> browser.await("[data-testid=usage-sent] .stat-value").getText().equals(String.valueOf(sent)) ? true : null);
+    assertTrue(!browser.all("[data-testid=usage-chart] rect").isEmpty(), "bars are drawn");
+    browser.screenshot("12-usage");
+  }
+
+  @Test
   @Order(7)
   void theTokenIsRenewedBeforeItExpiresAndTheLiveFeedFollowsIt() {
     String before = (String) browser.js("return JSON.parse(sessionStorage.getItem('switchboard.session')).token");
