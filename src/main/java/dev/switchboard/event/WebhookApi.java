@@ -17,6 +17,7 @@ import dev.switchboard.tenant.ClientConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -106,12 +107,15 @@ public final class WebhookApi {
   }
 
   private static JsonObject webhook(boolean withSecret) {
-    JsonObject w = fields(List.of("webhookId", "url", "events", "deviceIds", "headers", "active"));
+    List<String> required = new ArrayList<>(List.of("webhookId", "url", "events", "deviceIds", "headers", "active"));
+    if (withSecret) {
+      required.add("secret");
+    }
+    JsonObject w = fields(required);
     JsonObject props = w.getJsonObject("properties");
     props.put("webhookId", Schemas.id()).put("createdAt", Schemas.string(40)).put("updatedAt", Schemas.string(40));
     if (withSecret) {
       props.put("secret", Schemas.string(1, 100).put("description", "whsec_...: shown at creation and rotation only"));
-      w.getJsonArray("required").add("secret");
     }
     return w;
   }
