@@ -35,14 +35,14 @@ public final class WebhookApi {
     String one = base + "/:webhookId";
     routes.add(POST, base, Access.CLIENT, "webhooks", "Add a webhook with its own secret, filters and headers (at most "
         + Webhook.MAX_PER_CLIENT + ")", RouteDoc.of().body(true, fields(List.of("url")), example())
-            .returns(201, webhook(true)).errors(409, 422), this::create);
+            .returns(201, webhook(true)).errors(409), this::create);
     routes.add(GET, base, Access.CLIENT, "webhooks", "The client's webhooks (without their secrets)",
         RouteDoc.of().returns(200, Schemas.page(webhook(false))), this::list);
     routes.add(GET, one, Access.CLIENT, "webhooks", "One webhook (without its secret)",
         RouteDoc.of().returns(200, webhook(false)), this::get);
     routes.add(PATCH, one, Access.CLIENT, "webhooks", "Change some fields of a webhook; null resets events, deviceIds"
         + " and headers", RouteDoc.of().body(true, fields(List.of()), new JsonObject().put("active", false))
-            .returns(200, webhook(false)).errors(422), this::update);
+            .returns(200, webhook(false)), this::update);
     routes.add(DELETE, one, Access.CLIENT, "webhooks", "Delete a webhook (its pending deliveries fail)",
         RouteDoc.of().returns(200, Schemas.object()), this::delete);
     routes.add(POST, one + "/secret/rotate", Access.CLIENT, "webhooks", "A new signing secret (whsec_...) for one webhook",
