@@ -40,6 +40,7 @@ import dev.switchboard.message.MessageApi;
 import dev.switchboard.message.UploadReader;
 import dev.switchboard.message.MessageService;
 import dev.switchboard.message.MessageStore;
+import dev.switchboard.message.Quotas;
 import dev.switchboard.message.SendScheduler;
 import dev.switchboard.store.Db;
 import dev.switchboard.store.EmbeddedDatabase;
@@ -175,8 +176,10 @@ public final class Node {
     clients.beforeDelete(deviceService::deleteAll);
     long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
     // A 202 never queues behind device outboxes and webhooks: sends are written on the request pool.
+    Quotas quotas = new Quotas(vertx, requestPool, configs);
+    lifecycle.onStop("usage counts", quotas::flush);
     messages = new MessageService(vertx, pool, requestPool, deviceService, messageStore,
-        new MediaFetcher(vertx, urls, (int) mediaMax));
+        new MediaFetcher(vertx, urls, (int) mediaMax), quotas);
     // The router tries its routes in this order, a regular expression each: sends, the busiest, come first.
     List<Consumer<ApiRoutes>> modules = List.of(new HealthApi(pool, config.nodeName(), cluster::size)::register,
         new MessageApi(messages, mediaMax)::register,
@@ -194,7 +197,14 @@ public final class Node {
       devices.membership(cluster::liveNodeNames);
       cluster.onMembershipChange(devices::reconcile);
     }
-    Auth auth = new Auth(keys::resolve, RateLimits.create(cluster, configs, config.masterRateLimit()),
+    RateLimits limits = RateLimits.create(cluster, configs, config.masterRateLimit());
+    // Every admitted request of a client key counts toward its month's API requests (C/usage).
+    Auth.Admission admission = (ctx, principal) -> limits.admit(ctx, principal).onSuccess(v -> {
+      if (!principal.isMaster()) {
+        quotas.request(principal.clientId());
+      }
+    });
+    Auth auth = new Auth(keys::resolve, admission,
         AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
     return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName()), 1)
         .compose(id -> lifecycle.deploy("event purge", () -> new EventPurge(pool), 1))

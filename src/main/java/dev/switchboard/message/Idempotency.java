@@ -35,7 +35,16 @@ public final class Idempotency {
   }
 
   /** A stored answer. */
-  public record Answer(int status, JsonObject data) {
+  /** A send's answer; {@code headers} go with it but are not kept for a replay (the quota's, which change). */
+  public record Answer(int status, JsonObject data, java.util.Map<String, String> headers) {
+
+    public Answer(int status, JsonObject data) {
+      this(status, data, java.util.Map.of());
+    }
+
+    public Answer withHeaders(java.util.Map<String, String> more) {
+      return new Answer(status, data, more);
+    }
   }
 
   /** The header's value checked: 1..255 visible ASCII characters. */

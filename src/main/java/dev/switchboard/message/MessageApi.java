@@ -55,6 +55,9 @@ public final class MessageApi {
     routes.add(DELETE, device + "/messages/:messageId", Access.CLIENT, "messages",
         "Cancel a scheduled or still queued message",
         RouteDoc.undocumented("earlier URL of DELETE .../messages/by-id/{messageId}"), this::cancel);
+    routes.add(GET, "/api/clients/:clientId/usage", Access.CLIENT, "messages",
+        "This calendar month's use (UTC): messages sent, the quota and what is left, devices, API requests",
+        MessageDocs.usage(), ctx -> Responses.reply(ctx, messages.usage(ctx.pathParam("clientId")), Responses::ok));
     routes.add(GET, "/api/clients/:clientId/scheduled", Access.CLIENT, "messages", "The client's scheduled messages",
         MessageDocs.scheduled(), this::scheduled);
     // The body is read only after authentication (ApiRouter leaves it paused), by UploadReader.
@@ -73,8 +76,16 @@ public final class MessageApi {
   private void send(RoutingContext ctx, String type) {
     JsonObject body = Bodies.object(ctx, false);
     String key = Idempotency.key(ctx.request().getHeader("Idempotency-Key"));
-    Responses.reply(ctx, messages.send(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), type, body, key),
-        (c, answer) -> Responses.send(c, answer.status(), answer.data()));
+    Responses.reply(ctx, messages.send(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), type, body, key)
+            .onFailure(e -> {
+              if (e instanceof Quotas.Exceeded exceeded) {
+                exceeded.grant().headers().forEach(ctx.response()::putHeader);
+              }
+            }),
+        (c, answer) -> {
+          answer.headers().forEach(c.response()::putHeader);
+          return Responses.send(c, answer.status(), answer.data());
+        });
   }
 
   private void get(RoutingContext ctx) {

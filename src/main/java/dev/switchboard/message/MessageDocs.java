@@ -66,4 +66,13 @@ final class MessageDocs {
   static RouteDoc read() {
     return RouteDoc.of().returns(202, Schemas.object());
   }
+
+  static RouteDoc usage() {
+    return RouteDoc.of().returns(200, Schemas.object(List.of("period", "messagesSent", "quota", "remaining", "devices",
+            "apiRequests"),
+        "period", Schemas.object(List.of("start", "end"), "start", Schemas.string(64), "end", Schemas.string(64)),
+        "messagesSent", Schemas.integer(0, Long.MAX_VALUE), "quota", Schemas.integer(0, Long.MAX_VALUE),
+        "remaining", Schemas.integer(0, Long.MAX_VALUE), "devices", Schemas.integer(0, Long.MAX_VALUE),
+        "apiRequests", Schemas.integer(0, Long.MAX_VALUE)));
+  }
 }

@@ -26,9 +26,11 @@ public final class MessageService {
   private final MessageStore store;
   private final MessageWriter writer;
   private final MediaFetcher fetcher;
+  private final Quotas quotas;
 
   public MessageService(Vertx vertx, Pool pool, Pool sendPool, Devices devices, MessageStore store,
-      MediaFetcher fetcher) {
+      MediaFetcher fetcher, Quotas quotas) {
+    this.quotas = quotas;
     this.vertx = vertx;
     this.pool = pool;
     this.devices = devices;
@@ -45,7 +47,7 @@ public final class MessageService {
     }
     byte[] hash = Idempotency.hash(deviceId, type, body.encode());
     return Idempotency.replay(pool, clientId, idempotencyKey, hash).compose(first -> first != null
-        ? Future.succeededFuture(first)
+        ? quotas.peek(clientId).map(grant -> first.withHeaders(grant.headers()))
         : accept(clientId, deviceId, request, idempotencyKey, hash));
   }
 
@@ -55,7 +57,29 @@ public final class MessageService {
     return accept(clientId, deviceId, request, null, null).map(a -> a.data().getString("messageId"));
   }
 
+  /**
+   * Reserves the send's messages under the client's quota (402 with nothing sent past it), then stores
+   * them; what was reserved and not stored is given back.
+   */
   private Future<Idempotency.Answer> accept(String clientId, String deviceId, SendRequest request, String key, byte[] hash) {
+    int count = request.to().size();
+    return quotas.reserve(clientId, count).compose(grant -> store(clientId, deviceId, request, key, hash)
+        .transform(ar -> {
+          if (ar.succeeded() && ar.result().stored()) {
+            quotas.stored(clientId, count, grant);
+          } else {
+            quotas.unused(clientId, count, grant);
+          }
+          return ar.failed() ? Future.failedFuture(ar.cause())
+              : Future.succeededFuture(ar.result().answer().withHeaders(grant.headers()));
+        }));
+  }
+
+  /** An answer, and whether this request's rows were stored (not a replay of another request's). */
+  private record Accepted(Idempotency.Answer answer, boolean stored) {
+  }
+
+  private Future<Accepted> store(String clientId, String deviceId, SendRequest request, String key, byte[] hash) {
     return media(clientId, deviceId, request).compose(content -> {
       List<MessageRepository.Draft> drafts = new ArrayList<>();
       JsonArray answers = new JsonArray();
@@ -85,16 +109,17 @@ public final class MessageService {
           .recover(e -> e instanceof NotStored ? Future.succeededFuture(List.of()) : Future.failedFuture(e))
           .compose(rows -> {
             if (rows.isEmpty()) {
-              return notStored(clientId, deviceId);
+              return notStored(clientId, deviceId).map(a -> new Accepted(a, false));
             }
             if (!request.scheduled() && rows.stream().anyMatch(row -> !row.taken())) {
               // Queued for an actor elsewhere (or whose lease moved meanwhile): it claims them once woken.
               devices.wake(clientId, deviceId);
             }
-            return Future.succeededFuture(answer);
+            return Future.succeededFuture(new Accepted(answer, true));
           })
           // A request with the same key committed first: answer as it was answered.
-          .recover(e -> e instanceof KeyTaken ? Idempotency.replay(pool, clientId, key, hash) : Future.failedFuture(e));
+          .recover(e -> e instanceof KeyTaken
+              ? Idempotency.replay(pool, clientId, key, hash).map(a -> new Accepted(a, false)) : Future.failedFuture(e));
     });
   }
 
@@ -124,6 +149,11 @@ public final class MessageService {
   /** The node's message store, where its device actors' outboxes attach. */
   MessageStore store() {
     return store;
+  }
+
+  /** The client's use this month: messages sent, quota, devices, API requests. */
+  public Future<JsonObject> usage(String clientId) {
+    return quotas.usage(clientId);
   }
 
   public Future<JsonObject> get(String clientId, String deviceId, String messageId) {

@@ -18,7 +18,8 @@ public record ClientConfig(
     JsonObject events,
     Integer maxDevices,
     JsonObject callPolicy,
-    Integer rateLimitPerMinute) {
+    Integer rateLimitPerMinute,
+    Long monthlyMessageQuota) {
 
   public static final List<String> EVENTS = List.of("message", "message_sent", "receipt", "reaction",
       "presence_update", "group_update", "group_participants_update", "call", "device_status");
@@ -29,14 +30,16 @@ public record ClientConfig(
   static final int MAX_DEVICES_LIMIT = 10_000;
   static final int MAX_RATE_LIMIT = 1_000_000;
   static final int MAX_CALL_MESSAGE = 4096;
+  static final long MAX_QUOTA = 1_000_000_000_000L;
 
   private static final Set<String> FIELDS = Set.of("webhookUrl", "webhookApiKey", "events", "maxDevices",
-      "callPolicy", "rateLimitPerMinute");
+      "callPolicy", "rateLimitPerMinute", "monthlyMessageQuota");
 
   static ClientConfig fromRow(Row row) {
     return new ClientConfig(row.getString("webhook_url"), row.getString("webhook_api_key"),
         row.getString("webhook_secret"), (JsonObject) row.getValue("events"), row.getInteger("max_devices"),
-        (JsonObject) row.getValue("call_policy"), row.getInteger("rate_limit_per_minute"));
+        (JsonObject) row.getValue("call_policy"), row.getInteger("rate_limit_per_minute"),
+        row.getLong("monthly_message_quota"));
   }
 
   public int effectiveMaxDevices() {
@@ -69,7 +72,8 @@ public record ClientConfig(
         .put("events", events)
         .put("maxDevices", effectiveMaxDevices())
         .put("callPolicy", effectiveCallPolicy())
-        .put("rateLimitPerMinute", effectiveRateLimit());
+        .put("rateLimitPerMinute", effectiveRateLimit())
+        .put("monthlyMessageQuota", monthlyMessageQuota);
   }
 
   /**
@@ -78,8 +82,9 @@ public record ClientConfig(
    */
   public ClientConfig merge(JsonObject update, boolean master, UrlGuard urls) {
     Fields.onlyFields(update, FIELDS);
-    if (!master && (update.containsKey("maxDevices") || update.containsKey("rateLimitPerMinute"))) {
-      throw ApiException.forbidden("maxDevices and rateLimitPerMinute need the master key");
+    if (!master && (update.containsKey("maxDevices") || update.containsKey("rateLimitPerMinute")
+        || update.containsKey("monthlyMessageQuota"))) {
+      throw ApiException.forbidden("maxDevices, rateLimitPerMinute and monthlyMessageQuota need the master key");
     }
     String url = webhookUrl;
     if (update.containsKey("webhookUrl")) {
@@ -104,12 +109,22 @@ public record ClientConfig(
     Integer max = update.containsKey("maxDevices") ? Fields.integer(update, "maxDevices", false, 0, MAX_DEVICES_LIMIT) : maxDevices;
     Integer rate = update.containsKey("rateLimitPerMinute")
         ? Fields.integer(update, "rateLimitPerMinute", false, 1, MAX_RATE_LIMIT) : rateLimitPerMinute;
+    Long quota = monthlyMessageQuota;
+    if (update.containsKey("monthlyMessageQuota")) {
+      Object raw = update.getValue("monthlyMessageQuota");
+      if (raw != null && (!(raw instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0
+          || n.longValue() > MAX_QUOTA)) {
+        throw ApiException.validation("monthlyMessageQuota",
+            "monthlyMessageQuota must be a whole number from 0 to " + MAX_QUOTA + ", or null for no quota");
+      }
+      quota = raw == null ? null : ((Number) raw).longValue();
+    }
     JsonObject policy = callPolicy;
     if (update.containsKey("callPolicy")) {
       JsonObject sent = Fields.object(update, "callPolicy");
       policy = sent == null ? null : callPolicy(sent);
     }
-    return new ClientConfig(url, apiKey, webhookSecret, newEvents, max, policy, rate);
+    return new ClientConfig(url, apiKey, webhookSecret, newEvents, max, policy, rate, quota);
   }
 
   private JsonObject mergeEvents(JsonObject sent) {

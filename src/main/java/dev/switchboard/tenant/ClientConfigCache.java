@@ -15,7 +15,8 @@ public final class ClientConfigCache {
 
   static final long TTL_MS = 10_000;
   private static final String SELECT = """
-      SELECT webhook_url, webhook_api_key, webhook_secret, events, max_devices, call_policy, rate_limit_per_minute
+      SELECT webhook_url, webhook_api_key, webhook_secret, events, max_devices, call_policy, rate_limit_per_minute,
+        monthly_message_quota
       FROM clients WHERE client_id = $1""";
 
   private final Pool pool;

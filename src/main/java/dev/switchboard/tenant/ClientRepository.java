@@ -15,7 +15,7 @@ public final class ClientRepository {
 
   private static final String COLUMNS = """
       c.client_id, c.name, c.created_at, c.webhook_url, c.webhook_api_key, c.webhook_secret, c.events,
-      c.max_devices, c.call_policy, c.rate_limit_per_minute,
+      c.max_devices, c.call_policy, c.rate_limit_per_minute, c.monthly_message_quota,
       k.key_id, k.prefix, k.expires_at, k.last_used_at,
       c.device_count""";
   private static final String FIND = "SELECT " + COLUMNS
@@ -29,7 +29,7 @@ public final class ClientRepository {
   private static final String DELETE = "DELETE FROM clients WHERE client_id = $1";
   private static final String UPDATE_CONFIG = """
       UPDATE clients SET webhook_url = $2, webhook_api_key = $3, events = $4, max_devices = $5, call_policy = $6,
-        rate_limit_per_minute = $7 WHERE client_id = $1""";
+        rate_limit_per_minute = $7, monthly_message_quota = $8 WHERE client_id = $1""";
   private static final String SET_WEBHOOK_SECRET = "UPDATE clients SET webhook_secret = $2 WHERE client_id = $1";
   private static final String LOCK = "SELECT client_id FROM clients WHERE client_id = $1 FOR UPDATE";
 
@@ -70,7 +70,7 @@ public final class ClientRepository {
   public static Future<Void> updateConfig(SqlClient sql, String clientId, ClientConfig c) {
     return sql.preparedQuery(UPDATE_CONFIG)
         .execute(Tuple.of(clientId, c.webhookUrl(), c.webhookApiKey(), c.events(), c.maxDevices(), c.callPolicy(),
-            c.rateLimitPerMinute()))
+            c.rateLimitPerMinute(), c.monthlyMessageQuota()))
         .mapEmpty();
   }
 

@@ -177,9 +177,9 @@ public final class ClientService {
   /** A client key may not reset the limits the master key set for it. */
   private static ClientConfig resetBy(ClientConfig current, Principal actor) {
     return actor.isMaster()
-        ? new ClientConfig(null, null, current.webhookSecret(), null, null, null, null)
+        ? new ClientConfig(null, null, current.webhookSecret(), null, null, null, null, null)
         : new ClientConfig(null, null, current.webhookSecret(), null, current.maxDevices(), null,
-            current.rateLimitPerMinute());
+            current.rateLimitPerMinute(), current.monthlyMessageQuota());
   }
 
   public Future<JsonObject> audit(String clientId, Page page) {

@@ -60,8 +60,11 @@ public final class SendBench {
     try (Api api = new Api(port); Api control = new Api(sim.port())) {
       key = api.clientWithKey("bench");
       // Measures the gateway, not the rate limiter: far above the default 600 requests a minute.
+      // -Dbench.quota=N sets a monthly message quota, so that every send reserves its messages under it.
+      Long quota = Long.getLong("bench.quota");
       api.put("/api/clients/bench/config", TestNode.MASTER, new JsonObject().put("maxDevices", devices)
-          .put("rateLimitPerMinute", 1_000_000));
+          .put("rateLimitPerMinute", 1_000_000).put("monthlyMessageQuota", quota));
+      System.out.println("QUOTA " + (quota == null ? "none" : quota));
       for (int i = 0; i < devices; i++) {
         JsonObject created = api.post("/api/clients/bench/devices", key, new JsonObject().put("deviceId", "d" + i)).data();
         control.post("/sim/pair", null, new JsonObject().put("qr", created.getJsonObject("qr").getString("qr"))

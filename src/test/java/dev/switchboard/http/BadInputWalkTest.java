@@ -74,6 +74,7 @@ class BadInputWalkTest {
       ids.put("type", "nonsense");
       ids.put("id", "1");
       ids.put("mediaId", "med_00000000000000000000000000000000");
+      ids.put("keyId", "00000000-0000-0000-0000-000000000000");
       Api.Response webhook = api.post("/api/clients/" + CLIENT + "/webhooks", bed.key(),
           new JsonObject().put("url", "http://127.0.0.1:9/hook"));
       assertEquals(201, webhook.status(), webhook.toString());

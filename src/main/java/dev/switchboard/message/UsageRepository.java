@@ -1,0 +1,93 @@
+package dev.switchboard.message;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** SQL for clients' use per calendar month: outbound messages and API requests, a row per client and month. */
+final class UsageRepository {
+
+  private static final String ENSURE = """
+      INSERT INTO client_usage (client_id, month) SELECT c, $2 FROM unnest($1::text[]) AS c
+      ON CONFLICT DO NOTHING""";
+  // Locked in client order, so two nodes reserving for the same clients cannot deadlock.
+  private static final String LOCK = """
+      SELECT client_id, messages_sent FROM client_usage WHERE client_id = ANY($1) AND month = $2
+      ORDER BY client_id FOR UPDATE""";
+  private static final String SET_SENT = """
+      UPDATE client_usage u SET messages_sent = v.sent FROM unnest($1::text[], $3::bigint[]) AS v(client_id, sent)
+      WHERE u.client_id = v.client_id AND u.month = $2""";
+  private static final String ADD = """
+      INSERT INTO client_usage (client_id, month, messages_sent, api_requests)
+      SELECT c, $2, s, r FROM unnest($1::text[], $3::bigint[], $4::bigint[]) AS v(c, s, r) ORDER BY c
+      ON CONFLICT (client_id, month) DO UPDATE SET messages_sent = client_usage.messages_sent + EXCLUDED.messages_sent,
+        api_requests = client_usage.api_requests + EXCLUDED.api_requests""";
+  private static final String FIND = """
+      SELECT messages_sent, api_requests FROM client_usage WHERE client_id = $1 AND month = $2""";
+  private static final String CLIENT = """
+      SELECT c.device_count, c.monthly_message_quota, COALESCE(u.messages_sent, 0) AS messages_sent,
+        COALESCE(u.api_requests, 0) AS api_requests
+      FROM clients c LEFT JOIN client_usage u ON u.client_id = c.client_id AND u.month = $2 WHERE c.client_id = $1""";
+
+  record Usage(long messagesSent, long apiRequests) {
+  }
+
+  /** A client's month: its devices and quota now, and what it used. */
+  record ClientMonth(long devices, Long quota, Usage usage) {
+  }
+
+  private UsageRepository() {
+  }
+
+  /** Locks the clients' rows of the month (made when missing) and reads their messages sent. Run in a transaction. */
+  static Future<Map<String, Long>> lockSent(SqlClient tx, List<String> clientIds, LocalDate month) {
+    String[] ids = clientIds.toArray(String[]::new);
+    return tx.preparedQuery(ENSURE).execute(Tuple.of(ids, month))
+        .compose(v -> tx.preparedQuery(LOCK).execute(Tuple.of(ids, month)))
+        .map(rows -> {
+          Map<String, Long> sent = new HashMap<>();
+          for (Row r : rows) {
+            sent.put(r.getString("client_id"), r.getLong("messages_sent"));
+          }
+          return sent;
+        });
+  }
+
+  static Future<Void> setSent(SqlClient tx, Map<String, Long> sent, LocalDate month) {
+    List<String> ids = List.copyOf(sent.keySet());
+    return tx.preparedQuery(SET_SENT)
+        .execute(Tuple.of(ids.toArray(String[]::new), month, ids.stream().map(sent::get).toArray(Long[]::new)))
+        .mapEmpty();
+  }
+
+  /** Adds to the clients' counts of the month, in client order. */
+  static Future<Void> add(SqlClient sql, Map<String, long[]> counts, LocalDate month) {
+    List<String> ids = counts.keySet().stream().sorted().toList();
+    return sql.preparedQuery(ADD).execute(Tuple.of(ids.toArray(String[]::new), month,
+            ids.stream().map(c -> counts.get(c)[0]).toArray(Long[]::new),
+            ids.stream().map(c -> counts.get(c)[1]).toArray(Long[]::new)))
+        .mapEmpty();
+  }
+
+  /** The client's month, or null when there is no such client. */
+  static Future<ClientMonth> client(SqlClient sql, String clientId, LocalDate month) {
+    return sql.preparedQuery(CLIENT).execute(Tuple.of(clientId, month)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      return new ClientMonth(r.getLong("device_count"), r.getLong("monthly_message_quota"),
+          new Usage(r.getLong("messages_sent"), r.getLong("api_requests")));
+    });
+  }
+
+  static Future<Usage> find(SqlClient sql, String clientId, LocalDate month) {
+    return sql.preparedQuery(FIND).execute(Tuple.of(clientId, month)).map(rows -> rows.size() == 0 ? new Usage(0, 0)
+        : new Usage(rows.iterator().next().getLong("messages_sent"), rows.iterator().next().getLong("api_requests")));
+  }
+}
