@@ -159,6 +159,27 @@ class SeveralWebhooksTest {
   }
 
   @Test
+  void aWebhookThatAnswers410IsSwitchedOffAloneWhileTheClientsOtherWebhookGoesOn() {
+    try (Api simControl = EventKit.simControl(bed.sim()); Receiver gone = new Receiver(); Receiver live = new Receiver()) {
+      gone.answer(hit -> Receiver.Answer.status(410));
+      String key = bed.api().clientWithKey("gone");
+      JsonObject off = create(key, "gone", new JsonObject().put("url", gone.url()).put("events", new JsonArray().add("message")));
+      create(key, "gone", new JsonObject().put("url", live.url()).put("events", new JsonArray().add("message")));
+      EventKit.link(bed.api(), bed.sim(), key, "gone", "d", "15554450001");
+      EventKit.say(simControl, "15554459999", "15554450001", "first");
+      Wait.until("the 410", 10_000, gone::hits, l -> l.size() == 1);
+      String one = hooks("gone") + "/" + off.getString("webhookId");
+      Wait.until("the webhook switched off", 10_000, () -> bed.api().get(one, key).data(), w -> !w.getBoolean("active"));
+      EventKit.say(simControl, "15554459999", "15554450001", "second");
+      Wait.until("both messages at the other webhook", 10_000, () -> live.hits("message"), l -> l.size() == 2);
+      assertEquals(1, gone.hits().size(), "nothing more goes to a webhook that answered 410");
+      JsonObject failed = deliveries(key, "gone", off.getString("webhookId")).getJsonObject(0);
+      assertEquals("failed", failed.getString("status"));
+      assertEquals(410, failed.getInteger("lastStatusCode"));
+    }
+  }
+
+  @Test
   void anEleventhWebhookAReservedHeaderAnUnsafeUrlAndOtherBadInputAre4xx() {
     String key = bed.api().clientWithKey("limits");
     String url = "http://127.0.0.1:9/hook";
