@@ -25,7 +25,9 @@ import dev.switchboard.event.EventPurge;
 import dev.switchboard.event.EventService;
 import dev.switchboard.event.LiveFeed;
 import dev.switchboard.event.ReplySender;
+import dev.switchboard.event.WebhookApi;
 import dev.switchboard.event.WebhookDispatcher;
+import dev.switchboard.event.Webhooks;
 import dev.switchboard.http.ApiRouter;
 import dev.switchboard.http.ApiRoutes;
 import dev.switchboard.http.Auth;
@@ -176,7 +178,8 @@ public final class Node {
     // Auto-replies go through the same durable outbox as every send.
     ReplySender replies = (clientId, deviceId, chatJid, text) ->
         messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
-    events = new EventService(vertx, pool, redoablePool, configs, replies);
+    Webhooks webhooks = new Webhooks(vertx, pool, keys.changes(), urls);
+    events = new EventService(vertx, pool, redoablePool, configs, webhooks, replies);
     lifecycle.onStop("events", events::flush);
     MessageStore messageStore = new MessageStore(vertx, pool, redoablePool, metrics);
     // Outcomes of sends that went out just before the devices stopped: written, not resent later.
@@ -202,6 +205,7 @@ public final class Node {
         new SessionApi(deviceService, deviceClient)::register,
         new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,
         new DeliveryApi(events)::register,
+        new WebhookApi(webhooks)::register,
         routes -> routes.webhooks(EventDocs.webhooks(), EventDocs.schemas()),
         new LiveFeed(vertx, keys)::register,
         new UsageApi(new UsageService(pool))::register,

@@ -1,7 +1,6 @@
 package dev.switchboard.event;
 
 import dev.switchboard.http.Paging;
-import dev.switchboard.kernel.Fields;
 import static io.vertx.core.http.HttpMethod.GET;
 import static io.vertx.core.http.HttpMethod.POST;
 
@@ -13,6 +12,7 @@ import dev.switchboard.http.RouteDoc;
 import dev.switchboard.http.Schemas;
 import dev.switchboard.kernel.ApiException;
 import dev.switchboard.kernel.Fields;
+import dev.switchboard.kernel.Ids;
 import dev.switchboard.kernel.Page;
 import dev.switchboard.kernel.Times;
 import io.vertx.core.Future;
@@ -36,8 +36,9 @@ public final class DeliveryApi {
   public void register(ApiRoutes routes) {
     String base = "/api/clients/:clientId/webhook-deliveries";
     routes.add(GET, base, Access.CLIENT, "webhooks",
-        "Webhook deliveries, newest first; ?status=pending|delivered|failed",
+        "Webhook deliveries, newest first; ?status=pending|delivered|failed, ?webhookId=",
         RouteDoc.of().paged().query("status", Schemas.enumOf(STATUSES), "only deliveries in this state")
+            .query("webhookId", Schemas.id(), "only deliveries of this webhook")
             .returns(200, Schemas.page(Schemas.object().put("description", "a webhook delivery"))),
         this::list);
     routes.add(POST, base + "/:id/retry", Access.CLIENT, "webhooks",
@@ -53,6 +54,10 @@ public final class DeliveryApi {
     if (status != null && !STATUSES.contains(status)) {
       throw ApiException.validation("status", "status must be one of pending, delivered, failed");
     }
+    String webhookId = ctx.queryParams().get("webhookId");
+    if (webhookId != null) {
+      Ids.require("webhookId", webhookId);
+    }
     Page page = Paging.of(ctx);
     Long before = null;
     if (page.after() != null) {
@@ -63,7 +68,8 @@ public final class DeliveryApi {
       }
     }
     // One row more than the page holds tells whether there is a next page.
-    Future<JsonObject> result = events.deliveries(ctx.pathParam("clientId"), status, before, page.limit() + 1).map(rows -> {
+    Future<JsonObject> result = events.deliveries(ctx.pathParam("clientId"), status, webhookId, before,
+        page.limit() + 1).map(rows -> {
       JsonArray items = new JsonArray();
       rows.forEach(d -> items.add(json(d)));
       return page.result(items, o -> o.getString("id"));
@@ -89,6 +95,7 @@ public final class DeliveryApi {
     return new JsonObject()
         .put("id", String.valueOf(d.id()))
         .put("eventId", d.eventId())
+        .put("webhookId", d.webhookId())
         .put("event", d.event())
         .put("deviceId", d.deviceId())
         .put("status", d.status())

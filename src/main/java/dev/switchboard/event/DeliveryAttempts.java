@@ -2,9 +2,7 @@ package dev.switchboard.event;
 
 import dev.switchboard.event.EventRepository.Delivery;
 import dev.switchboard.event.EventRepository.Outcome;
-import dev.switchboard.tenant.ClientConfig;
 import io.vertx.core.Future;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One attempt at a delivery and what it comes to: delivered (and its auto-reply sent), retried with
  * exponential backoff and jitter (or after the endpoint's Retry-After) for at least 24 h from the
- * first attempt, then dead-lettered; failed at once when the client or its webhook is gone, and a
- * 410 Gone switches the client's webhook off. Used on the dispatcher's context.
+ * first attempt, then dead-lettered; failed at once when the client or its webhook is gone or
+ * switched off, and a 410 Gone switches the webhook off. Used on the dispatcher's context.
  */
 final class DeliveryAttempts {
 
@@ -32,16 +30,30 @@ final class DeliveryAttempts {
     this.replies = new AutoReplies(events.replies());
   }
 
-  /** Posts {@code d} to the webhook of {@code config} (empty when the client is gone). */
-  Future<Outcome> attempt(Delivery d, Optional<ClientConfig> config) {
-    if (config.isEmpty()) {
-      return Future.succeededFuture(failed(d, "the client no longer exists"));
+  /** Where a delivery goes, or why it cannot go anywhere any more ({@code target} null). */
+  record Destination(WebhookSender.Target target, String gone) {
+  }
+
+  /** The delivery's webhook as last read: the client's v1 webhookUrl, or one of its webhooks. */
+  Future<Destination> destination(Delivery d) {
+    if (d.webhookId() == null) {
+      return events.configs().get(d.clientId()).map(config -> config.isEmpty()
+          ? new Destination(null, "the client no longer exists")
+          : config.get().webhookUrl() == null ? new Destination(null, "the client has no webhookUrl")
+          : new Destination(WebhookSender.Target.of(config.get()), null));
     }
-    ClientConfig c = config.get();
-    if (c.webhookUrl() == null) {
-      return Future.succeededFuture(failed(d, "the client has no webhookUrl"));
+    return events.webhooks().of(d.clientId()).map(all -> all.stream().filter(w -> w.webhookId().equals(d.webhookId()))
+        .findFirst().map(w -> w.active() ? new Destination(WebhookSender.Target.of(w), null)
+            : new Destination(null, "the webhook is switched off"))
+        .orElse(new Destination(null, "the webhook no longer exists")));
+  }
+
+  /** Posts {@code d} to its destination. */
+  Future<Outcome> attempt(Delivery d, Destination to) {
+    if (to.target() == null) {
+      return Future.succeededFuture(failed(d, to.gone()));
     }
-    return sender.post(c, d.eventId(), d.payload()).map(r -> {
+    return sender.post(to.target(), d.eventId(), d.payload()).map(r -> {
       if (r.acknowledged()) {
         replies.onAnswer(d, r.body());
         return new Outcome(d.id(), d.token(), "delivered", null, r.url(), r.status(), null);
@@ -71,9 +83,20 @@ final class DeliveryAttempts {
     return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
   }
 
-  /** After a 410 Gone: the client's webhook is switched off and its other pending deliveries dead-lettered. */
+  /** After a 410 Gone: the webhook is switched off and its other pending deliveries dead-lettered. */
   private void disable(Delivery d, String url) {
     String clientId = d.clientId();
+    if (d.webhookId() != null) {
+      events.webhooks().disable(clientId, d.webhookId(), url, d.id()).onComplete(ar -> {
+        if (ar.succeeded()) {
+          log.warn("Webhook {} ({}) of client {} answered 410 Gone: switched off ({} pending deliveries dead-lettered)",
+              d.webhookId(), url, clientId, ar.result());
+        } else {
+          log.warn("Could not switch off webhook {} of client {}: {}", d.webhookId(), clientId, ar.cause().toString());
+        }
+      });
+      return;
+    }
     EventRepository.disableWebhook(events.pool(), clientId, url, d.id()).onComplete(ar -> {
       if (ar.succeeded()) {
         log.warn("Webhook {} of client {} answered 410 Gone: switched off ({} pending deliveries dead-lettered)",

@@ -4,10 +4,11 @@ import dev.switchboard.event.EventRepository.Delivery;
 import java.util.ArrayDeque;
 
 /**
- * One client's webhook as this node's dispatcher sees it: its queue, what is in flight, how fast it
- * answers. Each endpoint has its own in-flight limit and a backlog cap that shrinks with its latency,
- * so a slow or dead endpoint holds a bounded number of rows and never the claims other clients need.
- * Used on the dispatcher's context only.
+ * One webhook as this node's dispatcher sees it (a client's v1 webhookUrl, or one of its webhooks):
+ * its queue, what is in flight, how fast it answers. Each endpoint has its own in-flight limit and a
+ * backlog cap that shrinks with its latency, so a slow or dead endpoint holds a bounded number of
+ * rows and never the claims other webhooks need, the same client's included. Used on the
+ * dispatcher's context only.
  */
 final class Endpoint {
 
@@ -18,14 +19,15 @@ final class Endpoint {
   /** An endpoint with nothing queued or in flight for this long is forgotten (its latency with it). */
   static final long IDLE_MS = 60_000;
 
-  final String clientId;
+  /** {@link Delivery#endpoint}: the client and which of its webhooks. */
+  final String key;
   private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
   private int inFlight;
   private double latencyMs = FIRST_LATENCY_MS;
   private long lastActive = System.currentTimeMillis();
 
-  Endpoint(String clientId) {
-    this.clientId = clientId;
+  Endpoint(String key) {
+    this.key = key;
   }
 
   int backlog() {

@@ -16,8 +16,9 @@ final class EventRepository {
 
   /**
    * Events and their deliveries in one statement, hence one transaction (only events of clients with a
-   * webhook are stored). With a token the deliveries are born claimed by this node's dispatcher, which
-   * saves it a claim round trip.
+   * webhook are stored): one delivery per event and webhook it goes to, from the pairs of $8 and $9
+   * (a null webhook id is the client's v1 webhookUrl). With a token the deliveries are born claimed by
+   * this node's dispatcher, which saves it a claim round trip.
    */
   private static final String INSERT = """
       WITH e AS (
@@ -26,18 +27,19 @@ final class EventRepository {
         ON CONFLICT (id) DO NOTHING
         RETURNING id, client_id, device_id, event
       )
-      INSERT INTO webhook_deliveries (event_id, client_id, device_id, event, locked_by, locked_until)
-      SELECT e.*, $6::text, CASE WHEN $6::text IS NULL THEN NULL ELSE now() + $7::int * interval '1 second' END
-      FROM e
-      RETURNING id, event_id""";
+      INSERT INTO webhook_deliveries (event_id, client_id, device_id, event, webhook_id, locked_by, locked_until)
+      SELECT e.id, e.client_id, e.device_id, e.event, t.webhook_id, $6::text,
+        CASE WHEN $6::text IS NULL THEN NULL ELSE now() + $7::int * interval '1 second' END
+      FROM e JOIN unnest($8::text[], $9::text[]) AS t(event_id, webhook_id) ON t.event_id = e.id
+      RETURNING id, event_id, webhook_id""";
   private static final String CLAIM = """
       UPDATE webhook_deliveries d SET locked_by = $1, locked_until = now() + $2::int * interval '1 second'
       FROM (SELECT id FROM webhook_deliveries
             WHERE status = 'pending' AND next_attempt_at <= now() AND (locked_until IS NULL OR locked_until <= now())
-              AND client_id <> ALL($3::text[])
+              AND client_id || '/' || coalesce(webhook_id, '') <> ALL($3::text[])
             ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED) c, events e
       WHERE d.id = c.id AND e.id = d.event_id
-      RETURNING d.id, d.event_id, d.client_id, d.device_id, d.event, d.attempts,
+      RETURNING d.id, d.event_id, d.client_id, d.device_id, d.event, d.webhook_id, d.attempts,
         extract(epoch from d.locked_until - now()) * 1000 AS lease_ms, e.payload""";
   /** Outcome per row: delivered, failed (final) or retry; a retry past the 24 h window is dead-lettered. */
   // Delivered and dead-lettered rows are counted in usage_minutes by the same statement.
@@ -67,13 +69,14 @@ final class EventRepository {
       audit AS (INSERT INTO audit_log (client_id, action, actor, details)
                 SELECT client_id, 'webhook.disabled', 'system', $3::jsonb FROM off)
       UPDATE webhook_deliveries SET status = 'failed', last_error = $4, locked_by = NULL, locked_until = NULL
-      WHERE client_id = $1 AND status = 'pending' AND id <> $5 AND EXISTS (SELECT 1 FROM off)""";
+      WHERE client_id = $1 AND webhook_id IS NULL AND status = 'pending' AND id <> $5 AND EXISTS (SELECT 1 FROM off)""";
   private static final String COLUMNS = """
-      id, event_id, device_id, event, status, attempts, next_attempt_at, url, last_status_code, last_error,
+      id, event_id, webhook_id, device_id, event, status, attempts, next_attempt_at, url, last_status_code, last_error,
       last_attempt_at, delivered_at, created_at""";
   private static final String LIST = "SELECT " + COLUMNS + """
        FROM webhook_deliveries
       WHERE client_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::bigint IS NULL OR id < $3)
+        AND ($5::text IS NULL OR webhook_id = $5)
       ORDER BY id DESC LIMIT $4""";
   private static final String RETRY = """
       UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), retry_from = now()
@@ -84,17 +87,26 @@ final class EventRepository {
           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.event_id = e.id AND w.status = 'pending')
         LIMIT $2)""";
 
-  /** A delivery claimed by this node, with the envelope text to post. */
-  record Delivery(long id, String eventId, String clientId, String deviceId, String event, int attempts,
-      String token, long leaseEndsAtMs, String payload) {
+  /** A delivery claimed by this node, with the envelope text to post; {@code webhookId} null for the v1 webhookUrl. */
+  record Delivery(long id, String eventId, String clientId, String deviceId, String event, String webhookId,
+      int attempts, String token, long leaseEndsAtMs, String payload) {
+
+    /** The endpoint it goes to, as the dispatcher paces them: the client and which of its webhooks. */
+    String endpoint() {
+      return endpoint(clientId, webhookId);
+    }
+
+    static String endpoint(String clientId, String webhookId) {
+      return clientId + "/" + (webhookId == null ? "" : webhookId);
+    }
   }
 
   /** What became of one attempt. {@code outcome} is delivered, failed or retry. */
   record Outcome(long id, String token, String outcome, Long delayMs, String url, Integer statusCode, String error) {
   }
 
-  /** One event to store for its webhook. */
-  record NewEvent(String id, String clientId, String deviceId, String event, String payload) {
+  /** One event to store for the webhooks it goes to ({@code webhooks}: their ids, null for the v1 webhookUrl). */
+  record NewEvent(String id, String clientId, String deviceId, String event, String payload, List<String> webhooks) {
   }
 
   private EventRepository() {
@@ -111,6 +123,8 @@ final class EventRepository {
     String[] devices = new String[n];
     String[] names = new String[n];
     String[] payloads = new String[n];
+    List<String> targetEvents = new ArrayList<>(n);
+    List<String> targetWebhooks = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       NewEvent e = events.get(i);
       ids[i] = e.id();
@@ -118,9 +132,14 @@ final class EventRepository {
       devices[i] = e.deviceId();
       names[i] = e.event();
       payloads[i] = e.payload();
+      for (String webhook : e.webhooks()) {
+        targetEvents.add(e.id());
+        targetWebhooks.add(webhook);
+      }
     }
     Tuple t = Tuple.tuple().addValue(ids).addValue(clients).addValue(devices).addValue(names).addValue(payloads)
-        .addValue(token).addValue(leaseSeconds);
+        .addValue(token).addValue(leaseSeconds).addValue(targetEvents.toArray(String[]::new))
+        .addValue(targetWebhooks.toArray(String[]::new));
     long leaseEnds = System.currentTimeMillis() + leaseSeconds * 1000L;
     return sql.preparedQuery(INSERT).execute(t).map(rows -> {
       Map<String, NewEvent> byId = new HashMap<>();
@@ -128,23 +147,24 @@ final class EventRepository {
       List<Delivery> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
         NewEvent e = byId.get(r.getString("event_id"));
-        out.add(new Delivery(r.getLong("id"), e.id(), e.clientId(), e.deviceId(), e.event(), 0, token, leaseEnds, e.payload()));
+        out.add(new Delivery(r.getLong("id"), e.id(), e.clientId(), e.deviceId(), e.event(), r.getString("webhook_id"), 0,
+            token, leaseEnds, e.payload()));
       }
       out.sort((a, b) -> Long.compare(a.id(), b.id()));
       return out;
     });
   }
 
-  static Future<List<Delivery>> claim(SqlClient sql, String token, int leaseSeconds, List<String> excludedClients,
-      int limit) {
+  /** Claims due deliveries, none of the endpoints ({@link Delivery#endpoint}) in {@code excluded}. */
+  static Future<List<Delivery>> claim(SqlClient sql, String token, int leaseSeconds, List<String> excluded, int limit) {
     long now = System.currentTimeMillis();
     Tuple t = Tuple.tuple().addValue(token).addValue(leaseSeconds)
-        .addValue(excludedClients.toArray(new String[0])).addValue(limit);
+        .addValue(excluded.toArray(new String[0])).addValue(limit);
     return sql.preparedQuery(CLAIM).execute(t).map(rows -> {
       List<Delivery> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
         out.add(new Delivery(r.getLong("id"), r.getString("event_id"), r.getString("client_id"),
-            r.getString("device_id"), r.getString("event"), r.getInteger("attempts"), token,
+            r.getString("device_id"), r.getString("event"), r.getString("webhook_id"), r.getInteger("attempts"), token,
             now + r.getNumeric("lease_ms").longValue(), r.getString("payload")));
       }
       out.sort((a, b) -> Long.compare(a.id(), b.id()));
@@ -188,7 +208,7 @@ final class EventRepository {
   }
 
   /**
-   * After a 410 Gone: the client's webhook is switched off and its other pending deliveries dead-lettered
+   * After a 410 Gone: the client's v1 webhook is switched off and its other pending deliveries dead-lettered
    * ({@code answered}, the one that got the 410, is recorded through its own outcome).
    */
   static Future<Integer> disableWebhook(SqlClient sql, String clientId, String url, long answered) {
@@ -198,9 +218,13 @@ final class EventRepository {
         .map(rows -> rows.rowCount());
   }
 
-  /** The client's deliveries, newest first: those with an id below {@code before} when it is given, at most {@code limit}. */
-  static Future<List<WebhookDelivery>> list(SqlClient sql, String clientId, String status, Long before, int limit) {
-    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, status, before, limit)).map(rows -> {
+  /**
+   * The client's deliveries, newest first: those with an id below {@code before} when it is given, of
+   * one webhook when {@code webhookId} is given, at most {@code limit}.
+   */
+  static Future<List<WebhookDelivery>> list(SqlClient sql, String clientId, String status, String webhookId, Long before,
+      int limit) {
+    return sql.preparedQuery(LIST).execute(Tuple.of(clientId, status, before, limit, webhookId)).map(rows -> {
       List<WebhookDelivery> out = new ArrayList<>(rows.size());
       for (Row r : rows) {
         out.add(delivery(r));
@@ -231,8 +255,8 @@ final class EventRepository {
   }
 
   private static WebhookDelivery delivery(Row r) {
-    return new WebhookDelivery(r.getLong("id"), r.getString("event_id"), r.getString("event"), r.getString("device_id"),
-        r.getString("status"), r.getInteger("attempts"), r.getOffsetDateTime("next_attempt_at"), r.getString("url"),
+    return new WebhookDelivery(r.getLong("id"), r.getString("event_id"), r.getString("webhook_id"), r.getString("event"),
+        r.getString("device_id"), r.getString("status"), r.getInteger("attempts"), r.getOffsetDateTime("next_attempt_at"), r.getString("url"),
         r.getInteger("last_status_code"), r.getString("last_error"), r.getOffsetDateTime("last_attempt_at"),
         r.getOffsetDateTime("delivered_at"), r.getOffsetDateTime("created_at"));
   }

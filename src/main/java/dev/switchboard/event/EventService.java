@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -21,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's {@link EventSink}: applies the client's event switches, wraps the event in the envelope,
- * stores it with its webhook delivery when the client has a webhook (group commit: whatever arrives
- * while a write is under way goes into the next multi-row INSERT), then publishes it to the live
- * feeds and hands the new deliveries to this node's dispatcher. Also the deliveries API's list and
- * manual retry.
+ * stores it with one delivery per webhook that takes it (the v1 webhookUrl, and each of the client's
+ * {@link Webhooks} whose filters match), in one INSERT (group commit: whatever arrives while a write
+ * is under way goes into the next multi-row INSERT), then publishes it to the live feeds and hands
+ * the new deliveries to this node's dispatcher. Also the deliveries API's list and manual retry.
  */
 public final class EventService implements EventSink {
 
@@ -54,6 +55,7 @@ public final class EventService implements EventSink {
   private final Pool pool;
   private final Pool outcomes;
   private final ClientConfigCache configs;
+  private final Webhooks webhooks;
   private final GroupCommit<Pending, Void> commit;
   private final ReplySender replies;
   private volatile WebhookDispatcher dispatcher;
@@ -66,11 +68,13 @@ public final class EventService implements EventSink {
    * that no event of an outage is lost: their callers acknowledge them upstream only once stored. A
    * batch that fails for itself is written again event by event, so only the bad event is lost.
    */
-  public EventService(Vertx vertx, Pool pool, Pool outcomes, ClientConfigCache configs, ReplySender replies) {
+  public EventService(Vertx vertx, Pool pool, Pool outcomes, ClientConfigCache configs, Webhooks webhooks,
+      ReplySender replies) {
     this.vertx = vertx;
     this.pool = pool;
     this.outcomes = outcomes;
     this.configs = configs;
+    this.webhooks = webhooks;
     this.replies = replies;
     this.commit = GroupCommit.of("events", 1, MAX_BATCH, MAX_WAITING, this::store);
     commit.retryWhileUnreachable(new RetryTimer(vertx));
@@ -83,6 +87,10 @@ public final class EventService implements EventSink {
 
   public ClientConfigCache configs() {
     return configs;
+  }
+
+  Webhooks webhooks() {
+    return webhooks;
   }
 
   Pool pool() {
@@ -104,23 +112,37 @@ public final class EventService implements EventSink {
     // A cached config's future may belong to another context: its answer is brought back to this
     // caller's, where the group commit then answers too, so an actor's callbacks stay on its own thread.
     Context caller = Vertx.currentContext();
-    Future<Optional<ClientConfig>> config = configs.get(clientId);
-    return (caller == null ? config : Contexts.onContext(caller, config))
+    Future<Client> client = configs.get(clientId).compose(config -> config.isEmpty()
+        ? Future.succeededFuture(new Client(null, List.of()))
+        : webhooks.of(clientId).map(hooks -> new Client(config.get(), hooks)));
+    return (caller == null ? client : Contexts.onContext(caller, client))
         .compose(c -> accept(clientId, deviceId, event, data, key, c));
   }
 
-  private Future<Void> accept(String clientId, String deviceId, String event, JsonObject data, String key,
-      Optional<ClientConfig> config) {
-    if (config.isEmpty() || !config.get().eventEnabled(event)) {
+  /** A client as an event needs it: its config (null when it is gone) and its webhooks. */
+  private record Client(ClientConfig config, List<Webhook> webhooks) {
+  }
+
+  private Future<Void> accept(String clientId, String deviceId, String event, JsonObject data, String key, Client client) {
+    if (client.config() == null || !client.config().eventEnabled(event)) {
       return Future.succeededFuture();
     }
     JsonObject envelope = Events.envelope(event, clientId, deviceId, data == null ? new JsonObject() : data, key);
-    if (config.get().webhookUrl() == null) {
+    List<String> targets = new ArrayList<>(1 + client.webhooks().size());
+    if (client.config().webhookUrl() != null) {
+      targets.add(null);
+    }
+    for (Webhook w : client.webhooks()) {
+      if (w.takes(event, deviceId)) {
+        targets.add(w.webhookId());
+      }
+    }
+    if (targets.isEmpty()) {
       // Nothing to deliver later: only webhook deliveries read stored events, so the event goes to the live feeds alone.
       Events.publish(vertx, envelope);
       return Future.succeededFuture();
     }
-    var row = new EventRepository.NewEvent(envelope.getString("id"), clientId, deviceId, event, envelope.encode());
+    var row = new EventRepository.NewEvent(envelope.getString("id"), clientId, deviceId, event, envelope.encode(), targets);
     Pending pending = new Pending(row, envelope, key != null, new AtomicBoolean());
     return commit.submit(pending).recover(failure -> {
       if (failure instanceof GroupCommit.Overloaded) {
@@ -169,9 +191,12 @@ public final class EventService implements EventSink {
     return commit.flush();
   }
 
-  /** The client's deliveries in {@code status} (all when null), newest first, below the id {@code before} when given. */
-  Future<List<WebhookDelivery>> deliveries(String clientId, String status, Long before, int limit) {
-    return EventRepository.list(pool, clientId, status, before, limit);
+  /**
+   * The client's deliveries in {@code status} (all when null), of one webhook when {@code webhookId}
+   * is given, newest first, below the id {@code before} when given.
+   */
+  Future<List<WebhookDelivery>> deliveries(String clientId, String status, String webhookId, Long before, int limit) {
+    return EventRepository.list(pool, clientId, status, webhookId, before, limit);
   }
 
   /** Makes one of the client's deliveries due now, with a fresh retry window, and wakes the dispatchers; empty when it has none such. */

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * posts them ({@link DeliveryAttempts}) and writes outcomes and releases back in batches
  * ({@link DeliveryWrites}).
  *
- * <p>Isolation: an endpoint at its cap is left out of claims, and what it is handed beyond its cap
- * is released at once, so a slow or dead endpoint never holds the claims other clients need.
+ * <p>Isolation: each webhook is its own endpoint (a client with several has several). An endpoint at
+ * its cap is left out of claims, and what it is handed beyond its cap is released at once, so a slow
+ * or dead endpoint never holds the claims other webhooks need, of its own client or another's.
  */
 public final class WebhookDispatcher extends VerticleBase {
 
@@ -146,7 +147,7 @@ public final class WebhookDispatcher extends VerticleBase {
     List<String> full = new ArrayList<>();
     for (Endpoint e : endpoints.values()) {
       if (e.full()) {
-        full.add(e.clientId);
+        full.add(e.key);
       }
     }
     claiming = true;
@@ -170,7 +171,7 @@ public final class WebhookDispatcher extends VerticleBase {
   /** Queues claimed deliveries at their endpoints; what an endpoint has no room for is released at once. */
   private void distribute(List<Delivery> claimed) {
     for (Delivery d : claimed) {
-      Endpoint e = endpoints.computeIfAbsent(d.clientId(), Endpoint::new);
+      Endpoint e = endpoints.computeIfAbsent(d.endpoint(), Endpoint::new);
       if (e.full()) {
         toRelease.add(d);
         // Released rows are due now: someone (maybe this node, once it has room) must claim them.
@@ -221,7 +222,7 @@ public final class WebhookDispatcher extends VerticleBase {
 
   private void send(Endpoint e, Delivery d) {
     long started = System.currentTimeMillis();
-    Contexts.onContext(context, events.configs().get(d.clientId())).compose(config -> attempts.attempt(d, config))
+    Contexts.onContext(context, attempts.destination(d)).compose(to -> attempts.attempt(d, to))
         .onComplete(ar -> {
           if (ar.failed()) {
             log.warn("Webhook delivery {} failed unexpectedly: {}", d.id(), ar.cause().toString());

@@ -44,6 +44,20 @@ final class WebhookSender {
     }
   }
 
+  /** Where a post goes and how it is signed: a webhook's URL, its secret and the headers it adds. */
+  record Target(String url, String secret, Map<String, String> headers) {
+
+    /** The client's v1 webhook: its {@code webhookUrl}, signed with its webhook secret, with its {@code x-api-key}. */
+    static Target of(ClientConfig config) {
+      return new Target(config.webhookUrl(), config.webhookSecret(),
+          config.webhookApiKey() == null ? Map.of() : Map.of("x-api-key", config.webhookApiKey()));
+    }
+
+    static Target of(Webhook webhook) {
+      return new Target(webhook.url(), webhook.secret(), webhook.headers());
+    }
+  }
+
   private record Resolved(InetAddress address, long expiresAt) {
   }
 
@@ -65,8 +79,8 @@ final class WebhookSender {
         .setTrustAll(false), new PoolOptions().setHttp1MaxSize(connectionsPerEndpoint).setMaxWaitQueueSize(-1));
   }
 
-  Future<Result> post(ClientConfig config, String eventId, String payload) {
-    String url = config.webhookUrl();
+  Future<Result> post(Target target, String eventId, String payload) {
+    String url = target.url();
     URI uri;
     try {
       uri = new URI(url);
@@ -92,14 +106,13 @@ final class WebhookSender {
       BoundedBody answer = new BoundedBody(MAX_ANSWER_BYTES);
       var request = client.request(HttpMethod.POST, SocketAddress.inetSocketAddress(port, address.getHostAddress()), options)
           .as(BodyCodec.pipe(answer, true))
-          .timeout(TIMEOUT_MS)
-          .putHeader("content-type", "application/json; charset=utf-8")
+          .timeout(TIMEOUT_MS);
+      // Custom headers first: the gateway's own (which a webhook cannot name) are set over them.
+      target.headers().forEach(request::putHeader);
+      request.putHeader("content-type", "application/json; charset=utf-8")
           .putHeader("webhook-id", eventId)
           .putHeader("webhook-timestamp", String.valueOf(ts))
-          .putHeader("webhook-signature", WebhookSigner.sign(config.webhookSecret(), eventId, ts, payload));
-      if (config.webhookApiKey() != null) {
-        request.putHeader("x-api-key", config.webhookApiKey());
-      }
+          .putHeader("webhook-signature", WebhookSigner.sign(target.secret(), eventId, ts, payload));
       return request.sendBuffer(Buffer.buffer(payload))
           .map(resp -> result(url, resp, answer.body()))
           .recover(e -> Future.succeededFuture(new Result(url, 0, describe(e), null, null)));

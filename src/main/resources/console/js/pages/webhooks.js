@@ -1,4 +1,4 @@
-// Webhooks: the endpoint, recent deliveries by status, retry a failed one.
+// Webhooks: the endpoint, the client's other webhooks with a test ping, recent deliveries by status, retry a failed one.
 
 import { api, clientPath, enc } from '../api.js';
 import { h, mount, empty, errorBox, toast, describe, time, badge, debounce } from '../dom.js';
@@ -10,6 +10,7 @@ export default {
   render(el, ctx) {
     const base = clientPath(ctx.clientId);
     const endpoint = h('section', { class: 'card' });
+    const others = h('section', { class: 'card' });
     const rows = h('div');
     let tab = 'failed';
     const tabs = h('div', { class: 'tabs', role: 'tablist' });
@@ -18,7 +19,7 @@ export default {
       onclick: () => { tab = t; renderTabs(); load(); },
     }, t[0].toUpperCase() + t.slice(1))));
     renderTabs();
-    mount(el, endpoint, h('section', { class: 'card' }, h('h2', {}, 'Recent deliveries'), tabs, rows));
+    mount(el, endpoint, others, h('section', { class: 'card' }, h('h2', {}, 'Recent deliveries'), tabs, rows));
 
     const loadEndpoint = async () => {
       try {
@@ -40,6 +41,29 @@ export default {
             h('code', {}, `${(cfg.webhookSecret || '').slice(0, 10)}…`), '. Failures are retried with backoff for 24 h.'));
       } catch (e) {
         mount(endpoint, errorBox(e));
+      }
+    };
+    const loadOthers = async () => {
+      try {
+        const data = await api('GET', `${base}/webhooks`);
+        mount(others, h('h2', {}, 'More webhooks'), !data.items.length
+          ? empty('No other webhooks', 'POST /webhooks adds one with its own secret and filters.')
+          : h('div', { class: 'table-wrap' }, h('table', {},
+            h('thead', {}, h('tr', {}, ['URL', 'Events', 'Devices', 'Active', ''].map(t => h('th', {}, t)))),
+            h('tbody', {}, data.items.map(w => h('tr', { 'data-testid': 'webhook', 'data-webhook-id': w.webhookId },
+              h('td', { class: 'small' }, w.url), h('td', { class: 'small' }, (w.events || ['all']).join(', ')),
+              h('td', { class: 'small' }, (w.deviceIds || ['all']).join(', ')), h('td', {}, w.active ? 'yes' : 'no'),
+              h('td', {}, h('button', { class: 'btn small', 'data-testid': 'test-webhook', onclick: async () => {
+                try {
+                  const r = await api('POST', `${base}/webhooks/${enc(w.webhookId)}/test`);
+                  toast(r.ok ? `Ping answered HTTP ${r.statusCode} in ${r.latencyMs} ms.`
+                    : `Ping failed: ${r.error || `HTTP ${r.statusCode}`}`, r.ok ? 'ok' : 'error');
+                } catch (e) {
+                  toast(describe(e), 'error');
+                }
+              } }, 'Test'))))))));
+      } catch (e) {
+        mount(others, errorBox(e));
       }
     };
     const load = async () => {
@@ -72,6 +96,7 @@ export default {
     const soon = debounce(load, 1500);
     const off = ctx.onEvent(e => { if (e.clientId === ctx.clientId || e.event === 'feed_reconnected') soon(); });
     loadEndpoint();
+    loadOthers();
     load();
     return () => { off(); soon.cancel(); };
   },

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ol>
  * Usage: bench/events.sh [N=20000] [R=1000] [S=20] [devices=8] [warm-up events=20000]; with
  * {@code -Dbench.inject=http} (BENCH_INJECT=http for the script) the people send through the control API.
+ * With {@code -Dbench.webhooks=K} (BENCH_WEBHOOKS=K) the client has K webhooks of its own instead of
+ * its webhookUrl, each taking every message: every event is delivered K times, and each delivery counts.
  */
 public final class EventBench {
 
@@ -63,6 +66,9 @@ public final class EventBench {
    * device's socket; an HTTP control request costs this JVM more CPU than the message it injects.
    */
   private final boolean direct = !"http".equals(System.getProperty("bench.inject", "direct"));
+  /** Webhooks the client fans out to (0: its v1 webhookUrl alone), and so deliveries per event. */
+  private final int webhooks = Integer.getInteger("bench.webhooks", 0);
+  private final int copies = Math.max(1, webhooks);
   private SimulatorServer sim;
   private String simUrl;
   private int devices;
@@ -84,7 +90,7 @@ public final class EventBench {
     HttpServer receiver = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       long now = System.nanoTime();
       req.response().end();
-      onWebhook(body, now);
+      onWebhook(req.path(), body, now);
     })).listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
 
     String db = TestDatabase.newDatabase();
@@ -106,8 +112,13 @@ public final class EventBench {
         "group_participants_update", "call", "device_status")) {
       off.put(e, false);
     }
+    String hook = "http://127.0.0.1:" + receiver.actualPort() + "/hook";
     call(HttpMethod.PUT, base + "/api/clients/bench/config", TestNode.MASTER, new JsonObject()
-        .put("webhookUrl", "http://127.0.0.1:" + receiver.actualPort() + "/hook").put("events", off));
+        .put("webhookUrl", webhooks > 0 ? null : hook).put("events", off));
+    for (int i = 0; i < webhooks; i++) {
+      call(HttpMethod.POST, base + "/api/clients/bench/webhooks", TestNode.MASTER, new JsonObject().put("url", hook + "/" + i)
+          .put("events", new JsonArray().add("message")));
+    }
 
     // Warm-up: JIT, connection pools, prepared statements. 2,000 events left the node's JIT compiling
     // through the next phase (a steady 1,000/s then fell seconds behind).
@@ -135,8 +146,8 @@ public final class EventBench {
     long[] after = takeLatencies("after the burst", rate);
     JsonObject stats = call(HttpMethod.GET, simUrl + "/sim/stats", null, null);
     node.terminate();
-    System.out.printf("RESULT throughput: events=%d injected_per_s=%.0f delivered_per_s=%.0f duplicates=%d injection=%s%n",
-        n, throughput[0], throughput[1], duplicates.get(), direct ? "direct" : "http");
+    System.out.printf("RESULT throughput: events=%d injected_per_s=%.0f delivered_per_s=%.0f duplicates=%d injection=%s"
+        + " webhooks_per_event=%d%n", n, throughput[0], throughput[1], duplicates.get(), direct ? "direct" : "http", copies);
     System.out.printf("RESULT latency at %d/s (achieved %.0f/s) for %d s: received=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f"
             + " messagesRouted=%d%n", rate, achievedRate, seconds, lat.length, pct(lat, 0.50), pct(lat, 0.99),
         pct(lat, 1.0), stats.getInteger("messagesRouted"));
@@ -157,17 +168,17 @@ public final class EventBench {
   private void reset(int expected) {
     seen.clear();
     received.set(0);
-    latencies = new long[Math.max(expected * 2, 1)];
+    latencies = new long[Math.max(expected * 2 * copies, 1)];
     arrivals = new long[latencies.length];
     latencyCount.set(0);
   }
 
-  private void onWebhook(Buffer body, long now) {
+  private void onWebhook(String path, Buffer body, long now) {
     JsonObject envelope = new JsonObject(body);
     if (!"message".equals(envelope.getString("event"))) {
       return;
     }
-    if (!seen.add(envelope.getString("id"))) {
+    if (!seen.add(path + " " + envelope.getString("id"))) {
       duplicates.incrementAndGet();
       return;
     }
@@ -195,7 +206,7 @@ public final class EventBench {
     }
     injectedAll.future().await(300, TimeUnit.SECONDS);
     long injectedAt = System.nanoTime();
-    awaitReceived(n, 120);
+    awaitReceived(n * copies, 120);
     return new double[] {n / ((injectedAt - t0) / 1e9), n / ((lastReceivedNanos.get() - t0) / 1e9)};
   }
 
@@ -248,7 +259,7 @@ public final class EventBench {
     });
     finished.future().await(seconds * 3L, TimeUnit.SECONDS);
     double achieved = total / ((System.nanoTime() - t0) / 1e9);
-    awaitReceived(total, 60);
+    awaitReceived(total * copies, 60);
     return achieved;
   }
 

@@ -227,7 +227,7 @@ class WebhookDeliveryTest {
       assertNull(page2.getString("nextCursor"));
 
       JsonObject first = deliveries(key, "list", "").getJsonObject(2);
-      List<String> fields = List.of("id", "eventId", "event", "deviceId", "status", "attempts", "nextAttemptAt", "url",
+      List<String> fields = List.of("id", "eventId", "webhookId", "event", "deviceId", "status", "attempts", "nextAttemptAt", "url",
           "lastStatusCode", "lastError", "lastAttemptAt", "deliveredAt", "createdAt");
       assertEquals(fields, List.copyOf(first.fieldNames()), "a delivery's fields, in the order of docs/api.md");
       assertNull(first.getValue("nextAttemptAt"), "no next attempt for a delivered one");

@@ -75,6 +75,10 @@ class BadInputWalkTest {
       ids.put("id", "1");
       ids.put("mediaId", "med_00000000000000000000000000000000");
       ids.put("keyId", "00000000-0000-0000-0000-000000000000");
+      Api.Response webhook = api.post("/api/clients/" + CLIENT + "/webhooks", bed.key(),
+          new JsonObject().put("url", "http://127.0.0.1:9/hook"));
+      assertEquals(201, webhook.status(), webhook.toString());
+      ids.put("webhookId", webhook.data().getString("webhookId"));
       for (String key : List.of("master", "client")) {
         Api.Response group = api.post(device + "/groups", bed.key(),
             new JsonObject().put("subject", "walk " + key).put("participants", new JsonArray().add(BOB)));
@@ -260,6 +264,8 @@ class BadInputWalkTest {
           .put("events", new JsonObject().put("message", true)).put("maxDevices", 5)
           .put("callPolicy", new JsonObject().put("reject", true).put("message", "busy")).put("rateLimitPerMinute", 1_000_000);
       case "devices" -> new JsonObject().put("deviceId", "d2");
+      case "webhooks" -> new JsonObject().put("url", "http://127.0.0.1:9/hook").put("events", new JsonArray().add("message"))
+          .put("headers", new JsonObject().put("x-a", "b"));
       case "pairing-code" -> new JsonObject().put("phoneNumber", "15557772222");
       case "rebalance" -> new JsonObject().put("maxMoves", 1).put("perSecond", 1);
       case "text" -> to.put("text", "hello").put("replyTo", ids.get("messageId")).put("mentions", new JsonArray().add(BOB))

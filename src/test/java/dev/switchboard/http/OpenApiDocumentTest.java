@@ -135,9 +135,12 @@ class OpenApiDocumentTest {
     String messageId = bed.api().post(DEVICE + "/messages/text", TestNode.MASTER, new JsonObject().put("to", "15550001111").put("text", "hi"))
         .data().getString("messageId");
     assertNotNull(messageId);
+    // The routes of one webhook get a webhook that exists (its url is never called here: it is refused at once).
+    String webhookId = bed.api().post("/api/clients/" + CLIENT + "/webhooks", TestNode.MASTER,
+        new JsonObject().put("url", "http://127.0.0.1:9/hook")).data().getString("webhookId");
     Map<String, String> ids = Map.of("clientId", CLIENT, "deviceId", "d", "messageId", messageId,
         "groupId", "120363000000000001@g.us", "chatId", "15550001111", "id", "1", "phone", "15550001111",
-        "mediaId", "med_1");
+        "mediaId", "med_1", "webhookId", webhookId);
     JsonObject paths = document().getJsonObject("paths");
     List<String> problems = new ArrayList<>();
     int sent = 0;
