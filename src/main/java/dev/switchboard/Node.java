@@ -33,6 +33,8 @@ import dev.switchboard.http.HttpVerticle;
 import dev.switchboard.http.SourceAddress;
 import dev.switchboard.outbound.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
+import dev.switchboard.message.ChangeApi;
+import dev.switchboard.message.ChangeService;
 import dev.switchboard.message.MessageApi;
 import dev.switchboard.message.UploadReader;
 import dev.switchboard.message.MessageService;
@@ -174,6 +176,7 @@ public final class Node {
     // The router tries its routes in this order, a regular expression each: sends, the busiest, come first.
     List<Consumer<ApiRoutes>> modules = List.of(new HealthApi(pool, config.nodeName(), cluster::size)::register,
         new MessageApi(messages, mediaMax)::register,
+        new ChangeApi(new ChangeService(pool, deviceService))::register,
         new TenantApi(clients, keys)::register,
         new DeviceApi(deviceService)::register,
         new SessionApi(deviceService, deviceClient)::register,

@@ -137,6 +137,20 @@ public sealed interface DeviceRequest {
     }
   }
 
+  record EditMessage(String chatId, String messageId, String text) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.edit(chatId, messageId, text).map(v -> ok());
+    }
+  }
+
+  record RevokeMessage(String chatId, String messageId) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.revoke(chatId, messageId).map(v -> ok());
+    }
+  }
+
   private static JsonObject items(JsonArray items) {
     return new JsonObject().put("items", items);
   }

@@ -110,6 +110,16 @@ public final class DeviceService implements Devices {
   }
 
   @Override
+  public Future<Void> edit(String clientId, String deviceId, String chatId, String messageId, String text) {
+    return client.session(clientId, deviceId, new DeviceRequest.EditMessage(chatId, messageId, text)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> revoke(String clientId, String deviceId, String chatId, String messageId) {
+    return client.session(clientId, deviceId, new DeviceRequest.RevokeMessage(chatId, messageId)).mapEmpty();
+  }
+
+  @Override
   public Future<JsonObject> get(String clientId, String deviceId) {
     return DeviceRepository.find(pool, clientId, deviceId).compose(d -> d == null
         ? Future.failedFuture(ApiException.notFound("DEVICE_NOT_FOUND", "device '" + deviceId + "' does not exist"))

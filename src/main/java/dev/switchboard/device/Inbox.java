@@ -1,11 +1,13 @@
 package dev.switchboard.device;
 
+import dev.switchboard.message.ChangeRepository;
 import dev.switchboard.message.MediaRepository;
 import dev.switchboard.message.MessageStore;
 import dev.switchboard.message.MessageRepository;
 import dev.switchboard.engine.EngineEvent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,7 +19,8 @@ import java.util.Set;
 /**
  * What a device's actor keeps of the events its session reports, before they go out as events:
  * inbound messages are stored (media bytes become a {@code mediaId}; a redelivered message is
- * dropped), receipts move outbound messages to DELIVERED or READ.
+ * dropped), receipts move outbound messages to DELIVERED or READ, edits and revokes change the stored
+ * message, and poll votes are kept per voter.
  */
 public final class Inbox {
 
@@ -42,6 +45,11 @@ public final class Inbox {
     return switch (event.type()) {
       case "message" -> message(event.data(), keepDuplicates);
       case "receipt" -> receipt(event.data());
+      case "message_edited" -> ChangeRepository.edit(store.pool(), clientId, deviceId, event.data().getString("messageId"),
+          false, event.data().getString("text", ""), time(event.data().getString("timestamp"))).map(event.data());
+      case "message_revoked" -> ChangeRepository.revoke(store.pool(), clientId, deviceId,
+          event.data().getString("messageId"), false).map(event.data());
+      case "poll_vote" -> vote(event.data());
       default -> Future.succeededFuture(event.data());
     };
   }
@@ -76,6 +84,13 @@ public final class Inbox {
           data.getString("chatId"), data.getString("from"), data.getString("type", "text"), content,
           time(data.getString("timestamp"))));
     }).map(fresh -> fresh || keepDuplicates ? data : null);
+  }
+
+  /** Keeps the voter's whole current choice on the poll; the options are names, as the poll listed them. */
+  private Future<JsonObject> vote(JsonObject data) {
+    JsonArray options = data.getValue("options") instanceof JsonArray a ? a : new JsonArray();
+    return ChangeRepository.vote(store.pool(), clientId, deviceId, data.getString("pollMessageId"), data.getString("voter"),
+        options, time(data.getString("timestamp"))).map(data);
   }
 
   private Future<JsonObject> receipt(JsonObject data) {

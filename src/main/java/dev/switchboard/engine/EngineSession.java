@@ -17,6 +17,15 @@ public interface EngineSession {
   /** Sends a message; completes when the network accepted it. */
   Future<Void> send(OutboundMessage message);
 
+  /**
+   * Replaces the text of a text message this device sent to {@code chatId}; fails {@code NOT_EDITABLE}
+   * when the network refuses (too late, not text, not ours).
+   */
+  Future<Void> edit(String chatId, String messageId, String text);
+
+  /** Deletes a message this device sent to {@code chatId} for everyone; fails {@code NOT_REVOCABLE} when refused. */
+  Future<Void> revoke(String chatId, String messageId);
+
   /** Sends read receipts for these messages of a chat. */
   Future<Void> markRead(String chatId, List<String> messageIds);
 

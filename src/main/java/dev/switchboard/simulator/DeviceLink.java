@@ -22,7 +22,8 @@ import java.util.List;
  *       without it the session starts linking;</li>
  *   <li>{@code pair_code {phone}} -> {@code {code}};</li>
  *   <li>{@code send {messageId, to, type, content}} -> {@code {messageId}};
- *       {@code read {chatId, messageIds}}; {@code presence {chatId?, state}};</li>
+ *       {@code read {chatId, messageIds}}; {@code presence {chatId?, state}};
+ *       {@code edit {messageId, text}}, {@code revoke {messageId}} (a message this device sent);</li>
  *   <li>{@code on_whatsapp {phone}} -> {@code {exists, jid}}; {@code contacts}; {@code groups};</li>
  *   <li>{@code group_create {subject, participants}}, {@code group_metadata {groupId}},
  *       {@code group_join {code}} -> metadata; {@code group_participants {groupId, action,
@@ -197,6 +198,14 @@ final class DeviceLink {
     }
     return switch (op) {
       case "send" -> sendMessage(f);
+      case "edit" -> {
+        network.changes.edit(phone, f.getString("messageId"), f.getString("text"));
+        yield new JsonObject();
+      }
+      case "revoke" -> {
+        network.changes.revoke(phone, f.getString("messageId"));
+        yield new JsonObject();
+      }
       case "read" -> {
         network.deviceRead(phone, f.getString("chatId"), strings(f.getJsonArray("messageIds")));
         yield new JsonObject();

@@ -39,6 +39,16 @@ abstract class CobaltOperations implements EngineSession {
   }
 
   @Override
+  public Future<Void> edit(String chatId, String messageId, String text) {
+    return call("edit", SEND_TIMEOUT_MS, () -> calls().edit(chatId, messageId, text));
+  }
+
+  @Override
+  public Future<Void> revoke(String chatId, String messageId) {
+    return call("revoke", SEND_TIMEOUT_MS, () -> calls().revoke(chatId, messageId));
+  }
+
+  @Override
   public Future<Void> markRead(String chatId, List<String> messageIds) {
     return call("read", QUERY_TIMEOUT_MS, () -> calls().markRead(chatId, messageIds));
   }

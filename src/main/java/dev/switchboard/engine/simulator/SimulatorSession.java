@@ -80,6 +80,16 @@ final class SimulatorSession implements EngineSession {
   }
 
   @Override
+  public Future<Void> edit(String chatId, String messageId, String text) {
+    return request("edit", new JsonObject().put("chatId", chatId).put("messageId", messageId).put("text", text)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> revoke(String chatId, String messageId) {
+    return request("revoke", new JsonObject().put("chatId", chatId).put("messageId", messageId)).mapEmpty();
+  }
+
+  @Override
   public Future<Void> markRead(String chatId, List<String> messageIds) {
     return request("read", new JsonObject().put("chatId", chatId).put("messageIds", new JsonArray(new ArrayList<>(messageIds))))
         .mapEmpty();
