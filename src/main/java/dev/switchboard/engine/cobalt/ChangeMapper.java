@@ -11,7 +11,11 @@ import it.auties.whatsapp.model.message.model.MessageStatus;
 import it.auties.whatsapp.model.message.server.ProtocolMessage;
 import it.auties.whatsapp.model.message.server.ProtocolMessageBuilder;
 import it.auties.whatsapp.model.message.standard.TextMessageBuilder;
+import dev.switchboard.engine.EngineEvent;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Edits and revokes of messages this device sent, as Cobalt messages. Pure, so each is testable
@@ -38,6 +42,20 @@ final class ChangeMapper {
   static ChatMessageInfo sent(Jid self, Jid chat, String messageId) {
     return new ChatMessageInfoBuilder().key(ownKey(self, chat, messageId)).senderJid(self).status(MessageStatus.SERVER_ACK)
         .build();
+  }
+
+  /**
+   * Someone else deleted a message for everyone: Cobalt reports it only while the original is in its
+   * memory (messages of the last day, since the session started), with the original's info.
+   */
+  static Optional<EngineEvent> revoked(ChatMessageInfo original, boolean everyone) {
+    if (!everyone || original.fromMe()) {
+      return Optional.empty();
+    }
+    Jid sender = original.senderJid() != null ? original.senderJid() : original.chatJid();
+    return Optional.of(new EngineEvent("message_revoked", new JsonObject().put("messageId", original.id())
+        .put("chatId", CobaltJids.format(original.chatJid())).put("from", CobaltJids.format(sender))
+        .put("isGroup", CobaltJids.isGroup(original.chatJid())).put("timestamp", Instant.now().toString())));
   }
 
   /** The edit as WhatsApp Web sends it: a new message (new id) whose protocol message carries the new text. */

@@ -90,6 +90,13 @@ final class CobaltListener implements Listener {
   }
 
   @Override
+  public void onMessageDeleted(Whatsapp api, MessageInfo<?> info, boolean everyone) {
+    if (!sink.ended() && info instanceof ChatMessageInfo chat) {
+      ChangeMapper.revoked(chat, everyone).ifPresent(sink::event);
+    }
+  }
+
+  @Override
   public void onCall(Whatsapp api, Call call) {
     if (!sink.ended()) {
       sink.event(InboundMapper.call(call));
