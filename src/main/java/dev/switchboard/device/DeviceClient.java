@@ -55,6 +55,10 @@ public final class DeviceClient {
     return request(clientId, deviceId, new DeviceRequest.Reconnect());
   }
 
+  public Future<JsonObject> stop(String clientId, String deviceId) {
+    return request(clientId, deviceId, new DeviceRequest.Stop());
+  }
+
   public Future<JsonObject> logout(String clientId, String deviceId) {
     return request(clientId, deviceId, new DeviceRequest.Logout());
   }

@@ -47,6 +47,14 @@ public sealed interface DeviceRequest {
   record Reconnect() implements DeviceRequest {
   }
 
+  /** Closes the session and keeps the credentials: the device stays STOPPED until a Reconnect. */
+  record Stop() implements DeviceRequest {
+    @Override
+    public long timeoutMs() {
+      return DeviceClient.SLOW_TIMEOUT_MS;
+    }
+  }
+
   record Logout() implements DeviceRequest {
     @Override
     public long timeoutMs() {

@@ -18,7 +18,8 @@ public final class EventDocs {
 
   /** The device states of device_status (DeviceStatus; a test keeps the two lists equal). */
   static final List<String> DEVICE_STATES =
-      List.of("CONNECTING", "QR_READY", "CONNECTED", "RECONNECTING", "DISCONNECTED", "LOGGED_OUT", "FAILED");
+      List.of("CONNECTING", "QR_READY", "CONNECTED", "RECONNECTING", "DISCONNECTED", "LOGGED_OUT", "FAILED",
+          "STOPPED");
 
   private EventDocs() {
   }
