@@ -9,11 +9,15 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Set;
 
 /**
@@ -86,11 +90,46 @@ public final class Inbox {
     }).map(fresh -> fresh || keepDuplicates ? data : null);
   }
 
-  /** Keeps the voter's whole current choice on the poll; the options are names, as the poll listed them. */
-  private Future<JsonObject> vote(JsonObject data) {
-    JsonArray options = data.getValue("options") instanceof JsonArray a ? a : new JsonArray();
-    return ChangeRepository.vote(store.pool(), clientId, deviceId, data.getString("pollMessageId"), data.getString("voter"),
-        options, time(data.getString("timestamp"))).map(data);
+  /**
+   * Keeps the voter's whole current choice on the poll, as option names. An engine that reads only
+   * the options' SHA-256 hashes ({@code optionHashes}, hex) gets the names from the stored poll.
+   */
+  private Future<JsonObject> vote(JsonObject in) {
+    JsonObject data = in.copy();
+    Future<JsonArray> options;
+    if (data.getValue("optionHashes") instanceof JsonArray hashes) {
+      data.remove("optionHashes");
+      options = MessageRepository.find(store.pool(), clientId, deviceId, data.getString("pollMessageId"))
+          .map(poll -> names(poll == null ? null : poll.content(), hashes));
+    } else {
+      options = Future.succeededFuture(data.getValue("options") instanceof JsonArray a ? a : new JsonArray());
+    }
+    return options.compose(names -> ChangeRepository.vote(store.pool(), clientId, deviceId, data.getString("pollMessageId"),
+        data.getString("voter"), names, time(data.getString("timestamp"))).map(data.put("options", names)));
+  }
+
+  /** The poll's options whose names hash (SHA-256, hex) to one of {@code hashes}, in the poll's order. */
+  static JsonArray names(JsonObject poll, JsonArray hashes) {
+    JsonArray names = new JsonArray();
+    if (poll == null) {
+      return names;
+    }
+    for (Object option : poll.getJsonArray("options", new JsonArray())) {
+      String name = String.valueOf(option);
+      if (hashes.contains(sha256Hex(name))) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** WhatsApp names a poll option in a vote by the SHA-256 of its name. */
+  private static String sha256Hex(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Future<JsonObject> receipt(JsonObject data) {

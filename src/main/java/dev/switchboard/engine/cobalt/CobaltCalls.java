@@ -52,7 +52,9 @@ final class CobaltCalls {
   }
 
   CompletableFuture<Void> send(OutboundMessage message) {
-    ChatMessageInfo info = OutboundMapper.info(message, self(), this::find);
+    OutboundMessage out = "poll".equals(message.type()) ? PollVotes.withKey(message, wa.keys().identityKeyPair().privateKey())
+        : message;
+    ChatMessageInfo info = OutboundMapper.info(out, self(), this::find);
     // compose=false: no typing indicator and one stanza less per message; pacing is the gateway's.
     return wa.sendMessage(info, false).thenApply(sent -> {
       if (sent.status() == MessageStatus.ERROR) {

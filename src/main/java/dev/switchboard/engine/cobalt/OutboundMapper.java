@@ -195,8 +195,11 @@ final class OutboundMapper {
     }
     List<PollOption> pollOptions = new ArrayList<>();
     options.forEach(o -> pollOptions.add(new PollOptionBuilder().name(String.valueOf(o)).build()));
-    byte[] key = new byte[32];
-    RANDOM.nextBytes(key);
+    // The session derives the key from the poll's id (PollVotes.key), so votes decrypt after a restart too.
+    byte[] key = c.getValue("pollKey") instanceof String given ? Base64.getDecoder().decode(given) : new byte[32];
+    if (!(c.getValue("pollKey") instanceof String)) {
+      RANDOM.nextBytes(key);
+    }
     boolean multiple = Boolean.TRUE.equals(c.getValue("multiple"));
     PollCreationMessage poll = new PollCreationMessageBuilder().encryptionKey(key).title(question)
         .selectableOptions(pollOptions).selectableOptionsCount(multiple ? 0 : 1).contextInfo(context).build();
