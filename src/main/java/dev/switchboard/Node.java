@@ -9,6 +9,7 @@ import dev.switchboard.tenant.RateLimits;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.device.CredentialReader;
+import dev.switchboard.device.AccountApi;
 import dev.switchboard.device.DeviceApi;
 import dev.switchboard.device.DeviceClient;
 import dev.switchboard.device.DeviceManager;
@@ -180,6 +181,7 @@ public final class Node {
         new TenantApi(clients, keys)::register,
         new DeviceApi(deviceService)::register,
         new SessionApi(deviceService, deviceClient)::register,
+        new AccountApi(deviceService, deviceClient)::register,
         new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,
         new DeliveryApi(vertx, events)::register,
         routes -> routes.webhooks(EventDocs.webhooks(), EventDocs.schemas()),

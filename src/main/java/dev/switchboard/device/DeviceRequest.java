@@ -159,6 +159,35 @@ public sealed interface DeviceRequest {
     }
   }
 
+  record Contact(String phone) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.contact(phone);
+    }
+  }
+
+  record Block(String jid, boolean blocked) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.block(jid, blocked).map(v -> new JsonObject().put("jid", jid).put("blocked", blocked));
+    }
+  }
+
+  record Profile() implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.profile();
+    }
+  }
+
+  /** Null fields stay as they are. */
+  record UpdateProfile(String name, String about) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.updateProfile(name, about).map(v -> ok());
+    }
+  }
+
   private static JsonObject items(JsonArray items) {
     return new JsonObject().put("items", items);
   }

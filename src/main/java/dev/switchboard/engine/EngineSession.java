@@ -38,6 +38,18 @@ public interface EngineSession {
   /** Items {@code {"jid","phone","name"}}. */
   Future<JsonArray> contacts();
 
+  /** {@code {"jid","phone","name","about"?,"pictureUrl"?,"blocked"}}; fails {@code NOT_FOUND} when not on WhatsApp. */
+  Future<JsonObject> contact(String phoneNumber);
+
+  /** Blocks ({@code blocked}) or unblocks a person: a blocked person's messages are not delivered. */
+  Future<Void> block(String jid, boolean blocked);
+
+  /** This account's own {@code {"jid","name","about"}}. */
+  Future<JsonObject> profile();
+
+  /** Sets this account's name and/or about text (null: unchanged). */
+  Future<Void> updateProfile(String name, String about);
+
   /** Items {@code {"groupId","subject","participantCount"}}. */
   Future<JsonArray> groups();
 

@@ -42,6 +42,12 @@ final class ControlApi {
     router.post("/sim/phones/:phone/presence").handler(this::presence);
     router.post("/sim/phones/:phone/calls").handler(this::call);
     router.get("/sim/phones/:phone/calls").handler(this::calls);
+    router.get("/sim/accounts/:phone").handler(ctx -> ok(ctx, network.accounts.view(phone(ctx))));
+    router.put("/sim/accounts/:phone").handler(ctx -> {
+      JsonObject body = body(ctx);
+      network.accounts.set(phone(ctx), MessageContent.string(body, "name", false), MessageContent.string(body, "about", false));
+      ok(ctx, network.accounts.view(phone(ctx)));
+    });
     router.post("/sim/groups").handler(this::createGroup);
     router.get("/sim/groups/:groupId").handler(this::groupMetadata);
     router.post("/sim/faults").handler(this::fault);

@@ -38,6 +38,7 @@ final class Network implements Groups.Sink, Changes.Recipients {
   final Groups groups = new Groups(this);
   final Faults faults = new Faults();
   final Changes changes = new Changes(this);
+  final Accounts accounts = new Accounts();
 
   private final Map<String, List<JsonObject>> pending = new HashMap<>();
   // What the simulator remembers is bounded (SimulatorOptions): each person's newest messages and
@@ -98,6 +99,10 @@ final class Network implements Groups.Sink, Changes.Recipients {
       String groupId, String timestamp) {
     messagesRouted++;
     boolean isGroup = groupId != null;
+    if (accounts.blocks(recipient, sender)) {
+      // Blocked: WhatsApp shows the sender one tick and never delivers.
+      return;
+    }
     if (linking.isDevice(recipient)) {
       senderOfDelivered.put(recipient + "|" + id, sender);
       String chatId = isGroup ? groupId : Jids.user(sender);
@@ -346,6 +351,7 @@ final class Network implements Groups.Sink, Changes.Recipients {
     groups.clear();
     faults.clear();
     changes.clear();
+    accounts.clear();
     pending.clear();
     inboxes.clear();
     personReceipts.clear();

@@ -38,9 +38,19 @@ final class CobaltCalls {
   private static final long FIRE_AND_FORGET_MS = 5_000;
 
   private final Whatsapp wa;
+  private final CobaltAccount account;
 
   CobaltCalls(Whatsapp wa) {
     this.wa = wa;
+    this.account = new CobaltAccount(wa);
+  }
+
+  CobaltAccount account() {
+    return account;
+  }
+
+  Jid selfJid() {
+    return self();
   }
 
   Optional<ChatMessageInfo> find(Jid chat, String messageId) {

@@ -69,6 +69,26 @@ abstract class CobaltOperations implements EngineSession {
   }
 
   @Override
+  public Future<JsonObject> contact(String phoneNumber) {
+    return call("contact", QUERY_TIMEOUT_MS, () -> calls().account().contact(phoneNumber));
+  }
+
+  @Override
+  public Future<Void> block(String jid, boolean blocked) {
+    return call("block", QUERY_TIMEOUT_MS, () -> calls().account().block(jid, blocked));
+  }
+
+  @Override
+  public Future<JsonObject> profile() {
+    return call("profile", QUERY_TIMEOUT_MS, () -> calls().account().profile(calls().selfJid()));
+  }
+
+  @Override
+  public Future<Void> updateProfile(String name, String about) {
+    return call("profile_set", QUERY_TIMEOUT_MS, () -> calls().account().updateProfile(name, about));
+  }
+
+  @Override
   public Future<JsonArray> groups() {
     return call("groups", QUERY_TIMEOUT_MS, calls()::groups);
   }

@@ -111,6 +111,26 @@ final class SimulatorSession implements EngineSession {
   }
 
   @Override
+  public Future<JsonObject> contact(String phoneNumber) {
+    return request("contact", new JsonObject().put("phone", phoneNumber));
+  }
+
+  @Override
+  public Future<Void> block(String jid, boolean blocked) {
+    return request("block", new JsonObject().put("jid", jid).put("blocked", blocked)).mapEmpty();
+  }
+
+  @Override
+  public Future<JsonObject> profile() {
+    return request("profile", new JsonObject());
+  }
+
+  @Override
+  public Future<Void> updateProfile(String name, String about) {
+    return request("profile_set", new JsonObject().put("name", name).put("about", about)).mapEmpty();
+  }
+
+  @Override
   public Future<JsonArray> groups() {
     return request("groups", new JsonObject()).map(r -> r.getJsonArray("items"));
   }
