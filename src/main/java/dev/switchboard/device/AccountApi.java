@@ -51,7 +51,7 @@ public final class AccountApi {
     routes.add(PATCH, device + "/profile", Access.CLIENT, "contacts", "Set the account's name and/or about text",
         RouteDoc.of().body(true, Schemas.object(List.of(), "name", Schemas.string(1, MAX_NAME), "about", Schemas.string(MAX_ABOUT))
                 .put("minProperties", 1), new JsonObject().put("about", "Open 9-17"))
-            .returns(202, Schemas.object()).errors(409, 501, 503)
+            .returns(202, Schemas.object()).errors(409, 503)
             .describe("501 NOT_SUPPORTED: the Cobalt engine cannot change the name"), this::updateProfile);
   }
 
