@@ -10,6 +10,7 @@ import dev.switchboard.tenant.RateLimits;
 import dev.switchboard.config.Config;
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.device.CredentialReader;
+import dev.switchboard.device.AccountApi;
 import dev.switchboard.device.DeviceApi;
 import dev.switchboard.device.DeviceClient;
 import dev.switchboard.device.DeviceManager;
@@ -39,6 +40,8 @@ import dev.switchboard.metrics.Metrics;
 import dev.switchboard.http.SourceAddress;
 import dev.switchboard.outbound.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
+import dev.switchboard.message.ChangeApi;
+import dev.switchboard.message.ChangeService;
 import dev.switchboard.message.MessageApi;
 import dev.switchboard.message.UploadReader;
 import dev.switchboard.message.MessageService;
@@ -199,10 +202,12 @@ public final class Node {
     // The router tries its routes in this order, a regular expression each: sends, the busiest, come first.
     List<Consumer<ApiRoutes>> modules = List.of(new HealthApi(pool, config.nodeName(), cluster::size)::register,
         new MessageApi(messages, mediaMax)::register,
+        new ChangeApi(new ChangeService(pool, deviceService))::register,
         new TenantApi(clients, keys)::register,
         new KeysApi(new NamedKeys(pool, keys.changes(), keys))::register,
         new DeviceApi(deviceService)::register,
         new SessionApi(deviceService, deviceClient)::register,
+        new AccountApi(deviceService, deviceClient)::register,
         new AdminApi(new Overview(cluster, pool), new Rebalancer(vertx, pool, devices))::register,
         new DeliveryApi(events)::register,
         new WebhookApi(webhooks)::register,

@@ -42,6 +42,11 @@ public final class DeviceApi {
         DeviceDocs.pairingCode(), this::pairingCode);
     routes.add(POST, one + "/reconnect", Access.CLIENT, "devices", "Reconnect the device's session",
         DeviceDocs.accepted(), this::reconnect);
+    routes.add(POST, one + "/stop", Access.CLIENT, "devices",
+        "Close the session and keep its credentials (STOPPED: not resumed on restart or failover)",
+        DeviceDocs.accepted().describe("409 CONFLICT for a logged-out device"), this::stop);
+    routes.add(POST, one + "/start", Access.CLIENT, "devices", "Start a stopped device again, without a new QR",
+        DeviceDocs.accepted(), this::reconnect);
     routes.add(DELETE, one, Access.CLIENT, "devices", "Log the session out and remove the device", this::delete);
   }
 
@@ -89,6 +94,10 @@ public final class DeviceApi {
 
   private void reconnect(RoutingContext ctx) {
     Responses.reply(ctx, devices.reconnect(ctx.pathParam("clientId"), ctx.pathParam("deviceId")), Responses::accepted);
+  }
+
+  private void stop(RoutingContext ctx) {
+    Responses.reply(ctx, devices.stop(ctx.pathParam("clientId"), ctx.pathParam("deviceId")), Responses::accepted);
   }
 
   private void delete(RoutingContext ctx) {

@@ -55,6 +55,10 @@ public final class DeviceClient {
     return request(clientId, deviceId, new DeviceRequest.Reconnect());
   }
 
+  public Future<JsonObject> stop(String clientId, String deviceId) {
+    return request(clientId, deviceId, new DeviceRequest.Stop());
+  }
+
   public Future<JsonObject> logout(String clientId, String deviceId) {
     return request(clientId, deviceId, new DeviceRequest.Logout());
   }
@@ -119,7 +123,7 @@ public final class DeviceClient {
         case "NOT_FOUND" -> 404;
         case "FORBIDDEN", "NOT_GROUP_ADMIN" -> 403;
         case "VALIDATION_ERROR" -> 400;
-        case "DEVICE_NOT_CONNECTED", "DEVICE_NOT_QR_READY", "CONFLICT" -> 409;
+        case "DEVICE_NOT_CONNECTED", "DEVICE_NOT_QR_READY", "CONFLICT", "NOT_EDITABLE", "NOT_REVOCABLE" -> 409;
         case "UNAVAILABLE" -> 503;
         case "TIMEOUT" -> 504;
         default -> 502;

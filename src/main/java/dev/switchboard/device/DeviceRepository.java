@@ -87,6 +87,10 @@ public final class DeviceRepository {
         AND d.client_id = t.client_id AND d.device_id = t.device_id AND d.epoch = t.epoch
       RETURNING d.client_id, d.device_id, d.epoch""";
   private static final String DESIRED = "UPDATE devices SET desired_state = $3 WHERE client_id = $1 AND device_id = $2";
+  // A device stopped while no actor runs it: nothing else writes its state, and nothing resumes it.
+  private static final String MARK_STOPPED = """
+      UPDATE devices SET status = 'STOPPED', last_error = NULL
+      WHERE client_id = $1 AND device_id = $2 AND desired_state = 'STOPPED'""";
   // One row per asked device, in the order asked; a lookup per device (OFFSET 0 keeps it one).
   private static final String LOAD_CREDENTIALS = """
       SELECT c.credentials FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(client_id, device_id, n)
@@ -282,6 +286,10 @@ public final class DeviceRepository {
           result.forEach(r -> written.add(r.getString(0) + "/" + r.getString(1) + "/" + r.getLong(2)));
           return writes.stream().map(w -> written.contains(w.key())).toList();
         });
+  }
+
+  public static Future<Void> markStopped(SqlClient sql, String clientId, String deviceId) {
+    return sql.preparedQuery(MARK_STOPPED).execute(Tuple.of(clientId, deviceId)).mapEmpty();
   }
 
   public static Future<Void> desired(SqlClient sql, String clientId, String deviceId, String state) {

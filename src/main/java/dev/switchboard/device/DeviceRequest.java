@@ -47,6 +47,14 @@ public sealed interface DeviceRequest {
   record Reconnect() implements DeviceRequest {
   }
 
+  /** Closes the session and keeps the credentials: the device stays STOPPED until a Reconnect. */
+  record Stop() implements DeviceRequest {
+    @Override
+    public long timeoutMs() {
+      return DeviceClient.SLOW_TIMEOUT_MS;
+    }
+  }
+
   record Logout() implements DeviceRequest {
     @Override
     public long timeoutMs() {
@@ -134,6 +142,49 @@ public sealed interface DeviceRequest {
     @Override
     public Future<JsonObject> run(EngineSession s) {
       return s.joinGroup(code);
+    }
+  }
+
+  record EditMessage(String chatId, String messageId, String text) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.edit(chatId, messageId, text).map(v -> ok());
+    }
+  }
+
+  record RevokeMessage(String chatId, String messageId) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.revoke(chatId, messageId).map(v -> ok());
+    }
+  }
+
+  record Contact(String phone) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.contact(phone);
+    }
+  }
+
+  record Block(String jid, boolean blocked) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.block(jid, blocked).map(v -> new JsonObject().put("jid", jid).put("blocked", blocked));
+    }
+  }
+
+  record Profile() implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.profile();
+    }
+  }
+
+  /** Null fields stay as they are. */
+  record UpdateProfile(String name, String about) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.updateProfile(name, about).map(v -> ok());
     }
   }
 

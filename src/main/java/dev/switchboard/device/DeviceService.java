@@ -120,6 +120,16 @@ public final class DeviceService implements Devices {
   }
 
   @Override
+  public Future<Void> edit(String clientId, String deviceId, String chatId, String messageId, String text) {
+    return client.session(clientId, deviceId, new DeviceRequest.EditMessage(chatId, messageId, text)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> revoke(String clientId, String deviceId, String chatId, String messageId) {
+    return client.session(clientId, deviceId, new DeviceRequest.RevokeMessage(chatId, messageId)).mapEmpty();
+  }
+
+  @Override
   public Future<JsonObject> get(String clientId, String deviceId) {
     return DeviceRepository.find(pool, clientId, deviceId).compose(d -> d == null
         ? Future.failedFuture(ApiException.notFound("DEVICE_NOT_FOUND", "device '" + deviceId + "' does not exist"))
@@ -142,7 +152,26 @@ public final class DeviceService implements Devices {
     return get(clientId, deviceId).compose(d -> client.pairingCode(clientId, deviceId, phoneNumber));
   }
 
-  /** Reconnects a running device, or brings a stopped (logged-out) one back to linking. */
+  /**
+   * Closes the device's session and keeps its credentials: STOPPED, not resumed on a restart or by
+   * another node, until {@link #reconnect} starts it again (without a QR).
+   */
+  public Future<JsonObject> stop(String clientId, String deviceId) {
+    return get(clientId, deviceId).compose(d -> {
+      if ("LOGGED_OUT".equals(d.getString("status"))) {
+        return Future.failedFuture(ApiException.conflict("CONFLICT",
+            "device '" + deviceId + "' is logged out; reconnect it to link it again"));
+      }
+      return DeviceRepository.desired(pool, clientId, deviceId, "STOPPED")
+          .compose(v -> client.stop(clientId, deviceId)
+              // Not running anywhere (moving, or its node is gone): nobody resumes it now, it stays as it is.
+              .recover(e -> e instanceof ApiException api && api.status() == 503
+                  ? DeviceRepository.markStopped(pool, clientId, deviceId).map(new JsonObject().put("status", "STOPPED"))
+                  : Future.failedFuture(e)));
+    }).onSuccess(s -> log.info("Device {}/{} stopped", clientId, deviceId));
+  }
+
+  /** Reconnects a running device, or brings a stopped (or logged-out) one back; stored credentials resume without a QR. */
   public Future<JsonObject> reconnect(String clientId, String deviceId) {
     return get(clientId, deviceId)
         .compose(d -> DeviceRepository.desired(pool, clientId, deviceId, "CONNECTED"))

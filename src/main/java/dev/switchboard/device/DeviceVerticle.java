@@ -65,6 +65,8 @@ public final class DeviceVerticle extends VerticleBase {
   private int attempts;
   private long reconnectTimer = -1;
   private boolean stopping;
+  /** Stopped on request: no session, no reconnect, until a Reconnect starts it again. */
+  private boolean stopped;
   private int generation;
   private int statusVersion;
 
@@ -102,7 +104,7 @@ public final class DeviceVerticle extends VerticleBase {
   }
 
   private void open() {
-    if (stopping) {
+    if (stopping || stopped) {
       return;
     }
     int gen = ++generation;
@@ -255,7 +257,7 @@ public final class DeviceVerticle extends VerticleBase {
   }
 
   private void scheduleReconnect(String reason) {
-    if (stopping) {
+    if (stopping || stopped) {
       return;
     }
     attempts++;
@@ -334,6 +336,7 @@ public final class DeviceVerticle extends VerticleBase {
         DeviceClient.reply(msg, session.requestPairingCode(r.phoneNumber()).map(code -> new JsonObject().put("code", code)));
       }
       case DeviceRequest.Reconnect r -> {
+        stopped = false;
         vertx.cancelTimer(reconnectTimer);
         attempts = 0;
         Future<Void> closed = session == null ? Future.succeededFuture() : session.disconnect();
@@ -341,6 +344,7 @@ public final class DeviceVerticle extends VerticleBase {
         closed.recover(e -> Future.succeededFuture()).onComplete(v -> open());
         msg.reply(state());
       }
+      case DeviceRequest.Stop r -> stopSession(msg);
       case DeviceRequest.Logout r -> {
         stopping = true;
         vertx.cancelTimer(reconnectTimer);
@@ -365,6 +369,25 @@ public final class DeviceVerticle extends VerticleBase {
   }
 
   /**
+   * Closes the session and keeps the credentials; callbacks of the closed session are dropped (a new
+   * generation) and nothing reconnects until a Reconnect. Answers once the state STOPPED is set.
+   */
+  private void stopSession(Message<DeviceRequest> msg) {
+    stopped = true;
+    generation++;
+    vertx.cancelTimer(reconnectTimer);
+    outbox.disconnected();
+    Future<Void> closed = session == null ? Future.succeededFuture() : session.disconnect();
+    session = null;
+    qr = null;
+    attempts = 0;
+    closed.recover(e -> Future.succeededFuture()).onComplete(v -> {
+      transition(DeviceStatus.STOPPED, null);
+      msg.reply(state());
+    });
+  }
+
+  /**
    * Answers once the device shows a QR or has settled (connected, logged out, failed), or after
    * {@code waitMs} (at most {@link #MAX_SETTLE_WAIT_MS}) with whatever it is then: registration waits
    * for the first QR this way instead of asking again and again.
@@ -385,7 +408,7 @@ public final class DeviceVerticle extends VerticleBase {
 
   private boolean settled() {
     return status == DeviceStatus.QR_READY && qr != null || status == DeviceStatus.CONNECTED
-        || status == DeviceStatus.LOGGED_OUT || status == DeviceStatus.FAILED;
+        || status == DeviceStatus.LOGGED_OUT || status == DeviceStatus.FAILED || status == DeviceStatus.STOPPED;
   }
 
   private void wakeSettleWaiters() {

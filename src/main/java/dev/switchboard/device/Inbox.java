@@ -1,23 +1,30 @@
 package dev.switchboard.device;
 
+import dev.switchboard.message.ChangeRepository;
 import dev.switchboard.message.MediaRepository;
 import dev.switchboard.message.MessageStore;
 import dev.switchboard.message.MessageRepository;
 import dev.switchboard.engine.EngineEvent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Set;
 
 /**
  * What a device's actor keeps of the events its session reports, before they go out as events:
  * inbound messages are stored (media bytes become a {@code mediaId}; a redelivered message is
- * dropped), receipts move outbound messages to DELIVERED or READ.
+ * dropped), receipts move outbound messages to DELIVERED or READ, edits and revokes change the stored
+ * message, and poll votes are kept per voter.
  */
 public final class Inbox {
 
@@ -42,6 +49,11 @@ public final class Inbox {
     return switch (event.type()) {
       case "message" -> message(event.data(), keepDuplicates);
       case "receipt" -> receipt(event.data());
+      case "message_edited" -> ChangeRepository.edit(store.pool(), clientId, deviceId, event.data().getString("messageId"),
+          false, event.data().getString("text", ""), time(event.data().getString("timestamp"))).map(event.data());
+      case "message_revoked" -> ChangeRepository.revoke(store.pool(), clientId, deviceId,
+          event.data().getString("messageId"), false).map(event.data());
+      case "poll_vote" -> vote(event.data());
       default -> Future.succeededFuture(event.data());
     };
   }
@@ -76,6 +88,48 @@ public final class Inbox {
           data.getString("chatId"), data.getString("from"), data.getString("type", "text"), content,
           time(data.getString("timestamp"))));
     }).map(fresh -> fresh || keepDuplicates ? data : null);
+  }
+
+  /**
+   * Keeps the voter's whole current choice on the poll, as option names. An engine that reads only
+   * the options' SHA-256 hashes ({@code optionHashes}, hex) gets the names from the stored poll.
+   */
+  private Future<JsonObject> vote(JsonObject in) {
+    JsonObject data = in.copy();
+    Future<JsonArray> options;
+    if (data.getValue("optionHashes") instanceof JsonArray hashes) {
+      data.remove("optionHashes");
+      options = MessageRepository.find(store.pool(), clientId, deviceId, data.getString("pollMessageId"))
+          .map(poll -> names(poll == null ? null : poll.content(), hashes));
+    } else {
+      options = Future.succeededFuture(data.getValue("options") instanceof JsonArray a ? a : new JsonArray());
+    }
+    return options.compose(names -> ChangeRepository.vote(store.pool(), clientId, deviceId, data.getString("pollMessageId"),
+        data.getString("voter"), names, time(data.getString("timestamp"))).map(data.put("options", names)));
+  }
+
+  /** The poll's options whose names hash (SHA-256, hex) to one of {@code hashes}, in the poll's order. */
+  static JsonArray names(JsonObject poll, JsonArray hashes) {
+    JsonArray names = new JsonArray();
+    if (poll == null) {
+      return names;
+    }
+    for (Object option : poll.getJsonArray("options", new JsonArray())) {
+      String name = String.valueOf(option);
+      if (hashes.contains(sha256Hex(name))) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** WhatsApp names a poll option in a vote by the SHA-256 of its name. */
+  private static String sha256Hex(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Future<JsonObject> receipt(JsonObject data) {

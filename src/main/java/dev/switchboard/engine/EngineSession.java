@@ -17,6 +17,15 @@ public interface EngineSession {
   /** Sends a message; completes when the network accepted it. */
   Future<Void> send(OutboundMessage message);
 
+  /**
+   * Replaces the text of a text message this device sent to {@code chatId}; fails {@code NOT_EDITABLE}
+   * when the network refuses (too late, not text, not ours).
+   */
+  Future<Void> edit(String chatId, String messageId, String text);
+
+  /** Deletes a message this device sent to {@code chatId} for everyone; fails {@code NOT_REVOCABLE} when refused. */
+  Future<Void> revoke(String chatId, String messageId);
+
   /** Sends read receipts for these messages of a chat. */
   Future<Void> markRead(String chatId, List<String> messageIds);
 
@@ -28,6 +37,18 @@ public interface EngineSession {
 
   /** Items {@code {"jid","phone","name"}}. */
   Future<JsonArray> contacts();
+
+  /** {@code {"jid","phone","name","about"?,"pictureUrl"?,"blocked"}}; fails {@code NOT_FOUND} when not on WhatsApp. */
+  Future<JsonObject> contact(String phoneNumber);
+
+  /** Blocks ({@code blocked}) or unblocks a person: a blocked person's messages are not delivered. */
+  Future<Void> block(String jid, boolean blocked);
+
+  /** This account's own {@code {"jid","name","about"}}. */
+  Future<JsonObject> profile();
+
+  /** Sets this account's name and/or about text (null: unchanged). */
+  Future<Void> updateProfile(String name, String about);
 
   /** Items {@code {"groupId","subject","participantCount"}}. */
   Future<JsonArray> groups();

@@ -18,7 +18,8 @@ public final class EventDocs {
 
   /** The device states of device_status (DeviceStatus; a test keeps the two lists equal). */
   static final List<String> DEVICE_STATES =
-      List.of("CONNECTING", "QR_READY", "CONNECTED", "RECONNECTING", "DISCONNECTED", "LOGGED_OUT", "FAILED");
+      List.of("CONNECTING", "QR_READY", "CONNECTED", "RECONNECTING", "DISCONNECTED", "LOGGED_OUT", "FAILED",
+          "STOPPED");
 
   private EventDocs() {
   }
@@ -81,6 +82,27 @@ public final class EventDocs {
         "status", Schemas.enumOf(DEVICE_STATES),
         "qr", text("the QR code to scan, when status is QR_READY"),
         "lastError", text("the last error, when there is one")));
+    data.put("message_edited", open(List.of("messageId", "chatId", "from", "text"),
+        "messageId", text("the edited message, as its message event named it"),
+        "chatId", jid("the chat"),
+        "from", jid("who edited it (its author)"),
+        "text", text("the new text"),
+        "isGroup", Schemas.bool(),
+        "timestamp", time()));
+    data.put("message_revoked", open(List.of("messageId", "chatId", "from"),
+        "messageId", text("the message deleted for everyone"),
+        "chatId", jid("the chat"),
+        "from", jid("who deleted it (its author)"),
+        "isGroup", Schemas.bool(),
+        "timestamp", time()));
+    data.put("poll_vote", open(List.of("pollMessageId", "chatId", "voter", "options"),
+        "pollMessageId", text("the poll this device sent"),
+        "chatId", jid("the chat of the poll"),
+        "voter", jid("who voted"),
+        "options", new JsonObject().put("type", "array").put("items", Schemas.string(0, 1024))
+            .put("description", "the voter's whole current choice, option names; empty when the vote was withdrawn"),
+        "isGroup", Schemas.bool(),
+        "timestamp", time()));
     return data;
   }
 

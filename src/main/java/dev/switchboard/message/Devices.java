@@ -18,4 +18,10 @@ public interface Devices {
 
   /** Sends read receipts for these inbound messages through the device's live session. */
   Future<Void> markRead(String clientId, String deviceId, String chatId, List<String> messageIds);
+
+  /** Edits a text this device sent, through its live session (409 DEVICE_NOT_CONNECTED unless it is connected). */
+  Future<Void> edit(String clientId, String deviceId, String chatId, String messageId, String text);
+
+  /** Deletes a message this device sent for everyone, through its live session. */
+  Future<Void> revoke(String clientId, String deviceId, String chatId, String messageId);
 }

@@ -41,7 +41,7 @@ public final class MessageRepository {
 
   static final String COLUMNS = """
       id, message_id, direction, chat_id, sender, type, content, status, error, send_at, created_at, sent_at,
-      delivered_at, read_at""";
+      delivered_at, read_at, edited_at, revoked_at""";
   // Rows for a device that does not exist or is logged out are left out: RETURNING tells the caller.
   // Each stored row also goes into the outbox, which holds only what is still to be sent (V7). A queued
   // row of a device whose actor runs on this node and still holds the lease ($9-$11: device and epoch)
@@ -379,7 +379,8 @@ public final class MessageRepository {
         r.getString("direction"), r.getString("chat_id"), r.getString("sender"), r.getString("type"),
         r.getString("status"), r.getString("error"), (JsonObject) StoredText.decode(r.getValue("content")),
         r.getOffsetDateTime("send_at"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("sent_at"),
-        r.getOffsetDateTime("delivered_at"), r.getOffsetDateTime("read_at"));
+        r.getOffsetDateTime("delivered_at"), r.getOffsetDateTime("read_at"), r.getOffsetDateTime("edited_at"),
+        r.getOffsetDateTime("revoked_at"));
   }
 
   static OffsetDateTime utc(java.time.Instant t) {

@@ -123,11 +123,13 @@ public final class MessageService {
     });
   }
 
-  /** Why nothing was stored: the device does not exist, or it is logged out. */
+  /** Why nothing was stored: the device does not exist, or it is logged out or stopped. */
   private Future<Idempotency.Answer> notStored(String clientId, String deviceId) {
     return devices.get(clientId, deviceId).compose(device -> Future.failedFuture(ApiException.conflict(
-        "DEVICE_NOT_CONNECTED", "device '" + deviceId + "' is " + device.getString("status")
-            + " and will not connect again; link it again before sending")));
+        "DEVICE_NOT_CONNECTED", "STOPPED".equals(device.getString("status"))
+            ? "device '" + deviceId + "' is STOPPED; start it (POST .../start) before sending"
+            : "device '" + deviceId + "' is " + device.getString("status")
+                + " and will not connect again; link it again before sending")));
   }
 
   /** The content to store: media fetched or checked and referenced by {@code mediaId}. */

@@ -47,9 +47,9 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
   static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "file", "sticker");
   private static final Map<String, Set<String>> FIELDS = Map.of(
       "text", Set.of("text"),
-      "image", Set.of("url", "mediaId", "caption"),
-      "video", Set.of("url", "mediaId", "caption"),
-      "audio", Set.of("url", "mediaId", "voice"),
+      "image", Set.of("url", "mediaId", "caption", "viewOnce"),
+      "video", Set.of("url", "mediaId", "caption", "viewOnce"),
+      "audio", Set.of("url", "mediaId", "voice", "viewOnce"),
       "file", Set.of("url", "mediaId", "fileName", "caption"),
       "sticker", Set.of("url", "mediaId"),
       "location", Set.of("latitude", "longitude", "name", "address"),
@@ -118,6 +118,9 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
         if ("audio".equals(type)) {
           Boolean voice = Fields.bool(body, "voice", false);
           content.put("voice", voice != null && voice);
+        }
+        if (Boolean.TRUE.equals(Fields.bool(body, "viewOnce", false))) {
+          content.put("viewOnce", true);
         }
       }
     }

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -97,6 +98,10 @@ final class SendSchemas {
         }
         if ("audio".equals(type)) {
           props.addAll(List.of("voice", Schemas.bool().put("description", "send as a voice note")));
+        }
+        if (Set.of("image", "video", "audio").contains(type)) {
+          props.addAll(List.of("viewOnce", Schemas.bool().put("description",
+              "the recipient can open it once (not audio with the Cobalt engine: the send fails NOT_SUPPORTED)")));
         }
       }
     }

@@ -10,9 +10,14 @@ import java.time.OffsetDateTime;
  */
 public record StoredMessage(long id, String deviceId, String messageId, String direction, String chatId, String from,
     String type, String status, String error, JsonObject content, OffsetDateTime sendAt, OffsetDateTime createdAt,
-    OffsetDateTime sentAt, OffsetDateTime deliveredAt, OffsetDateTime readAt) {
+    OffsetDateTime sentAt, OffsetDateTime deliveredAt, OffsetDateTime readAt, OffsetDateTime editedAt,
+    OffsetDateTime revokedAt) {
 
-  /** The message as the API shows it ({@code deviceId} only when it was read). */
+  /**
+   * The message as the API shows it ({@code deviceId} only when it was read): an edited one with
+   * {@code editedAt} (its content holds the edited text), a revoked one as {@code revoked: true}
+   * without its content.
+   */
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("messageId", messageId)
@@ -22,12 +27,18 @@ public record StoredMessage(long id, String deviceId, String messageId, String d
         .put("type", type)
         .put("status", status)
         .put("error", error)
-        .put("content", content)
+        .put("content", revokedAt == null ? content : null)
         .put("sendAt", Times.iso(sendAt))
         .put("createdAt", Times.iso(createdAt))
         .put("sentAt", Times.iso(sentAt))
         .put("deliveredAt", Times.iso(deliveredAt))
         .put("readAt", Times.iso(readAt));
+    if (editedAt != null) {
+      json.put("editedAt", Times.iso(editedAt));
+    }
+    if (revokedAt != null) {
+      json.put("revoked", true).put("revokedAt", Times.iso(revokedAt));
+    }
     if (deviceId != null) {
       json.put("deviceId", deviceId);
     }

@@ -22,6 +22,10 @@ final class StoredText {
     return (JsonObject) walk(content, true);
   }
 
+  static JsonArray encode(JsonArray content) {
+    return (JsonArray) walk(content, true);
+  }
+
   /** The content as it was sent: a JsonObject in, a JsonObject out; anything else as it is. */
   static Object decode(Object stored) {
     return walk(stored, false);

@@ -38,9 +38,18 @@ final class ControlApi {
     router.get("/sim/phones/:phone/receipts").handler(this::receipts);
     router.post("/sim/phones/:phone/auto-receipts").handler(this::autoReceipts);
     router.post("/sim/phones/:phone/reactions").handler(this::react);
+    router.post("/sim/phones/:phone/edits").handler(this::edit);
+    router.post("/sim/phones/:phone/revokes").handler(this::revoke);
+    router.post("/sim/phones/:phone/votes").handler(this::vote);
     router.post("/sim/phones/:phone/presence").handler(this::presence);
     router.post("/sim/phones/:phone/calls").handler(this::call);
     router.get("/sim/phones/:phone/calls").handler(this::calls);
+    router.get("/sim/accounts/:phone").handler(ctx -> ok(ctx, network.accounts.view(phone(ctx))));
+    router.put("/sim/accounts/:phone").handler(ctx -> {
+      JsonObject body = body(ctx);
+      network.accounts.set(phone(ctx), MessageContent.string(body, "name", false), MessageContent.string(body, "about", false));
+      ok(ctx, network.accounts.view(phone(ctx)));
+    });
     router.post("/sim/groups").handler(this::createGroup);
     router.get("/sim/groups/:groupId").handler(this::groupMetadata);
     router.post("/sim/faults").handler(this::fault);
@@ -105,6 +114,23 @@ final class ControlApi {
         .put("emoji", MessageContent.string(body, "emoji", true));
     String id = network.route(phone(ctx), body.getString("reactionId"), required(body, "chatId"), "react", content);
     ok(ctx, new JsonObject().put("messageId", id));
+  }
+
+  private void edit(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    network.changes.edit(phone(ctx), required(body, "messageId"), required(body, "text"));
+    ok(ctx, new JsonObject());
+  }
+
+  private void revoke(RoutingContext ctx) {
+    network.changes.revoke(phone(ctx), required(body(ctx), "messageId"));
+    ok(ctx, new JsonObject());
+  }
+
+  private void vote(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    network.changes.vote(phone(ctx), required(body, "pollMessageId"), MessageContent.array(body, "options"));
+    ok(ctx, new JsonObject());
   }
 
   private void presence(RoutingContext ctx) {

@@ -22,8 +22,11 @@ import java.util.List;
  *       without it the session starts linking;</li>
  *   <li>{@code pair_code {phone}} -> {@code {code}};</li>
  *   <li>{@code send {messageId, to, type, content}} -> {@code {messageId}};
- *       {@code read {chatId, messageIds}}; {@code presence {chatId?, state}};</li>
- *   <li>{@code on_whatsapp {phone}} -> {@code {exists, jid}}; {@code contacts}; {@code groups};</li>
+ *       {@code read {chatId, messageIds}}; {@code presence {chatId?, state}};
+ *       {@code edit {messageId, text}}, {@code revoke {messageId}} (a message this device sent);</li>
+ *   <li>{@code on_whatsapp {phone}} -> {@code {exists, jid}}; {@code contacts}; {@code groups};
+ *       {@code contact {phone}} -> {@code {jid, phone, name, about, blocked}}; {@code block {jid, blocked}};
+ *       {@code profile} -> {@code {jid, name, about}}; {@code profile_set {name?, about?}};</li>
  *   <li>{@code group_create {subject, participants}}, {@code group_metadata {groupId}},
  *       {@code group_join {code}} -> metadata; {@code group_participants {groupId, action,
  *       participants}} -> items; {@code group_leave {groupId}}; {@code group_invite {groupId}} ->
@@ -197,6 +200,14 @@ final class DeviceLink {
     }
     return switch (op) {
       case "send" -> sendMessage(f);
+      case "edit" -> {
+        network.changes.edit(phone, f.getString("messageId"), f.getString("text"));
+        yield new JsonObject();
+      }
+      case "revoke" -> {
+        network.changes.revoke(phone, f.getString("messageId"));
+        yield new JsonObject();
+      }
       case "read" -> {
         network.deviceRead(phone, f.getString("chatId"), strings(f.getJsonArray("messageIds")));
         yield new JsonObject();
@@ -212,6 +223,16 @@ final class DeviceLink {
       }
       case "contacts" -> new JsonObject().put("items", network.contacts(phone));
       case "groups" -> new JsonObject().put("items", network.groups.of(phone));
+      case "contact" -> network.accounts.contact(phone, Jids.phone(f.getString("phone")));
+      case "block" -> {
+        network.accounts.block(phone, Jids.phone(f.getString("jid")), Boolean.TRUE.equals(f.getValue("blocked")));
+        yield new JsonObject();
+      }
+      case "profile" -> network.accounts.profile(phone);
+      case "profile_set" -> {
+        network.accounts.set(phone, f.getString("name"), f.getString("about"));
+        yield new JsonObject();
+      }
       case "group_create" -> network.groups.create(phone, f.getString("subject"), phones(f.getJsonArray("participants"))).metadata();
       case "group_metadata" -> network.groups.visibleTo(f.getString("groupId"), phone).metadata();
       case "group_participants" -> new JsonObject().put("items", network.groups.update(phone, f.getString("groupId"),

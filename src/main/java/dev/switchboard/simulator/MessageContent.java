@@ -99,6 +99,9 @@ final class MessageContent {
     if ("audio".equals(type) && in.containsKey("voice")) {
       out.put("voice", bool(in, "voice"));
     }
+    if (Set.of("image", "video", "audio").contains(type) && in.containsKey("viewOnce") && bool(in, "viewOnce")) {
+      out.put("viewOnce", true);
+    }
   }
 
   private static String defaultMime(String type, boolean supplied) {

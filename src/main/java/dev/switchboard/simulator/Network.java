@@ -24,7 +24,7 @@ import java.util.Set;
  * number is a simulated person whose inbox the control API reads. Events for a device that is
  * offline wait in a queue until it reconnects, as WhatsApp keeps them for a linked device.
  */
-final class Network implements Groups.Sink {
+final class Network implements Groups.Sink, Changes.Recipients {
 
   /** How many message ids the network remembers to deliver a resend once, and how many calls it keeps. */
   static final int REMEMBERED_IDS = 1_000_000;
@@ -37,6 +37,8 @@ final class Network implements Groups.Sink {
   final Linking linking;
   final Groups groups = new Groups(this);
   final Faults faults = new Faults();
+  final Changes changes = new Changes(this);
+  final Accounts accounts = new Accounts();
 
   private final Map<String, List<JsonObject>> pending = new HashMap<>();
   // What the simulator remembers is bounded (SimulatorOptions): each person's newest messages and
@@ -89,6 +91,7 @@ final class Network implements Groups.Sink {
       }
       deliver(sender, recipient, id, type, content, groupId, timestamp);
     }
+    changes.routed(sender, id, type, recipients, groupId, Instant.parse(timestamp));
     return id;
   }
 
@@ -96,6 +99,10 @@ final class Network implements Groups.Sink {
       String groupId, String timestamp) {
     messagesRouted++;
     boolean isGroup = groupId != null;
+    if (accounts.blocks(recipient, sender)) {
+      // Blocked: WhatsApp shows the sender one tick and never delivers.
+      return;
+    }
     if (linking.isDevice(recipient)) {
       senderOfDelivered.put(recipient + "|" + id, sender);
       String chatId = isGroup ? groupId : Jids.user(sender);
@@ -129,6 +136,20 @@ final class Network implements Groups.Sink {
         }
       });
     }
+  }
+
+  @Override
+  public boolean isDevice(String phone) {
+    return linking.isDevice(phone);
+  }
+
+  @Override
+  public JsonObject inboxEntry(String person, String messageId) {
+    Deque<JsonObject> inbox = inboxes.get(person);
+    if (inbox == null) {
+      return null;
+    }
+    return inbox.stream().filter(m -> messageId.equals(m.getString("messageId"))).reduce((a, b) -> b).orElse(null);
   }
 
   /** Hands an event to the devices holding {@code phone}, or queues it while they are offline. */
@@ -329,6 +350,8 @@ final class Network implements Groups.Sink {
     linking.reset();
     groups.clear();
     faults.clear();
+    changes.clear();
+    accounts.clear();
     pending.clear();
     inboxes.clear();
     personReceipts.clear();

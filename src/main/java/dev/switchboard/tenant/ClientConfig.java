@@ -22,7 +22,8 @@ public record ClientConfig(
     Long monthlyMessageQuota) {
 
   public static final List<String> EVENTS = List.of("message", "message_sent", "receipt", "reaction",
-      "presence_update", "group_update", "group_participants_update", "call", "device_status");
+      "presence_update", "group_update", "group_participants_update", "call", "device_status", "message_edited",
+      "message_revoked", "poll_vote");
   public static final int DEFAULT_MAX_DEVICES = 5;
   public static final int DEFAULT_RATE_LIMIT = 600;
   static final int MAX_WEBHOOK_URL = 2048;

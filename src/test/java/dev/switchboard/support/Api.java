@@ -83,6 +83,10 @@ public final class Api implements AutoCloseable {
     return call(HttpMethod.PUT, path, key, body.toBuffer());
   }
 
+  public Response patch(String path, String key, JsonObject body) {
+    return call(HttpMethod.PATCH, path, key, body.toBuffer());
+  }
+
   public Response delete(String path, String key) {
     return call(HttpMethod.DELETE, path, key, null);
   }

@@ -63,6 +63,10 @@ public final class Sim implements AutoCloseable {
     return control.post(path, null, body);
   }
 
+  public Api.Response put(String path, JsonObject body) {
+    return control.put(path, null, body);
+  }
+
   public Api.Response get(String path) {
     return control.get(path, null);
   }

@@ -17,6 +17,9 @@ import it.auties.whatsapp.model.message.model.ChatMessageKeyBuilder;
 import it.auties.whatsapp.model.message.model.MessageStatus;
 import it.auties.whatsapp.model.node.Node;
 import it.auties.whatsapp.model.privacy.PrivacySettingType;
+import it.auties.whatsapp.model.request.MessageRequest;
+import it.auties.whatsapp.socket.SocketHandler;
+import java.lang.reflect.Field;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,9 +38,19 @@ final class CobaltCalls {
   private static final long FIRE_AND_FORGET_MS = 5_000;
 
   private final Whatsapp wa;
+  private final CobaltAccount account;
 
   CobaltCalls(Whatsapp wa) {
     this.wa = wa;
+    this.account = new CobaltAccount(wa);
+  }
+
+  CobaltAccount account() {
+    return account;
+  }
+
+  Jid selfJid() {
+    return self();
   }
 
   Optional<ChatMessageInfo> find(Jid chat, String messageId) {
@@ -49,7 +62,9 @@ final class CobaltCalls {
   }
 
   CompletableFuture<Void> send(OutboundMessage message) {
-    ChatMessageInfo info = OutboundMapper.info(message, self(), this::find);
+    OutboundMessage out = "poll".equals(message.type()) ? PollVotes.withKey(message, wa.keys().identityKeyPair().privateKey())
+        : message;
+    ChatMessageInfo info = OutboundMapper.info(out, self(), this::find);
     // compose=false: no typing indicator and one stanza less per message; pacing is the gateway's.
     return wa.sendMessage(info, false).thenApply(sent -> {
       if (sent.status() == MessageStatus.ERROR) {
@@ -58,6 +73,30 @@ final class CobaltCalls {
       }
       return null;
     });
+  }
+
+  /**
+   * Sends the edit through Cobalt's socket handler: only its {@code sendMessage(MessageRequest)} can set
+   * the stanza's {@code edit} attribute, and {@code Whatsapp} keeps the handler private (docs/cobalt.md).
+   */
+  CompletableFuture<Void> edit(String chatId, String messageId, String text) {
+    ChatMessageInfo edit = ChangeMapper.edit(self(), CobaltJids.parse(chatId), messageId, text, System.currentTimeMillis());
+    return socketHandler().sendMessage(new MessageRequest.Chat(edit, null, false, false, ChangeMapper.EDIT_ATTRIBUTES));
+  }
+
+  /** Deletes for everyone: Cobalt's revoke reads only the key, so a stand-in for the sent message serves. */
+  CompletableFuture<Void> revoke(String chatId, String messageId) {
+    return wa.deleteMessage(ChangeMapper.sent(self(), CobaltJids.parse(chatId), messageId), true);
+  }
+
+  private SocketHandler socketHandler() {
+    try {
+      Field field = Whatsapp.class.getDeclaredField("socketHandler");
+      field.setAccessible(true);
+      return (SocketHandler) field.get(wa);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new EngineException("NOT_SUPPORTED", "this Cobalt version offers no way to send an edit: " + e);
+    }
   }
 
   CompletableFuture<Void> markRead(String chatId, List<String> messageIds) {

@@ -80,6 +80,7 @@ final class CobaltListener implements Listener {
     if (sink.ended() || !(info instanceof ChatMessageInfo chat)) {
       return;
     }
+    PollVotes.vote(chat, api.store().jid().orElse(null), api.keys().identityKeyPair().privateKey()).ifPresent(sink::event);
     InboundMapper.message(chat).ifPresent(event -> {
       if ("message".equals(event.type())) {
         InboundMapper.media(chat).ifPresent(media -> InboundMedia.attach(api, chat, media, event.data(),
@@ -87,6 +88,13 @@ final class CobaltListener implements Listener {
       }
       sink.event(event);
     });
+  }
+
+  @Override
+  public void onMessageDeleted(Whatsapp api, MessageInfo<?> info, boolean everyone) {
+    if (!sink.ended() && info instanceof ChatMessageInfo chat) {
+      ChangeMapper.revoked(chat, everyone).ifPresent(sink::event);
+    }
   }
 
   @Override

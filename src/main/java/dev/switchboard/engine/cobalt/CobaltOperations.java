@@ -39,6 +39,16 @@ abstract class CobaltOperations implements EngineSession {
   }
 
   @Override
+  public Future<Void> edit(String chatId, String messageId, String text) {
+    return call("edit", SEND_TIMEOUT_MS, () -> calls().edit(chatId, messageId, text));
+  }
+
+  @Override
+  public Future<Void> revoke(String chatId, String messageId) {
+    return call("revoke", SEND_TIMEOUT_MS, () -> calls().revoke(chatId, messageId));
+  }
+
+  @Override
   public Future<Void> markRead(String chatId, List<String> messageIds) {
     return call("read", QUERY_TIMEOUT_MS, () -> calls().markRead(chatId, messageIds));
   }
@@ -56,6 +66,26 @@ abstract class CobaltOperations implements EngineSession {
   @Override
   public Future<JsonArray> contacts() {
     return call("contacts", QUERY_TIMEOUT_MS, calls()::contacts);
+  }
+
+  @Override
+  public Future<JsonObject> contact(String phoneNumber) {
+    return call("contact", QUERY_TIMEOUT_MS, () -> calls().account().contact(phoneNumber));
+  }
+
+  @Override
+  public Future<Void> block(String jid, boolean blocked) {
+    return call("block", QUERY_TIMEOUT_MS, () -> calls().account().block(jid, blocked));
+  }
+
+  @Override
+  public Future<JsonObject> profile() {
+    return call("profile", QUERY_TIMEOUT_MS, () -> calls().account().profile(calls().selfJid()));
+  }
+
+  @Override
+  public Future<Void> updateProfile(String name, String about) {
+    return call("profile_set", QUERY_TIMEOUT_MS, () -> calls().account().updateProfile(name, about));
   }
 
   @Override

@@ -109,8 +109,8 @@ final class InboundMapper {
   private static void fill(Message content, JsonObject data) {
     switch (content) {
       case TextMessage m -> data.put("type", "text").put("text", m.text());
-      case ImageMessage m -> mediaFields(data.put("type", "image"), m.mimetype(), m.caption());
-      case VideoOrGifMessage m -> mediaFields(data.put("type", "video"), m.mimetype(), m.caption());
+      case ImageMessage m -> mediaFields(viewOnce(data.put("type", "image"), m.viewOnce()), m.mimetype(), m.caption());
+      case VideoOrGifMessage m -> mediaFields(viewOnce(data.put("type", "video"), m.viewOnce()), m.mimetype(), m.caption());
       case AudioMessage m -> mediaFields(data.put("type", "audio").put("voice", m.voiceMessage()), m.mimetype(), Optional.empty());
       case StickerMessage m -> mediaFields(data.put("type", "sticker"), m.mimetype(), Optional.empty());
       case DocumentMessage m -> {
@@ -177,6 +177,10 @@ final class InboundMapper {
       context.mentions().forEach(j -> mentions.add(CobaltJids.phone(j)));
       data.put("mentions", mentions);
     }
+  }
+
+  private static JsonObject viewOnce(JsonObject data, boolean viewOnce) {
+    return viewOnce ? data.put("viewOnce", true) : data;
   }
 
   private static Jid sender(ChatMessageInfo info) {

@@ -23,6 +23,7 @@ import it.auties.whatsapp.model.message.standard.ContactMessage;
 import it.auties.whatsapp.model.message.standard.ContactMessageBuilder;
 import it.auties.whatsapp.model.message.standard.ContactsMessageBuilder;
 import it.auties.whatsapp.model.message.standard.DocumentMessageSimpleBuilder;
+import it.auties.whatsapp.model.message.standard.ImageMessageBuilder;
 import it.auties.whatsapp.model.message.standard.ImageMessageSimpleBuilder;
 import it.auties.whatsapp.model.message.standard.LocationMessageBuilder;
 import it.auties.whatsapp.model.message.standard.PollCreationMessage;
@@ -31,6 +32,7 @@ import it.auties.whatsapp.model.message.standard.ReactionMessageBuilder;
 import it.auties.whatsapp.model.message.standard.SimpleStickerMessageBuilder;
 import it.auties.whatsapp.model.message.standard.TextMessageBuilder;
 import it.auties.whatsapp.model.message.standard.VideoMessageSimpleBuilder;
+import it.auties.whatsapp.model.message.standard.VideoOrGifMessageBuilder;
 import it.auties.whatsapp.model.poll.PollOption;
 import it.auties.whatsapp.model.poll.PollOptionBuilder;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +101,9 @@ final class OutboundMapper {
       return MessageContainer.of(reaction(c, chat, lookup));
     }
     ContextInfo context = context(c, chat, lookup);
+    if (Boolean.TRUE.equals(c.getValue("viewOnce"))) {
+      return viewOnce(type, c, context);
+    }
     Message message = switch (type == null ? "" : type) {
       case "text" -> new TextMessageBuilder().text(required(c, "text")).contextInfo(context).build();
       case "image" -> new ImageMessageSimpleBuilder().media(media(c)).mimeType(c.getString("mimeType", "image/jpeg"))
@@ -124,6 +129,24 @@ final class OutboundMapper {
       default -> throw new EngineException("VALIDATION_ERROR", "unknown message type: " + type);
     };
     return MessageContainer.of(message);
+  }
+
+  /**
+   * A view-once image or video: the full builders (the simple ones have no view-once flag), no
+   * thumbnail (a phone shows none for view-once media), in the view-once container WhatsApp uses.
+   * Cobalt 0.0.10's audio message has no view-once field at all.
+   */
+  private static MessageContainer viewOnce(String type, JsonObject c, ContextInfo context) {
+    Message message = switch (type == null ? "" : type) {
+      case "image" -> new ImageMessageBuilder().mimetype(c.getString("mimeType", "image/jpeg")).caption(c.getString("caption"))
+          .contextInfo(context).viewOnce(true).build().setDecodedMedia(media(c));
+      case "video" -> new VideoOrGifMessageBuilder().mimetype(c.getString("mimeType", "video/mp4"))
+          .caption(c.getString("caption")).contextInfo(context).viewOnce(true).build().setDecodedMedia(media(c));
+      case "audio" -> throw new EngineException("NOT_SUPPORTED", "view-once audio cannot be sent with Cobalt 0.0.10:"
+          + " its audio message has no view-once field");
+      default -> throw new EngineException("VALIDATION_ERROR", "viewOnce is for image, video and audio");
+    };
+    return MessageContainer.ofViewOnceV2(message);
   }
 
   /** Reply and mentions together; Cobalt's reply overloads would drop the mentions. */
@@ -195,8 +218,11 @@ final class OutboundMapper {
     }
     List<PollOption> pollOptions = new ArrayList<>();
     options.forEach(o -> pollOptions.add(new PollOptionBuilder().name(String.valueOf(o)).build()));
-    byte[] key = new byte[32];
-    RANDOM.nextBytes(key);
+    // The session derives the key from the poll's id (PollVotes.key), so votes decrypt after a restart too.
+    byte[] key = c.getValue("pollKey") instanceof String given ? Base64.getDecoder().decode(given) : new byte[32];
+    if (!(c.getValue("pollKey") instanceof String)) {
+      RANDOM.nextBytes(key);
+    }
     boolean multiple = Boolean.TRUE.equals(c.getValue("multiple"));
     PollCreationMessage poll = new PollCreationMessageBuilder().encryptionKey(key).title(question)
         .selectableOptions(pollOptions).selectableOptionsCount(multiple ? 0 : 1).contextInfo(context).build();

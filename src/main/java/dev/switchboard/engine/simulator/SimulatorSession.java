@@ -80,6 +80,16 @@ final class SimulatorSession implements EngineSession {
   }
 
   @Override
+  public Future<Void> edit(String chatId, String messageId, String text) {
+    return request("edit", new JsonObject().put("chatId", chatId).put("messageId", messageId).put("text", text)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> revoke(String chatId, String messageId) {
+    return request("revoke", new JsonObject().put("chatId", chatId).put("messageId", messageId)).mapEmpty();
+  }
+
+  @Override
   public Future<Void> markRead(String chatId, List<String> messageIds) {
     return request("read", new JsonObject().put("chatId", chatId).put("messageIds", new JsonArray(new ArrayList<>(messageIds))))
         .mapEmpty();
@@ -98,6 +108,26 @@ final class SimulatorSession implements EngineSession {
   @Override
   public Future<JsonArray> contacts() {
     return request("contacts", new JsonObject()).map(r -> r.getJsonArray("items"));
+  }
+
+  @Override
+  public Future<JsonObject> contact(String phoneNumber) {
+    return request("contact", new JsonObject().put("phone", phoneNumber));
+  }
+
+  @Override
+  public Future<Void> block(String jid, boolean blocked) {
+    return request("block", new JsonObject().put("jid", jid).put("blocked", blocked)).mapEmpty();
+  }
+
+  @Override
+  public Future<JsonObject> profile() {
+    return request("profile", new JsonObject());
+  }
+
+  @Override
+  public Future<Void> updateProfile(String name, String about) {
+    return request("profile_set", new JsonObject().put("name", name).put("about", about)).mapEmpty();
   }
 
   @Override
