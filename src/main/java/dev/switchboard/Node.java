@@ -51,6 +51,7 @@ import dev.switchboard.message.SendScheduler;
 import dev.switchboard.store.Db;
 import dev.switchboard.store.EmbeddedDatabase;
 import dev.switchboard.store.Migrations;
+import dev.switchboard.store.UsageRollup;
 import dev.switchboard.tenant.ClientChanges;
 import dev.switchboard.tenant.ClientConfigCache;
 import dev.switchboard.tenant.ClientService;
@@ -182,9 +183,12 @@ public final class Node {
     ReplySender replies = (clientId, deviceId, chatJid, text) ->
         messages.sendText(clientId, deviceId, chatJid, text).mapEmpty();
     Webhooks webhooks = new Webhooks(vertx, pool, keys.changes(), urls);
-    events = new EventService(vertx, pool, redoablePool, configs, webhooks, replies);
+    // Stats counts (usage_minutes), written once a second; on stop, after the writes that count them.
+    UsageRollup usage = new UsageRollup(vertx, pool);
+    lifecycle.onStop("stats counts", usage::flush);
+    events = new EventService(vertx, pool, redoablePool, configs, webhooks, replies, usage);
     lifecycle.onStop("events", events::flush);
-    MessageStore messageStore = new MessageStore(vertx, pool, redoablePool, metrics);
+    MessageStore messageStore = new MessageStore(vertx, pool, redoablePool, metrics, usage);
     // Outcomes of sends that went out just before the devices stopped: written, not resent later.
     lifecycle.onStop("message store", messageStore::flush);
     devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,

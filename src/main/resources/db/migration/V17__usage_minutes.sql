@@ -1,7 +1,7 @@
 -- What the stats API sums: per client and minute, the messages sent, delivered, read, failed and
 -- received and the webhook deliveries delivered and dead-lettered. The statements that make those
--- changes add to their minute's row themselves, in the same transaction (store.UsageRollup), so the
--- figures are exact on every node and a month of a client is at most 43,200 rows read by key.
+-- changes count them, and each node adds the counts to their minute's row once a second
+-- (store.UsageRollup); a month of a client is at most 43,200 rows read by key.
 CREATE TABLE usage_minutes (
   client_id          TEXT NOT NULL,
   minute             TIMESTAMPTZ NOT NULL,

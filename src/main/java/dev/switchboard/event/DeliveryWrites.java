@@ -4,6 +4,7 @@ import dev.switchboard.event.EventRepository.Delivery;
 import dev.switchboard.event.EventRepository.Outcome;
 import dev.switchboard.store.GroupCommit;
 import dev.switchboard.store.RetryTimer;
+import dev.switchboard.store.UsageRollup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -32,10 +33,10 @@ final class DeliveryWrites {
   private final GroupCommit<List<Delivery>, Void> releases;
 
   /** Outcomes go to {@code outcomePool}, whose commits need not wait for the disk ({@link EventService#outcomes()}). */
-  DeliveryWrites(Vertx vertx, Pool pool, Pool outcomePool) {
+  DeliveryWrites(Vertx vertx, Pool pool, Pool outcomePool, UsageRollup usage) {
     RetryTimer retries = new RetryTimer(vertx);
     this.outcomes = GroupCommit.of("webhook outcomes", 1, OUTCOMES_PER_STATEMENT, MAX_WAITING,
-        GroupCommit.each(batch -> EventRepository.complete(outcomePool, batch, DeliveryAttempts.RETRY_WINDOW_SECONDS),
+        GroupCommit.each(batch -> EventRepository.complete(outcomePool, batch, DeliveryAttempts.RETRY_WINDOW_SECONDS, usage),
             (v, o) -> null));
     this.releases = new GroupCommit<>("webhook releases", 1, RELEASES_PER_STATEMENT, MAX_WAITING, List::size,
         GroupCommit.each(batch -> EventRepository.release(pool, batch.stream().flatMap(List::stream).toList()),

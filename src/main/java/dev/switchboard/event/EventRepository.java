@@ -42,7 +42,7 @@ final class EventRepository {
       RETURNING d.id, d.event_id, d.client_id, d.device_id, d.event, d.webhook_id, d.attempts,
         extract(epoch from d.locked_until - now()) * 1000 AS lease_ms, e.payload""";
   /** Outcome per row: delivered, failed (final) or retry; a retry past the 24 h window is dead-lettered. */
-  // Delivered and dead-lettered rows are counted in usage_minutes by the same statement.
+  // The statement counts the rows it delivered and dead-lettered, per client, for usage_minutes.
   private static final String COMPLETE = """
       WITH done AS (UPDATE webhook_deliveries d SET
         status = CASE WHEN u.outcome = 'retry' AND now() >= d.retry_from + $2::int * interval '1 second' THEN 'failed'
@@ -56,7 +56,7 @@ final class EventRepository {
       FROM unnest($1::bigint[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::int[], $8::text[])
         AS u(id, token, outcome, delay_ms, url, code, error)
       WHERE d.id = u.id AND d.locked_by = u.token RETURNING d.client_id, d.status)
-      """ + UsageRollup.add("done", "webhook_delivered", "count(*) FILTER (WHERE status = 'delivered')",
+      """ + UsageRollup.select("done", "webhook_delivered", "count(*) FILTER (WHERE status = 'delivered')",
           "webhook_failed", "count(*) FILTER (WHERE status = 'failed')");
   private static final String RELEASE = """
       UPDATE webhook_deliveries d SET locked_by = NULL, locked_until = NULL
@@ -172,7 +172,7 @@ final class EventRepository {
     });
   }
 
-  static Future<Void> complete(SqlClient sql, List<Outcome> outcomes, int retryWindowSeconds) {
+  static Future<Void> complete(SqlClient sql, List<Outcome> outcomes, int retryWindowSeconds, UsageRollup usage) {
     int n = outcomes.size();
     Long[] ids = new Long[n];
     String[] tokens = new String[n];
@@ -193,7 +193,10 @@ final class EventRepository {
     }
     Tuple t = Tuple.tuple().addValue(ids).addValue(retryWindowSeconds).addValue(tokens).addValue(kinds)
         .addValue(delays).addValue(urls).addValue(codes).addValue(errors);
-    return sql.preparedQuery(COMPLETE).execute(t).mapEmpty();
+    return sql.preparedQuery(COMPLETE).execute(t).map(counts -> {
+      usage.add(counts);
+      return null;
+    });
   }
 
   static Future<Void> release(SqlClient sql, List<Delivery> deliveries) {

@@ -3,6 +3,7 @@ package dev.switchboard.event;
 import dev.switchboard.kernel.Contexts;
 import dev.switchboard.store.GroupCommit;
 import dev.switchboard.store.RetryTimer;
+import dev.switchboard.store.UsageRollup;
 import dev.switchboard.tenant.ClientConfig;
 import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.core.Context;
@@ -52,6 +53,7 @@ public final class EventService implements EventSink {
   }
 
   private final Vertx vertx;
+  private final UsageRollup usage;
   private final Pool pool;
   private final Pool outcomes;
   private final ClientConfigCache configs;
@@ -69,7 +71,8 @@ public final class EventService implements EventSink {
    * batch that fails for itself is written again event by event, so only the bad event is lost.
    */
   public EventService(Vertx vertx, Pool pool, Pool outcomes, ClientConfigCache configs, Webhooks webhooks,
-      ReplySender replies) {
+      ReplySender replies, UsageRollup usage) {
+    this.usage = usage;
     this.vertx = vertx;
     this.pool = pool;
     this.outcomes = outcomes;
@@ -78,6 +81,11 @@ public final class EventService implements EventSink {
     this.replies = replies;
     this.commit = GroupCommit.of("events", 1, MAX_BATCH, MAX_WAITING, this::store);
     commit.retryWhileUnreachable(new RetryTimer(vertx));
+  }
+
+  /** Where the counts of webhook outcomes go, for the stats API. */
+  UsageRollup usage() {
+    return usage;
   }
 
   /** Where webhooks' auto-replies are sent: the node's durable outbox of every send. */

@@ -98,7 +98,7 @@ public final class WebhookDispatcher extends VerticleBase {
     directToken = tokenPrefix() + "direct-" + UUID.randomUUID().toString().substring(0, 8);
     sender = new WebhookSender(vertx, guard, Endpoint.CONCURRENCY * 2);
     attempts = new DeliveryAttempts(sender, events);
-    writes = new DeliveryWrites(vertx, events.pool(), events.outcomes());
+    writes = new DeliveryWrites(vertx, events.pool(), events.outcomes(), events.usage());
     events.dispatcher(this);
     wakeConsumer = vertx.eventBus().consumer(Addresses.WEBHOOKS_WAKE, msg -> claim());
     return wakeConsumer.completion()

@@ -123,12 +123,12 @@ public final class MessageRepository {
       done AS (UPDATE messages m SET status = CASE WHEN m.status = 'QUEUED' THEN 'SENT' ELSE m.status END,
         sent_at = COALESCE(m.sent_at, now()), error = NULL
       WHERE m.id = ANY(ARRAY(SELECT id FROM locked)) RETURNING m.client_id)
-      """ + UsageRollup.add("done", "sent", "count(*)");
+      """ + UsageRollup.select("done", "sent", "count(*)");
   private static final String MARK_FAILED = """
       WITH gone AS (DELETE FROM outbox WHERE id = $1 RETURNING id),
       done AS (UPDATE messages SET status = 'FAILED', error = $2 WHERE id = (SELECT id FROM gone) AND status = 'QUEUED'
         RETURNING client_id)
-      """ + UsageRollup.add("done", "failed", "count(*)");
+      """ + UsageRollup.select("done", "failed", "count(*)");
   // Receipts only move a message forward: SENT < DELIVERED < READ. One statement for many receipts
   // (at most one per message: the caller keeps the furthest). Like MARK_SENT it locks its rows in id
   // order first, so the two never deadlock; rows are found through indexes (ANY of ids), never by a
@@ -147,7 +147,7 @@ public final class MessageRepository {
       FROM t JOIN locked l ON l.id = t.id WHERE m.id = ANY(ARRAY(SELECT id FROM locked)) AND m.id = t.id
         AND (m.status IN ('QUEUED', 'SENT') OR m.status = 'DELIVERED' AND t.status = 'READ')
       RETURNING m.client_id, l.undelivered, t.status = 'READ' AND l.unread AS newly_read)
-      """ + UsageRollup.add("done", "delivered", "count(*) FILTER (WHERE undelivered)",
+      """ + UsageRollup.select("done", "delivered", "count(*) FILTER (WHERE undelivered)",
           "read", "count(*) FILTER (WHERE newly_read)");
   // A redelivered message (same id) is left out: RETURNING tells which rows are new.
   private static final String INSERT_INBOUND = """
@@ -156,9 +156,7 @@ public final class MessageRepository {
       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
         WITH ORDINALITY AS t(c, d, mid, chat, sender, type, content, at, n)
       ORDER BY t.n
-      ON CONFLICT (client_id, device_id, message_id) DO NOTHING RETURNING client_id, device_id, message_id),
-      counted AS (""" + UsageRollup.add("fresh", "received", "count(*)") + """
-      )
+      ON CONFLICT (client_id, device_id, message_id) DO NOTHING RETURNING client_id, device_id, message_id)
       SELECT client_id, device_id, message_id FROM fresh""";
   private static final String PROMOTE = """
       WITH due AS (
@@ -295,12 +293,18 @@ public final class MessageRepository {
     });
   }
 
-  public static Future<Void> markSent(SqlClient sql, List<Long> ids) {
-    return sql.preparedQuery(MARK_SENT).execute(Tuple.of(ids.toArray(Long[]::new))).mapEmpty();
+  public static Future<Void> markSent(SqlClient sql, List<Long> ids, UsageRollup usage) {
+    return sql.preparedQuery(MARK_SENT).execute(Tuple.of(ids.toArray(Long[]::new))).map(rows -> {
+      usage.add(rows);
+      return null;
+    });
   }
 
-  public static Future<Void> markFailed(SqlClient sql, long id, String error) {
-    return sql.preparedQuery(MARK_FAILED).execute(Tuple.of(id, error)).mapEmpty();
+  public static Future<Void> markFailed(SqlClient sql, long id, String error, UsageRollup usage) {
+    return sql.preparedQuery(MARK_FAILED).execute(Tuple.of(id, error)).map(rows -> {
+      usage.add(rows);
+      return null;
+    });
   }
 
   /** A delivery or read receipt for an outbound message. */
@@ -312,7 +316,7 @@ public final class MessageRepository {
   }
 
   /** Moves outbound messages to DELIVERED or READ in one statement (never backwards). */
-  public static Future<Void> receipts(SqlClient sql, List<Receipt> receipts) {
+  public static Future<Void> receipts(SqlClient sql, List<Receipt> receipts, UsageRollup usage) {
     Map<String, Receipt> furthest = new LinkedHashMap<>();
     for (Receipt r : receipts) {
       furthest.merge(r.key(), r, (x, y) -> "READ".equals(x.status()) ? x : y);
@@ -321,7 +325,10 @@ public final class MessageRepository {
     return sql.preparedQuery(RECEIPTS).execute(Tuple.of(
         rows.stream().map(Receipt::clientId).toArray(String[]::new), rows.stream().map(Receipt::deviceId).toArray(String[]::new),
         rows.stream().map(Receipt::messageId).toArray(String[]::new), rows.stream().map(Receipt::status).toArray(String[]::new)))
-        .mapEmpty();
+        .map(counts -> {
+          usage.add(counts);
+          return null;
+        });
   }
 
   /** An inbound message to store. */
@@ -334,7 +341,7 @@ public final class MessageRepository {
   }
 
   /** Stores inbound messages in one statement; for each, whether it is new (false: a redelivery, dropped). */
-  public static Future<List<Boolean>> insertInbound(SqlClient sql, List<Inbound> messages) {
+  public static Future<List<Boolean>> insertInbound(SqlClient sql, List<Inbound> messages, UsageRollup usage) {
     int n = messages.size();
     String[][] text = new String[7][n];
     OffsetDateTime[] at = new OffsetDateTime[n];
@@ -351,7 +358,10 @@ public final class MessageRepository {
         .execute(Tuple.of(text[0], text[1], text[2], text[3], text[4], text[5], text[6]).addArrayOfOffsetDateTime(at))
         .map(rows -> {
           Set<String> fresh = new HashSet<>();
-          rows.forEach(r -> fresh.add(r.getString(0) + "/" + r.getString(1) + "/" + r.getString(2)));
+          rows.forEach(r -> {
+            fresh.add(r.getString(0) + "/" + r.getString(1) + "/" + r.getString(2));
+            usage.add(r.getString(0), "received", 1);
+          });
           // The same message twice in one batch is new only the first time.
           return messages.stream().map(m -> fresh.remove(m.key())).toList();
         });

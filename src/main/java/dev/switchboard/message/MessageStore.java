@@ -3,6 +3,7 @@ package dev.switchboard.message;
 import dev.switchboard.metrics.Metrics;
 import dev.switchboard.store.GroupCommit;
 import dev.switchboard.store.RetryTimer;
+import dev.switchboard.store.UsageRollup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -33,6 +34,7 @@ public final class MessageStore {
   private static final int MAX_WAITING = 1_000_000;
 
   private final Pool pool;
+  private final UsageRollup usage;
   private final Metrics metrics;
   private final GroupCommit<MessageRepository.Claim, List<MessageRepository.Claimed>> claims;
   private final GroupCommit<List<Long>, Void> sent;
@@ -45,19 +47,20 @@ public final class MessageStore {
    * GroupCommit#retryWhileUnreachable}): what a device sent or received is only known here. Claims fail,
    * and their outbox claims again a moment later. {@code metrics} counts what was sent, failed and received.
    */
-  public MessageStore(Vertx vertx, Pool pool, Pool redoable, Metrics metrics) {
+  public MessageStore(Vertx vertx, Pool pool, Pool redoable, Metrics metrics, UsageRollup usage) {
+    this.usage = usage;
     RetryTimer retries = new RetryTimer(vertx);
     this.pool = pool;
     this.metrics = metrics;
     this.claims = GroupCommit.of("outbox claims", 2, CLAIMS_PER_STATEMENT, MAX_WAITING,
         batch -> MessageRepository.claim(redoable, batch));
     this.sent = new GroupCommit<>("outbox outcomes", 2, ROWS_PER_STATEMENT, MAX_WAITING, List::size,
-        GroupCommit.each(batch -> MessageRepository.markSent(redoable, batch.stream().flatMap(List::stream).toList()),
+        GroupCommit.each(batch -> MessageRepository.markSent(redoable, batch.stream().flatMap(List::stream).toList(), usage),
             (v, ids) -> null));
     this.inbound = GroupCommit.of("inbound messages", 1, ROWS_PER_STATEMENT, MAX_WAITING,
-        batch -> MessageRepository.insertInbound(pool, batch));
+        batch -> MessageRepository.insertInbound(pool, batch, usage));
     this.receipts = GroupCommit.of("receipts", 1, ROWS_PER_STATEMENT, MAX_WAITING,
-        GroupCommit.each(batch -> MessageRepository.receipts(pool, batch), (v, r) -> null));
+        GroupCommit.each(batch -> MessageRepository.receipts(pool, batch, usage), (v, r) -> null));
     sent.retryWhileUnreachable(retries);
     inbound.retryWhileUnreachable(retries);
     receipts.retryWhileUnreachable(retries);
@@ -99,7 +102,7 @@ public final class MessageStore {
   }
 
   public Future<Void> markFailed(long id, String error) {
-    return MessageRepository.markFailed(pool, id, error).onSuccess(v -> metrics.failed());
+    return MessageRepository.markFailed(pool, id, error, usage).onSuccess(v -> metrics.failed());
   }
 
   /** Stores an inbound message; false when it was stored before (a redelivery). */

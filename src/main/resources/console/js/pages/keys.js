@@ -49,10 +49,11 @@ export default {
         const u = await api('GET', `${clientPath(ctx.clientId)}/usage`);
         mount(usage, h('h2', {}, 'This month'), h('div', { class: 'stats' },
           h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, 'Messages sent'),
-            h('strong', { 'data-testid': 'usage-sent' }, String(u.messagesSent))),
+            h('div', { class: 'stat-value', 'data-testid': 'usage-sent' }, String(u.messagesSent))),
           h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, 'Quota'),
-            h('strong', {}, u.quota == null ? 'none' : `${u.remaining} of ${u.quota} left`)),
-          h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, 'API requests'), h('strong', {}, String(u.apiRequests)))));
+            h('div', { class: 'stat-value' }, u.quota == null ? 'none' : `${u.remaining} of ${u.quota} left`)),
+          h('div', { class: 'stat' }, h('span', { class: 'stat-label' }, 'API requests'),
+            h('div', { class: 'stat-value' }, String(u.apiRequests)))));
       } catch (err) {
         mount(usage, errorBox(err));
       }

@@ -80,9 +80,11 @@ class MetricsTest {
               "the dashboard charts " + names.group(1) + ", which the scrape lacks");
         }
         assertTrue(charted > 10, "the dashboard's queries were read: " + charted);
-        // The client's stats count the same traffic, from the database.
-        io.vertx.core.json.JsonArray days = api.get("/api/clients/obs/stats?bucket=day", key).data().getJsonArray("items");
-        JsonObject day = days.getJsonObject(days.size() - 1);
+        // The client's stats count the same traffic, from the database (written within a second).
+        JsonObject day = Wait.until("the stats written", 10_000, () -> {
+          io.vertx.core.json.JsonArray days = api.get("/api/clients/obs/stats?bucket=day", key).data().getJsonArray("items");
+          return days.getJsonObject(days.size() - 1);
+        }, d -> d.getLong("webhookDelivered") >= inbound && d.getLong("sent") >= sends);
         assertEquals(sends, day.getLong("sent"));
         assertEquals(inbound, day.getLong("received"));
         assertEquals(inbound, day.getLong("webhookDelivered"));
