@@ -30,7 +30,8 @@ class MessageStoreTest {
 
   @BeforeAll
   static void start() throws Exception {
-    store = new MessageStore(bed.vertx(), bed.pool(), bed.pool(), dev.switchboard.metrics.Metrics.off());
+    store = new MessageStore(bed.vertx(), bed.pool(), bed.pool(), dev.switchboard.metrics.Metrics.off(),
+        new dev.switchboard.store.UsageRollup(bed.vertx(), bed.pool()));
     bed.pool().query("INSERT INTO clients (client_id, webhook_secret) VALUES ('c', 'whsec_x')").execute()
         .compose(v -> bed.pool().query("""
             INSERT INTO devices (client_id, device_id, session_key, epoch) VALUES
