@@ -62,8 +62,6 @@ public final class MessageApi {
         MessageDocs.upload(mediaMaxBytes), this::upload);
     routes.add(GET, device + "/media/:mediaId", Access.CLIENT, "media", "Download a file with its Content-Type",
         MessageDocs.download(), this::download);
-    routes.add(GET, device + "/chats", Access.CLIENT, "chats", "Recent chats, newest first", MessageDocs.chats(),
-        this::chats);
     routes.add(GET, device + "/chats/:chatId/messages", Access.CLIENT, "chats", "A chat's history, newest first",
         MessageDocs.history(), this::history);
     routes.add(POST, device + "/chats/:chatId/read", Access.CLIENT, "chats", "Send read receipts for the chat's unread messages",
@@ -89,10 +87,6 @@ public final class MessageApi {
 
   private void scheduled(RoutingContext ctx) {
     Responses.reply(ctx, messages.scheduled(ctx.pathParam("clientId"), Paging.of(ctx)), Responses::ok);
-  }
-
-  private void chats(RoutingContext ctx) {
-    Responses.reply(ctx, messages.chats(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), Paging.of(ctx)), Responses::ok);
   }
 
   private void history(RoutingContext ctx) {
