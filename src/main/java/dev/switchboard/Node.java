@@ -42,6 +42,8 @@ import dev.switchboard.outbound.UrlGuard;
 import dev.switchboard.message.MediaFetcher;
 import dev.switchboard.message.ChangeApi;
 import dev.switchboard.message.ChangeService;
+import dev.switchboard.message.ChatApi;
+import dev.switchboard.message.ChatService;
 import dev.switchboard.message.MessageApi;
 import dev.switchboard.message.UploadReader;
 import dev.switchboard.message.MessageService;
@@ -207,6 +209,7 @@ public final class Node {
     List<Consumer<ApiRoutes>> modules = List.of(new HealthApi(pool, config.nodeName(), cluster::size)::register,
         new MessageApi(messages, mediaMax)::register,
         new ChangeApi(new ChangeService(pool, deviceService))::register,
+        new ChatApi(new ChatService(pool, deviceService))::register,
         new TenantApi(clients, keys)::register,
         new KeysApi(new NamedKeys(pool, keys.changes(), keys))::register,
         new DeviceApi(deviceService)::register,

@@ -173,6 +173,14 @@ public sealed interface DeviceRequest {
     }
   }
 
+  /** {@code setting}: archived, pinned or mutedUntil (see EngineSession#chatSetting). */
+  record ChatSetting(String chatId, String setting, String value) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.chatSetting(chatId, setting, value).map(v -> ok());
+    }
+  }
+
   record Profile() implements OnSession {
     @Override
     public Future<JsonObject> run(EngineSession s) {

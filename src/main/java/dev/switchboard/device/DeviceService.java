@@ -130,6 +130,33 @@ public final class DeviceService implements Devices {
   }
 
   @Override
+  public Future<Void> chatSetting(String clientId, String deviceId, String chatId, String setting, String value) {
+    return client.session(clientId, deviceId, new DeviceRequest.ChatSetting(chatId, setting, value)).mapEmpty();
+  }
+
+  @Override
+  public Future<Map<String, String>> chatNames(String clientId, String deviceId) {
+    Future<JsonObject> contacts = client.session(clientId, deviceId, new DeviceRequest.Contacts());
+    Future<JsonObject> groups = client.session(clientId, deviceId, new DeviceRequest.Groups());
+    return Future.join(contacts, groups).transform(ar -> {
+      Map<String, String> names = new java.util.HashMap<>();
+      if (contacts.succeeded()) {
+        contacts.result().getJsonArray("items", new JsonArray()).forEach(o -> name(names, (JsonObject) o, "jid", "name"));
+      }
+      if (groups.succeeded()) {
+        groups.result().getJsonArray("items", new JsonArray()).forEach(o -> name(names, (JsonObject) o, "groupId", "subject"));
+      }
+      return Future.succeededFuture(names);
+    });
+  }
+
+  private static void name(Map<String, String> names, JsonObject item, String idField, String nameField) {
+    if (item.getString(idField) != null && item.getString(nameField) != null) {
+      names.put(item.getString(idField), item.getString(nameField));
+    }
+  }
+
+  @Override
   public Future<JsonObject> get(String clientId, String deviceId) {
     return DeviceRepository.find(pool, clientId, deviceId).compose(d -> d == null
         ? Future.failedFuture(ApiException.notFound("DEVICE_NOT_FOUND", "device '" + deviceId + "' does not exist"))

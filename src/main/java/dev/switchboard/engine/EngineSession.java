@@ -44,6 +44,13 @@ public interface EngineSession {
   /** Blocks ({@code blocked}) or unblocks a person: a blocked person's messages are not delivered. */
   Future<Void> block(String jid, boolean blocked);
 
+  /**
+   * Sets a chat's flag on the account (every linked device and the phone see it): {@code setting} is
+   * {@code archived} or {@code pinned} ({@code value} "true" or "false"), or {@code mutedUntil}
+   * ({@code value} an ISO-8601 time, or null to unmute).
+   */
+  Future<Void> chatSetting(String chatId, String setting, String value);
+
   /** This account's own {@code {"jid","name","about"}}. */
   Future<JsonObject> profile();
 

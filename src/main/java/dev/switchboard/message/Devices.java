@@ -22,6 +22,15 @@ public interface Devices {
   /** Edits a text this device sent, through its live session (409 DEVICE_NOT_CONNECTED unless it is connected). */
   Future<Void> edit(String clientId, String deviceId, String chatId, String messageId, String text);
 
+  /** Sets a chat's flag through the device's live session (see EngineSession#chatSetting). */
+  Future<Void> chatSetting(String clientId, String deviceId, String chatId, String setting, String value);
+
+  /**
+   * Names the device's session knows, by JID: its contacts' names and its groups' subjects; empty
+   * when the device is not connected.
+   */
+  Future<java.util.Map<String, String>> chatNames(String clientId, String deviceId);
+
   /** Deletes a message this device sent for everyone, through its live session. */
   Future<Void> revoke(String clientId, String deviceId, String chatId, String messageId);
 }

@@ -68,8 +68,6 @@ public final class MessageApi {
         MessageDocs.upload(mediaMaxBytes), this::upload);
     routes.add(GET, device + "/media/:mediaId", Access.CLIENT, "media", "Download a file with its Content-Type",
         MessageDocs.download(), this::download);
-    routes.add(GET, device + "/chats", Access.CLIENT, "chats", "Recent chats, newest first", MessageDocs.chats(),
-        this::chats);
     routes.add(GET, device + "/chats/:chatId/messages", Access.CLIENT, "chats", "A chat's history, newest first",
         MessageDocs.history(), this::history);
     routes.add(POST, device + "/chats/:chatId/read", Access.CLIENT, "chats", "Send read receipts for the chat's unread messages",
@@ -111,9 +109,6 @@ public final class MessageApi {
         Queries.instant(ctx, "until"), Paging.of(ctx)), Responses::ok);
   }
 
-  private void chats(RoutingContext ctx) {
-    Responses.reply(ctx, messages.chats(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), Paging.of(ctx)), Responses::ok);
-  }
 
   private void history(RoutingContext ctx) {
     String chat = ChatIds.jid("chatId", ctx.pathParam("chatId"));

@@ -55,10 +55,6 @@ final class MessageDocs {
     return RouteDoc.of().returnsRaw(200, "application/octet-stream", "the file, with its stored Content-Type");
   }
 
-  static RouteDoc chats() {
-    return RouteDoc.of().paged().returns(200, Schemas.page(Schemas.object().put("description", "a chat")));
-  }
-
   static final List<String> DIRECTIONS = List.of("inbound", "outbound");
   static final List<String> STATUSES = List.of("SCHEDULED", "QUEUED", "SENT", "DELIVERED", "READ", "FAILED",
       "CANCELLED", "RECEIVED");

@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** SQL of the messages and outbox tables: durable sends, receipts, inbound messages, history and chats. */
+/** SQL of the messages and outbox tables: durable sends, receipts, inbound messages and history. */
 public final class MessageRepository {
 
   /**
@@ -84,12 +84,6 @@ public final class MessageRepository {
   private static final String HISTORY = "SELECT " + COLUMNS + " " + """
       FROM messages WHERE client_id = $1 AND device_id = $2 AND chat_id = $3 AND ($4::bigint IS NULL OR id < $4)
       ORDER BY id DESC LIMIT $5""";
-  private static final String CHATS = """
-      SELECT chat_id, max(id) AS last_id, max(created_at) AS last_at,
-        count(*) FILTER (WHERE direction = 'inbound' AND read_at IS NULL) AS unread
-      FROM messages WHERE client_id = $1 AND device_id = $2 AND status <> 'CANCELLED'
-      GROUP BY chat_id HAVING ($3::bigint IS NULL OR max(id) < $3)
-      ORDER BY last_id DESC LIMIT $4""";
   private static final String UNREAD = """
       SELECT message_id FROM messages
       WHERE client_id = $1 AND device_id = $2 AND chat_id = $3 AND direction = 'inbound' AND read_at IS NULL
@@ -236,15 +230,6 @@ public final class MessageRepository {
     return sql.preparedQuery(HISTORY).execute(Tuple.of(clientId, deviceId, chatId, beforeId, limit + 1)).map(rows -> {
       List<StoredMessage> items = new ArrayList<>(rows.size());
       rows.forEach(r -> items.add(message(r, false)));
-      return items;
-    });
-  }
-
-  public static Future<List<Chat>> chats(SqlClient sql, String clientId, String deviceId, Long beforeId, int limit) {
-    return sql.preparedQuery(CHATS).execute(Tuple.of(clientId, deviceId, beforeId, limit + 1)).map(rows -> {
-      List<Chat> items = new ArrayList<>(rows.size());
-      rows.forEach(r -> items.add(new Chat(r.getString("chat_id"), r.getLong("unread"), r.getOffsetDateTime("last_at"),
-          r.getLong("last_id"))));
       return items;
     });
   }

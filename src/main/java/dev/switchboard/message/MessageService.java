@@ -200,12 +200,6 @@ public final class MessageService {
         .map(rows -> page.result(rows, m -> String.valueOf(m.id()), StoredMessage::toJson));
   }
 
-  public Future<JsonObject> chats(String clientId, String deviceId, Page page) {
-    return devices.get(clientId, deviceId)
-        .compose(d -> MessageRepository.chats(pool, clientId, deviceId, cursor(page), page.limit()))
-        .map(rows -> page.result(rows, c -> String.valueOf(c.lastId()), Chat::toJson));
-  }
-
   /** Sends read receipts for the chat's unread inbound messages and records them as read. */
   public Future<JsonObject> read(String clientId, String deviceId, String chatId) {
     return devices.get(clientId, deviceId)

@@ -20,6 +20,26 @@ final class Accounts {
     String name;
     String about;
     final Set<String> blocked = new LinkedHashSet<>();
+    final JsonObject chats = new JsonObject();
+  }
+
+  /** A chat's flag as a device set it: archived or pinned ("true"/"false"), mutedUntil (a time, or null). */
+  void chat(String phone, String chatId, String setting, String value) {
+    if (chatId == null || !java.util.List.of("archived", "pinned", "mutedUntil").contains(setting)) {
+      throw SimException.badRequest("chatId and a setting of archived, pinned, mutedUntil are required");
+    }
+    JsonObject chat = of(phone).chats.getJsonObject(chatId);
+    if (chat == null) {
+      chat = new JsonObject().put("archived", false).put("pinned", false).putNull("mutedUntil");
+      of(phone).chats.put(chatId, chat);
+    }
+    chat.put(setting, "mutedUntil".equals(setting) ? value : (Object) Boolean.valueOf("true".equals(value)));
+  }
+
+  /** The name {@code phone} set, or null. */
+  String name(String phone) {
+    Account a = accounts.get(phone);
+    return a == null ? null : a.name;
   }
 
   private final Map<String, Account> accounts = new HashMap<>();
@@ -83,7 +103,7 @@ final class Accounts {
   JsonObject view(String phone) {
     Account a = accounts.get(phone);
     return profile(phone).put("phone", phone).put("blocked", new JsonArray(a == null ? new java.util.ArrayList<>()
-        : new java.util.ArrayList<>(a.blocked))).put("chats", new JsonObject());
+        : new java.util.ArrayList<>(a.blocked))).put("chats", a == null ? new JsonObject() : a.chats.copy());
   }
 
   void clear() {

@@ -229,6 +229,10 @@ final class DeviceLink {
         yield new JsonObject();
       }
       case "profile" -> network.accounts.profile(phone);
+      case "chat_set" -> {
+        network.accounts.chat(phone, f.getString("chatId"), f.getString("setting"), f.getString("value"));
+        yield new JsonObject();
+      }
       case "profile_set" -> {
         network.accounts.set(phone, f.getString("name"), f.getString("about"));
         yield new JsonObject();

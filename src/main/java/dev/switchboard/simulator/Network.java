@@ -315,7 +315,8 @@ final class Network implements Groups.Sink, Changes.Recipients {
   JsonArray contacts(String phone) {
     JsonArray items = new JsonArray();
     for (String c : contacts.getOrDefault(phone, Set.of())) {
-      items.add(new JsonObject().put("jid", Jids.user(c)).put("phone", c).put("name", "+" + c));
+      String name = accounts.name(c);
+      items.add(new JsonObject().put("jid", Jids.user(c)).put("phone", c).put("name", name != null ? name : "+" + c));
     }
     return items;
   }

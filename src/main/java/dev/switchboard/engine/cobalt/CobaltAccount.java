@@ -3,6 +3,7 @@ package dev.switchboard.engine.cobalt;
 import dev.switchboard.engine.EngineException;
 import io.vertx.core.json.JsonObject;
 import it.auties.whatsapp.api.Whatsapp;
+import it.auties.whatsapp.model.chat.ChatMute;
 import it.auties.whatsapp.model.contact.Contact;
 import it.auties.whatsapp.model.jid.Jid;
 import it.auties.whatsapp.model.response.UserAboutResponse;
@@ -66,6 +67,26 @@ final class CobaltAccount {
       }
       return null;
     });
+  }
+
+  /**
+   * Archive, pin and mute are app-state changes Cobalt pushes after its first app-state sync; it
+   * reports a failed push only to its error handler, so these are not confirmed (docs/cobalt.md).
+   */
+  CompletableFuture<Void> chatSetting(String chatId, String setting, String value) {
+    Jid chat = CobaltJids.parse(chatId);
+    boolean on = "true".equals(value);
+    return switch (setting) {
+      case "archived" -> on ? wa.archiveChat(chat) : wa.unarchive(chat);
+      case "pinned" -> on ? wa.pinChat(chat) : wa.unpinChat(chat);
+      case "mutedUntil" -> value == null ? wa.unmuteChat(chat) : wa.muteChat(chat, mute(value));
+      default -> throw new EngineException("VALIDATION_ERROR", "no chat setting " + setting);
+    };
+  }
+
+  /** A mute until an ISO-8601 time, as WhatsApp keeps it: the end in epoch seconds. */
+  static ChatMute mute(String until) {
+    return ChatMute.muted(java.time.Instant.parse(until).getEpochSecond());
   }
 
   CompletableFuture<JsonObject> profile(Jid self) {

@@ -79,6 +79,11 @@ abstract class CobaltOperations implements EngineSession {
   }
 
   @Override
+  public Future<Void> chatSetting(String chatId, String setting, String value) {
+    return call("chat_set", QUERY_TIMEOUT_MS, () -> calls().account().chatSetting(chatId, setting, value));
+  }
+
+  @Override
   public Future<JsonObject> profile() {
     return call("profile", QUERY_TIMEOUT_MS, () -> calls().account().profile(calls().selfJid()));
   }

@@ -121,6 +121,11 @@ final class SimulatorSession implements EngineSession {
   }
 
   @Override
+  public Future<Void> chatSetting(String chatId, String setting, String value) {
+    return request("chat_set", new JsonObject().put("chatId", chatId).put("setting", setting).put("value", value)).mapEmpty();
+  }
+
+  @Override
   public Future<JsonObject> profile() {
     return request("profile", new JsonObject());
   }

@@ -29,4 +29,13 @@ class CobaltAccountTest {
     EngineException e = assertThrows(EngineException.class, () -> new CobaltAccount(null).updateProfile("Shop", "Open"));
     assertEquals("NOT_SUPPORTED", e.code());
   }
+
+  @Test
+  void aMuteUntilATimeIsWhatsAppsMuteEndingThen() {
+    it.auties.whatsapp.model.chat.ChatMute mute = CobaltAccount.mute("2030-01-01T00:00:00Z");
+    assertEquals(true, mute.isMuted());
+    assertEquals(1_893_456_000L, mute.endTimeStamp());
+    EngineException e = assertThrows(EngineException.class, () -> new CobaltAccount(null).chatSetting("15550000003", "starred", "true"));
+    assertEquals("VALIDATION_ERROR", e.code());
+  }
 }

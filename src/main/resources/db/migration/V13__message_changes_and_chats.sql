@@ -15,3 +15,15 @@ CREATE TABLE poll_votes (
   PRIMARY KEY (client_id, device_id, poll_message_id, voter),
   FOREIGN KEY (client_id, device_id) REFERENCES devices (client_id, device_id) ON DELETE CASCADE
 );
+
+-- A chat's flags as the device set them through the gateway (archived, pinned, muted until).
+CREATE TABLE chat_flags (
+  client_id    TEXT NOT NULL,
+  device_id    TEXT NOT NULL,
+  chat_id      TEXT NOT NULL,
+  archived     BOOLEAN NOT NULL DEFAULT false,
+  pinned       BOOLEAN NOT NULL DEFAULT false,
+  muted_until  TIMESTAMPTZ,
+  PRIMARY KEY (client_id, device_id, chat_id),
+  FOREIGN KEY (client_id, device_id) REFERENCES devices (client_id, device_id) ON DELETE CASCADE
+);
