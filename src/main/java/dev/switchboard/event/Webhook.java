@@ -9,9 +9,7 @@ import dev.switchboard.tenant.ClientConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,23 +98,14 @@ public record Webhook(String webhookId, String clientId, String url, List<String
     return ids;
   }
 
+
   /** A non-empty list of distinct strings, at most {@code max}, or null when absent or null (every one). */
   private static List<String> strings(JsonObject body, String field, int max) {
-    JsonArray given = Fields.array(body, field, false);
-    if (given == null) {
-      return null;
-    }
-    if (given.isEmpty() || given.size() > max) {
+    List<String> given = Fields.strings(body, field, max);
+    if (given != null && given.isEmpty()) {
       throw ApiException.validation(field, field + " holds 1 to " + max + " entries (leave it out or send null for all)");
     }
-    Set<String> out = new LinkedHashSet<>();
-    for (Object o : given) {
-      if (!(o instanceof String s) || s.isEmpty() || s.length() > 64) {
-        throw ApiException.validation(field, field + " holds strings of 1 to 64 characters");
-      }
-      out.add(s);
-    }
-    return new ArrayList<>(out);
+    return given;
   }
 
   private static Map<String, String> headers(JsonObject body) {

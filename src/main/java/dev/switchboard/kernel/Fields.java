@@ -2,6 +2,9 @@ package dev.switchboard.kernel;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /** Typed fields of a JSON object (a request body, a stored config), failing with a 400 that names the field. */
@@ -97,5 +100,24 @@ public final class Fields {
       throw ApiException.validation(field, field + " must be an array");
     }
     return a;
+  }
+
+  /** A list of distinct strings of 1 to 64 characters, at most {@code max} of them; null when absent or null. */
+  public static List<String> strings(JsonObject body, String field, int max) {
+    JsonArray given = array(body, field, false);
+    if (given == null) {
+      return null;
+    }
+    if (given.size() > max) {
+      throw ApiException.validation(field, field + " holds at most " + max + " entries");
+    }
+    Set<String> out = new LinkedHashSet<>();
+    for (Object o : given) {
+      if (!(o instanceof String s) || s.isEmpty() || s.length() > 64) {
+        throw ApiException.validation(field, field + " holds strings of 1 to 64 characters");
+      }
+      out.add(s);
+    }
+    return new ArrayList<>(out);
   }
 }

@@ -18,8 +18,6 @@ import dev.switchboard.kernel.Principal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -54,7 +52,7 @@ public final class KeysApi {
     if (name.isBlank()) {
       throw ApiException.validation("name", "name must not be blank");
     }
-    List<String> scopes = strings(body, "scopes", Principal.SCOPES.size());
+    List<String> scopes = Fields.strings(body, "scopes", Principal.SCOPES.size());
     if (scopes == null || scopes.isEmpty()) {
       scopes = List.of(Principal.ALL_SCOPES);
     }
@@ -63,7 +61,7 @@ public final class KeysApi {
         throw ApiException.validation("scopes", "unknown scope '" + scope + "'; scopes: " + new TreeSet<>(Principal.SCOPES));
       }
     }
-    List<String> deviceIds = strings(body, "deviceIds", MAX_DEVICES);
+    List<String> deviceIds = Fields.strings(body, "deviceIds", MAX_DEVICES);
     if (deviceIds != null) {
       if (deviceIds.isEmpty()) {
         throw ApiException.validation("deviceIds", "deviceIds must name at least one device (leave it out for all)");
@@ -87,24 +85,6 @@ public final class KeysApi {
         .map(v -> new JsonObject().put("keyId", keyId).put("revoked", true)), Responses::ok);
   }
 
-  /** A list of distinct strings, at most {@code max}, or null when the field is absent. */
-  private static List<String> strings(JsonObject body, String field, int max) {
-    JsonArray given = Fields.array(body, field, false);
-    if (given == null) {
-      return null;
-    }
-    if (given.size() > max) {
-      throw ApiException.validation(field, field + " holds at most " + max + " entries");
-    }
-    Set<String> out = new LinkedHashSet<>();
-    for (Object o : given) {
-      if (!(o instanceof String s) || s.isEmpty() || s.length() > 64) {
-        throw ApiException.validation(field, field + " holds strings of 1 to 64 characters");
-      }
-      out.add(s);
-    }
-    return new ArrayList<>(out);
-  }
 
   private static RouteDoc createDoc() {
     JsonObject strings = Schemas.arrayOf(Schemas.string(1, 64));

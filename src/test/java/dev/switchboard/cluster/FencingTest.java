@@ -53,8 +53,9 @@ class FencingTest {
       // Awake again, it finds its leases gone and stops its sessions instead of writing over the new owners.
       Wait.until("the woken node stops its stale sessions", 20_000,
           () -> uncheckedRead(c), log -> log.contains("stopping all") || log.contains("Lost the lease"));
-      Thread.sleep(3_000);
-      JsonArray after = ClusterFailoverTest.devices(a1, key);
+      // A device whose new owner's session the woken node disturbed before it stopped reconnects.
+      JsonArray after = Wait.until("every device connected on the others", 30_000, () -> ClusterFailoverTest.devices(a1, key),
+          items -> items.stream().allMatch(o -> "CONNECTED".equals(((JsonObject) o).getString("status"))));
       after.forEach(o -> {
         JsonObject d = (JsonObject) o;
         assertEquals("CONNECTED", d.getString("status"), d.toString());

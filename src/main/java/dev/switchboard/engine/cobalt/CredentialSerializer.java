@@ -187,13 +187,18 @@ public final class CredentialSerializer implements ControllerSerializer {
     if (k == null || s == null || deleted) {
       return null;
     }
-    byte[] packed;
-    try {
-      packed = CredentialFormat.pack(KeysSpec.encode(k), StoreSpec.encode(s));
-    } catch (ConcurrentModificationException raced) {
-      // Cobalt mutated a collection while it was encoded; the next attempt sees a settled state.
-      Thread.onSpinWait();
-      packed = CredentialFormat.pack(KeysSpec.encode(k), StoreSpec.encode(s));
+    byte[] packed = null;
+    for (int attempt = 1; packed == null; attempt++) {
+      try {
+        packed = CredentialFormat.pack(KeysSpec.encode(k), StoreSpec.encode(s));
+      } catch (ConcurrentModificationException | IndexOutOfBoundsException raced) {
+        // Cobalt changed the state while it was encoded (a collection, or a field between its size
+        // and its bytes being written); a later attempt sees a settled state.
+        if (attempt == 5) {
+          throw raced;
+        }
+        Thread.onSpinWait();
+      }
     }
     synchronized (lock) {
       if (Arrays.equals(packed, lastWritten)) {
