@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.switchboard.Node;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.Devices;
-import dev.switchboard.support.Sim;
+import dev.switchboard.support.TestBed;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Named keys with scopes and device limits, on two nodes sharing one database: each key can do what
@@ -26,33 +26,22 @@ import org.junit.jupiter.api.Test;
 class ScopedKeysTest {
 
   private static final String C = "/api/clients/scoped";
-  private static Sim sim;
-  private static Node a;
-  private static Node b;
+
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000).withNode().withNode("--node-name", "other-node")
+      .withClient("scoped");
+
   private static Api apiA;
   private static Api apiB;
   private static String main;
 
   @BeforeAll
   static void start() {
-    sim = new Sim(20_000);
-    String db = TestDatabase.newDatabase();
-    a = TestNode.start(TestNode.config(db, "--sim-url", sim.url()));
-    b = TestNode.start(TestNode.config(db, "--sim-url", sim.url(), "--node-name", "other-node"));
-    apiA = new Api(a.httpPort());
-    apiB = new Api(b.httpPort());
-    main = apiA.clientWithKey("scoped");
-    Devices.link(apiA, sim, main, "scoped", "sales", "15550301001");
-    Devices.link(apiA, sim, main, "scoped", "support", "15550301002");
-  }
-
-  @AfterAll
-  static void stop() {
-    apiA.close();
-    apiB.close();
-    TestNode.stop(a);
-    TestNode.stop(b);
-    sim.close();
+    apiA = bed.api(0);
+    apiB = bed.api(1);
+    main = bed.key();
+    Devices.link(apiA, bed.sim(), main, "scoped", "sales", "15550301001");
+    Devices.link(apiA, bed.sim(), main, "scoped", "support", "15550301002");
   }
 
   private static JsonObject create(String asKey, JsonObject grant) {
