@@ -201,7 +201,7 @@ public final class Node {
     clients.beforeDelete(deviceService::deleteAll);
     long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
     // A 202 never queues behind device outboxes and webhooks: sends are written on the request pool.
-    Quotas quotas = new Quotas(vertx, requestPool, redoablePool, configs);
+    Quotas quotas = new Quotas(vertx, requestPool, configs);
     lifecycle.onStop("usage counts", quotas::flush);
     messages = new MessageService(vertx, pool, requestPool, deviceService, messageStore,
         new MediaFetcher(vertx, urls, (int) mediaMax), quotas);

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -39,6 +40,20 @@ public final class MessageRepository {
   public record Claimed(long id, String messageId, String chatId, String type, JsonObject content) {
   }
 
+  /**
+   * Messages of one send to count under its client's monthly quota of {@code limit} in {@code month}:
+   * granted whole or refused whole (see {@link #insertReserving}).
+   */
+  public record Reservation(String clientId, int count, long limit) {
+  }
+
+  /**
+   * What a reserving insert stored, and per reservation the month's count after it when granted, or
+   * {@code -count - 1} (count: the month's count then) when refused.
+   */
+  public record Inserted(List<Stored> rows, List<Long> granted) {
+  }
+
   static final String COLUMNS = """
       id, message_id, direction, chat_id, sender, type, content, status, error, send_at, created_at, sent_at,
       delivered_at, read_at, edited_at, revoked_at""";
@@ -46,27 +61,17 @@ public final class MessageRepository {
   // Each stored row also goes into the outbox, which holds only what is still to be sent (V7). A queued
   // row of a device whose actor runs on this node and still holds the lease ($9-$11: device and epoch)
   // is stored taken, as a claim would leave it, and handed to the actor: no claim statement for it.
-  private static final String INSERT = """
-      WITH stored AS (
-        INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status, send_at)
-        SELECT t.c, t.d, t.m, 'outbound', t.chat, t.type, t.content::jsonb, t.status, t.send_at
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
-          WITH ORDINALITY AS t(c, d, m, chat, type, content, status, send_at, n)
-        JOIN devices dv ON dv.client_id = t.c AND dv.device_id = t.d AND dv.desired_state = 'CONNECTED'
-        ORDER BY t.n
-        RETURNING id, client_id, device_id, message_id, status, send_at),
-      owned AS (
-        SELECT dv.client_id, dv.device_id FROM unnest($9::text[], $10::text[], $11::bigint[]) AS x(c, d, epoch)
-        JOIN devices dv ON dv.client_id = x.c AND dv.device_id = x.d AND dv.epoch = x.epoch),
-      queued AS (
-        INSERT INTO outbox (id, client_id, device_id, send_at, sending)
-        SELECT s.id, s.client_id, s.device_id, CASE WHEN s.status = 'SCHEDULED' THEN s.send_at END,
-          s.status = 'QUEUED' AND EXISTS (SELECT 1 FROM owned o WHERE o.client_id = s.client_id AND o.device_id = s.device_id)
-        FROM stored s ORDER BY s.id
-        RETURNING id, sending)
-      SELECT s.message_id, s.id, q.sending FROM stored s JOIN queued q ON q.id = s.id""";
+  private static final String INSERT = "WITH " + insert("", "SELECT s.message_id, s.id, q.sending FROM stored s JOIN queued q ON q.id = s.id");
   private static final String FIND = "SELECT " + COLUMNS + " " + """
       FROM messages WHERE client_id = $1 AND device_id = $2 AND message_id = $3""";
+  // INSERT with the quota counted in the same statement and commit: reserve_messages (V16) locks the
+  // clients' rows of the month, grants or refuses each reservation ($12-$14, month $15) and writes the new
+  // counts; a draft whose reservation ($16: its 1-based index, null for none) was refused is not stored.
+  // The first column carries the answers, on one row even when nothing was stored.
+  private static final String INSERT_RESERVING = """
+      WITH granted AS MATERIALIZED (SELECT reserve_messages($12::text[], $13::int[], $14::bigint[], $15::date) AS a),
+      """ + insert("CROSS JOIN granted g WHERE ($16::int[])[t.n] IS NULL OR g.a[($16::int[])[t.n]] >= 0",
+      "SELECT g.a, s.message_id, s.id, q.sending FROM granted g LEFT JOIN (stored s JOIN queued q ON q.id = s.id) ON true");
   // Only what is still in the outbox and not yet taken by the device actor can be cancelled.
   private static final String CANCEL = """
       WITH gone AS (
@@ -166,11 +171,45 @@ public final class MessageRepository {
   private MessageRepository() {
   }
 
+  /** The CTEs of INSERT with a condition on the drafts ({@code t}, joined to their device) and the final select. */
+  private static String insert(String where, String select) {
+    return """
+        stored AS (
+          INSERT INTO messages (client_id, device_id, message_id, direction, chat_id, type, content, status, send_at)
+          SELECT t.c, t.d, t.m, 'outbound', t.chat, t.type, t.content::jsonb, t.status, t.send_at
+          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])
+            WITH ORDINALITY AS t(c, d, m, chat, type, content, status, send_at, n)
+          JOIN devices dv ON dv.client_id = t.c AND dv.device_id = t.d AND dv.desired_state = 'CONNECTED'
+          %s
+          ORDER BY t.n
+          RETURNING id, client_id, device_id, message_id, status, send_at),
+        owned AS (
+          SELECT dv.client_id, dv.device_id FROM unnest($9::text[], $10::text[], $11::bigint[]) AS x(c, d, epoch)
+          JOIN devices dv ON dv.client_id = x.c AND dv.device_id = x.d AND dv.epoch = x.epoch),
+        queued AS (
+          INSERT INTO outbox (id, client_id, device_id, send_at, sending)
+          SELECT s.id, s.client_id, s.device_id, CASE WHEN s.status = 'SCHEDULED' THEN s.send_at END,
+            s.status = 'QUEUED' AND EXISTS (SELECT 1 FROM owned o WHERE o.client_id = s.client_id AND o.device_id = s.device_id)
+          FROM stored s ORDER BY s.id
+          RETURNING id, sending)
+        %s""".formatted(where, select);
+  }
+
   /**
    * Stores outbound messages in one statement; the result holds the rows that were stored (a draft of a
    * device that does not exist or is logged out is left out), each with whether it was stored taken.
    */
   public static Future<List<Stored>> insert(SqlClient sql, List<Draft> drafts) {
+    Tuple t = insertTuple(drafts);
+    return sql.preparedQuery(INSERT).execute(t).map(rows -> {
+      List<Stored> stored = new ArrayList<>(rows.size());
+      rows.forEach(r -> stored.add(new Stored(r.getString(0), r.getLong(1), r.getBoolean(2))));
+      return stored;
+    });
+  }
+
+  /** $1-$11 of INSERT: the drafts, and the devices whose actor takes theirs at once with its epoch. */
+  private static Tuple insertTuple(List<Draft> drafts) {
     int n = drafts.size();
     String[] c = new String[n];
     String[] d = new String[n];
@@ -195,14 +234,36 @@ public final class MessageRepository {
         takers.putIfAbsent(x.clientId() + "/" + x.deviceId(), x);
       }
     }
-    Tuple t = Tuple.of(c, d, m, chat, type, content, status).addArrayOfOffsetDateTime(sendAt)
+    return Tuple.of(c, d, m, chat, type, content, status).addArrayOfOffsetDateTime(sendAt)
         .addArrayOfString(takers.values().stream().map(Draft::clientId).toArray(String[]::new))
         .addArrayOfString(takers.values().stream().map(Draft::deviceId).toArray(String[]::new))
         .addArrayOfLong(takers.values().stream().map(Draft::takenBy).toArray(Long[]::new));
-    return sql.preparedQuery(INSERT).execute(t).map(rows -> {
+  }
+
+  /**
+   * Stores the drafts as {@link #insert} does, counting {@code reservations} under their quotas in the same
+   * statement: a draft of a refused reservation ({@code reservationOf}: per draft the 1-based index of its
+   * reservation, or null) is not stored. The clients' usage rows stay locked until this commits, so
+   * concurrent sends of one client, from any node, are counted one after the other.
+   */
+  public static Future<Inserted> insertReserving(SqlClient sql, List<Draft> drafts, List<Reservation> reservations,
+      Integer[] reservationOf, LocalDate month) {
+    Tuple t = insertTuple(drafts)
+        .addArrayOfString(reservations.stream().map(Reservation::clientId).toArray(String[]::new))
+        .addArrayOfInteger(reservations.stream().map(Reservation::count).toArray(Integer[]::new))
+        .addArrayOfLong(reservations.stream().map(Reservation::limit).toArray(Long[]::new))
+        .addLocalDate(month)
+        .addArrayOfInteger(reservationOf);
+    return sql.preparedQuery(INSERT_RESERVING).execute(t).map(rows -> {
       List<Stored> stored = new ArrayList<>(rows.size());
-      rows.forEach(r -> stored.add(new Stored(r.getString(0), r.getLong(1), r.getBoolean(2))));
-      return stored;
+      List<Long> granted = List.of();
+      for (Row r : rows) {
+        granted = List.of(r.getArrayOfLongs(0));
+        if (r.getString(1) != null) {
+          stored.add(new Stored(r.getString(1), r.getLong(2), r.getBoolean(3)));
+        }
+      }
+      return new Inserted(stored, granted);
     });
   }
 

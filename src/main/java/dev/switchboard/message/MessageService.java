@@ -58,28 +58,20 @@ public final class MessageService {
   }
 
   /**
-   * Reserves the send's messages under the client's quota (402 with nothing sent past it), then stores
-   * them; what was reserved and not stored is given back.
+   * Stores the send's messages, counted under the client's quota in the same statement (402 with nothing
+   * sent past it).
    */
   private Future<Idempotency.Answer> accept(String clientId, String deviceId, SendRequest request, String key, byte[] hash) {
-    int count = request.to().size();
-    return quotas.reserve(clientId, count).compose(grant -> store(clientId, deviceId, request, key, hash)
-        .transform(ar -> {
-          if (ar.succeeded() && ar.result().stored()) {
-            quotas.stored(clientId, count, grant);
-          } else {
-            quotas.unused(clientId, count, grant);
-          }
-          return ar.failed() ? Future.failedFuture(ar.cause())
-              : Future.succeededFuture(ar.result().answer().withHeaders(grant.headers()));
-        }));
+    return quotas.limit(clientId).compose(limit -> store(clientId, deviceId, request, key, hash, limit))
+        .map(a -> a.answer().withHeaders(a.grant().headers()));
   }
 
-  /** An answer, and whether this request's rows were stored (not a replay of another request's). */
-  private record Accepted(Idempotency.Answer answer, boolean stored) {
+  /** An answer, and where the client stands under its quota after it. */
+  private record Accepted(Idempotency.Answer answer, Quotas.Grant grant) {
   }
 
-  private Future<Accepted> store(String clientId, String deviceId, SendRequest request, String key, byte[] hash) {
+  private Future<Accepted> store(String clientId, String deviceId, SendRequest request, String key, byte[] hash,
+      Long limit) {
     return media(clientId, deviceId, request).compose(content -> {
       List<MessageRepository.Draft> drafts = new ArrayList<>();
       JsonArray answers = new JsonArray();
@@ -98,28 +90,40 @@ public final class MessageService {
       }
       JsonObject data = answers.size() == 1 ? answers.getJsonObject(0) : new JsonObject().put("messages", answers);
       Idempotency.Answer answer = new Idempotency.Answer(202, data);
-      MessageWriter.Request write = new MessageWriter.Request(drafts, local);
-      Future<List<MessageRepository.Stored>> stored = key == null ? writer.write(write) : pool.withTransaction(tx ->
+      MessageWriter.Request write = new MessageWriter.Request(drafts, local, limit);
+      Future<MessageWriter.Written> written = key == null ? writer.write(write) : pool.withTransaction(tx ->
           Idempotency.record(tx, clientId, key, hash, answer).compose(mine -> mine
-              ? MessageRepository.insert(tx, drafts).compose(rows -> rows.isEmpty()
-                  ? Future.failedFuture(new NotStored()) : Future.succeededFuture(rows))
+              // Nothing stored: the key and the quota's count roll back with the rest.
+              ? MessageWriter.insert(tx, List.of(write)).compose(w -> w.get(0).rows().isEmpty()
+                  ? Future.failedFuture(new NotStored(w.get(0).used())) : Future.succeededFuture(w.get(0)))
               : Future.failedFuture(new KeyTaken())))
-          .onSuccess(rows -> MessageWriter.handOver(List.of(write), rows));
-      return stored
-          .recover(e -> e instanceof NotStored ? Future.succeededFuture(List.of()) : Future.failedFuture(e))
-          .compose(rows -> {
-            if (rows.isEmpty()) {
-              return notStored(clientId, deviceId).map(a -> new Accepted(a, false));
+          .onSuccess(w -> MessageWriter.handOver(List.of(write), List.of(w)));
+      return written
+          .recover(e -> e instanceof NotStored n
+              ? Future.succeededFuture(new MessageWriter.Written(List.of(), n.used)) : Future.failedFuture(e))
+          .compose(w -> {
+            Quotas.Grant grant = quotas.grant(limit, w.used());
+            if (w.used() != null && w.used() < 0) {
+              return Future.failedFuture(new Quotas.Exceeded(grant, drafts.size()));
             }
-            if (!request.scheduled() && rows.stream().anyMatch(row -> !row.taken())) {
+            if (w.rows().isEmpty()) {
+              if (key == null) {
+                quotas.unused(clientId, drafts.size(), grant);
+              }
+              return notStored(clientId, deviceId).map(a -> new Accepted(a, grant));
+            }
+            quotas.stored(clientId, drafts.size(), grant);
+            if (!request.scheduled() && w.rows().stream().anyMatch(row -> !row.taken())) {
               // Queued for an actor elsewhere (or whose lease moved meanwhile): it claims them once woken.
               devices.wake(clientId, deviceId);
             }
-            return Future.succeededFuture(new Accepted(answer, true));
+            return Future.succeededFuture(new Accepted(answer, grant));
           })
           // A request with the same key committed first: answer as it was answered.
           .recover(e -> e instanceof KeyTaken
-              ? Idempotency.replay(pool, clientId, key, hash).map(a -> new Accepted(a, false)) : Future.failedFuture(e));
+              ? Idempotency.replay(pool, clientId, key, hash).compose(a -> quotas.peek(clientId)
+                  .map(grant -> new Accepted(a, grant)))
+              : Future.failedFuture(e));
     });
   }
 
@@ -241,8 +245,11 @@ public final class MessageService {
 
   /** The device does not exist or is logged out: nothing was stored. */
   private static final class NotStored extends RuntimeException {
-    NotStored() {
+    private final transient Long used;
+
+    NotStored(Long used) {
       super(null, null, false, false);
+      this.used = used;
     }
   }
 

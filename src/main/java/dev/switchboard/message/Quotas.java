@@ -1,7 +1,6 @@
 package dev.switchboard.message;
 
 import dev.switchboard.kernel.ApiException;
-import dev.switchboard.store.GroupCommit;
 import dev.switchboard.tenant.ClientConfig;
 import dev.switchboard.tenant.ClientConfigCache;
 import io.vertx.core.Future;
@@ -10,10 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,22 +19,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * Monthly quotas of outbound messages ({@code config.monthlyMessageQuota}) and every client's use per
  * calendar month (UTC), counted in PostgreSQL so that every node sees one count.
  *
- * <p>A send of a client with a quota reserves its messages before they are stored: the reservations
- * that arrive while one is being written go into the next statement (group commit), which locks the
- * clients' rows of the month, grants each request whole or refuses it whole, in the order they came,
- * and writes the new counts. A send of a client without a quota costs its path nothing: its messages
- * are counted after they are stored, in batches. A reservation whose messages were then not stored
- * (the device is gone) is given back; a crash of the node between the two leaves it counted, so such
- * a crash can cost a client a send of its quota, never give it one more. Reservations are committed
- * without waiting for the disk ({@link dev.switchboard.store.Db#redoablePool}): waiting made every
- * send of a client with a quota wait for a second flush, which cut the send bench to 3,100/s from
- * 5,900/s. What a crash of PostgreSQL itself can forget is the last fraction of a second of
- * reservations, whose messages are stored: that many more can then pass the quota.
+ * <p>A send of a client with a quota is counted by the statement that stores it ({@link
+ * MessageWriter}): that statement locks the client's row of the month, grants each send of its batch
+ * whole or refuses it whole, in order, writes the new count and stores only what was granted, in one
+ * commit. The count is as durable as the messages, a refused send stores nothing, and the send costs
+ * no round trip more than one without a quota. A send of a client without a quota costs its path
+ * nothing: its messages are counted after they are stored, in batches, once a second. A send that was
+ * counted and then not stored (its device is gone) is given back the same way; a crash of the node
+ * between the two leaves it counted, so such a crash can cost a client a send of its quota, never give
+ * it one more.
  */
 public final class Quotas {
 
-  static final int MAX_BATCH = 1_000;
-  static final int MAX_WAITING = 100_000;
   static final long COUNT_EVERY_MS = 1_000;
 
   /** What a send may do under its client's quota; {@code limit} null when the client has none. */
@@ -80,13 +73,8 @@ public final class Quotas {
     }
   }
 
-  private record Reservation(String clientId, int count, long limit) {
-  }
-
   private final Pool pool;
-  private final Pool reservationPool;
   private final ClientConfigCache configs;
-  private final GroupCommit<Reservation, Long> reservations;
   /**
    * Uses not written yet, per client: {messages sent, API requests}. Counted in place from any event
    * loop (an atomic add, where a task on one context per send would wake that loop once per send) and
@@ -94,30 +82,23 @@ public final class Quotas {
    */
   private final Map<String, AtomicLong[]> uncounted = new ConcurrentHashMap<>();
 
-  /** {@code reservations}: where reservations are written (see above); {@code pool}: counts and reads. */
-  public Quotas(Vertx vertx, Pool pool, Pool reservations, ClientConfigCache configs) {
+  public Quotas(Vertx vertx, Pool pool, ClientConfigCache configs) {
     this.pool = pool;
-    this.reservationPool = reservations;
     this.configs = configs;
-    this.reservations = GroupCommit.of("quota reservations", 1, MAX_BATCH, MAX_WAITING, this::reserveAll);
-    // No retry while the database is out of reach: the send fails with 503, as its own write would.
     vertx.setPeriodic(COUNT_EVERY_MS, id -> count());
   }
 
-  /** Reserves {@code count} messages of the client's quota, or fails with {@link Exceeded}; at once without a quota. */
-  public Future<Grant> reserve(String clientId, int count) {
-    return configs.get(clientId).compose(config -> {
-      Long limit = config.map(ClientConfig::monthlyMessageQuota).orElse(null);
-      if (limit == null) {
-        return Future.succeededFuture(new Grant(null, 0, reset()));
-      }
-      return reservations.submit(new Reservation(clientId, count, limit))
-          .recover(e -> Future.failedFuture(e instanceof GroupCommit.Overloaded
-              ? ApiException.unavailable("the gateway is reserving too many sends right now", 1) : e))
-          .compose(used -> used >= 0
-          ? Future.succeededFuture(new Grant(limit, used, reset()))
-          : Future.failedFuture(new Exceeded(new Grant(limit, -used - 1, reset()), count)));
-    });
+  /** The client's monthly quota of messages, null when it has none. */
+  public Future<Long> limit(String clientId) {
+    return configs.get(clientId).map(config -> config.map(ClientConfig::monthlyMessageQuota).orElse(null));
+  }
+
+  /**
+   * Where a send leaves its client: {@code used} is the month's count after a granted send, {@code -count - 1}
+   * after a refused one (count: the month's count then), null without a quota.
+   */
+  Grant grant(Long limit, Long used) {
+    return limit == null ? new Grant(null, 0, reset()) : new Grant(limit, used >= 0 ? used : -used - 1, reset());
   }
 
   /** Where the client stands now, for an answer that reserved nothing (a replay); no headers without a quota. */
@@ -169,12 +150,6 @@ public final class Quotas {
     });
   }
 
-  /** Grants each reservation whole, in order, while the month's count stays within the client's limit. */
-  private Future<List<Long>> reserveAll(List<Reservation> batch) {
-    return UsageRepository.reserve(reservationPool, batch.stream().map(Reservation::clientId).toList(),
-        batch.stream().map(Reservation::count).toList(), batch.stream().map(Reservation::limit).toList(), month());
-  }
-
   private void add(String clientId, long messages, long requests) {
     AtomicLong[] c = uncounted.computeIfAbsent(clientId, k -> new AtomicLong[] {new AtomicLong(), new AtomicLong()});
     if (messages != 0) {
@@ -204,10 +179,11 @@ public final class Quotas {
 
   /** Writes what is counted and not written yet (on stop). */
   public Future<Void> flush() {
-    return Future.join(count(), reservations.flush()).mapEmpty();
+    return count();
   }
 
-  private static LocalDate month() {
+  /** The first day of this month (UTC), the key of its counts. */
+  static LocalDate month() {
     return LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1);
   }
 

@@ -12,7 +12,6 @@ import java.util.Map;
 /** SQL for clients' use per calendar month: outbound messages and API requests, a row per client and month. */
 final class UsageRepository {
 
-  private static final String RESERVE = "SELECT reserve_messages($1, $2, $3, $4) AS answers";
   private static final String ADD = """
       INSERT INTO client_usage (client_id, month, messages_sent, api_requests)
       SELECT c, $2, s, r FROM unnest($1::text[], $3::bigint[], $4::bigint[]) AS v(c, s, r) ORDER BY c
@@ -33,18 +32,6 @@ final class UsageRepository {
   }
 
   private UsageRepository() {
-  }
-
-  /**
-   * Reserves each request's count under its client's limit, whole or not at all, in order, in one call
-   * of the database function {@code reserve_messages}: per request the month's count after it, or
-   * {@code -count - 1} (count: the month's count then) when it is refused.
-   */
-  static Future<List<Long>> reserve(SqlClient sql, List<String> clients, List<Integer> counts, List<Long> limits,
-      LocalDate month) {
-    return sql.preparedQuery(RESERVE).execute(Tuple.of(clients.toArray(String[]::new), counts.toArray(Integer[]::new),
-            limits.toArray(Long[]::new), month))
-        .map(rows -> List.of(rows.iterator().next().getArrayOfLongs("answers")));
   }
 
   /** Adds to the clients' counts of the month, in client order. */

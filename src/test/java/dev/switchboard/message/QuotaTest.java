@@ -11,6 +11,8 @@ import dev.switchboard.support.Sim;
 import dev.switchboard.support.TestDatabase;
 import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
@@ -73,6 +75,11 @@ class QuotaTest {
       body.put("to", new JsonArray(List.of(to)));
     }
     return api.post(C + "/devices/d/messages/text", key, body);
+  }
+
+  private static Api.Response keyed(Api api, JsonObject body, String idempotencyKey) {
+    return api.call(HttpMethod.POST, C + "/devices/d/messages/text", key, body.toBuffer(),
+        MultiMap.caseInsensitiveMultiMap().add("Idempotency-Key", idempotencyKey));
   }
 
   private static long used() {
@@ -166,5 +173,32 @@ class QuotaTest {
     apiB = new Api(b.httpPort());
     assertEquals(before + 3, apiB.get(C + "/usage", key).data().getLong("messagesSent"));
     assertEquals(before + 3, used());
+  }
+
+  @Test
+  void aKeyedSendPastTheQuotaKeepsNoKeyAndItsReplayIsNotCountedTwice() {
+    long before = Wait.until("earlier sends counted", 5_000, QuotaTest::used, n -> n >= 0);
+    setQuota(before + 1);
+    JsonObject body = new JsonObject().put("to", "15550407001").put("text", "keyed");
+    Api.Response first = keyed(apiA, body, "quota-k1");
+    assertEquals(202, first.status(), first.toString());
+    assertEquals("0", first.headers().get("X-Quota-Remaining"));
+    Api.Response replay = keyed(apiB, body, "quota-k1");
+    assertEquals(202, replay.status(), "a replay answers as the first did: " + replay);
+    assertEquals(first.data().getString("messageId"), replay.data().getString("messageId"));
+    assertEquals(before + 1, used(), "the replay reserved nothing");
+
+    JsonObject other = new JsonObject().put("to", "15550407002").put("text", "keyed, over");
+    Api.Response over = keyed(apiA, other, "quota-k2");
+    assertEquals(402, over.status(), over.toString());
+    // The refused send recorded nothing under its key: once the quota allows it, the same key sends.
+    setQuota(before + 2);
+    Api.Response again = keyed(apiA, other, "quota-k2");
+    assertEquals(202, again.status(), again.toString());
+    assertEquals(before + 2, used());
+    // Stored under its new id (the device sends at its paced rate, one a second, behind the earlier tests' sends).
+    String id = again.data().getString("messageId");
+    assertEquals(200, apiA.get(C + "/devices/d/messages/" + id, key).status());
+    setQuota(null);
   }
 }
