@@ -140,6 +140,9 @@ export function phoneOf(jid) {
 const ICONS = {
   attach: 'M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5',
   person: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0',
+  archive: 'M4 4h16v4H4zM5 8l1 12h12l1-12M10 12h4',
+  pin: 'M12 16v6M8 3h8l-1 6 3 4v3H6v-3l3-4z',
+  mute: 'M6 16v-5a6 6 0 0 1 12 0v5l2 2H4zM10 21h4M3 3l18 18',
 };
 
 /** A small line icon drawn in SVG (no icon font, no emoji font needed). */

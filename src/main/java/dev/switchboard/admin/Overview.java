@@ -52,7 +52,7 @@ public final class Overview {
       JsonObject node = nodes.computeIfAbsent(d.node(), name -> node(name, false));
       node.put("deviceCount", d.owned());
       node.getJsonArray("devices").add(new JsonObject().put("clientId", d.clientId()).put("deviceId", d.deviceId())
-          .put("status", d.status()));
+          .put("name", d.name()).put("status", d.status()));
       node.put("devicesTruncated", d.owned() > node.getJsonArray("devices").size());
     }
     return new JsonArray(List.copyOf(nodes.values()));

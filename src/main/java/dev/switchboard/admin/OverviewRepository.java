@@ -20,8 +20,8 @@ final class OverviewRepository {
 
   /** Devices whose lease is live, grouped by owner; at most {@code $1} listed per owner. */
   private static final String OWNED = """
-      SELECT owner_node, client_id, device_id, status, owned FROM (
-        SELECT owner_node, client_id, device_id, status,
+      SELECT owner_node, client_id, device_id, name, status, owned FROM (
+        SELECT owner_node, client_id, device_id, name, status,
                row_number() OVER (PARTITION BY owner_node ORDER BY client_id, device_id) AS rn,
                count(*) OVER (PARTITION BY owner_node) AS owned
         FROM devices WHERE owner_node IS NOT NULL AND lease_until > now()) d
@@ -50,7 +50,7 @@ final class OverviewRepository {
   private OverviewRepository() {
   }
 
-  record OwnedDevice(String node, String clientId, String deviceId, String status, long owned) {
+  record OwnedDevice(String node, String clientId, String deviceId, String name, String status, long owned) {
   }
 
   record ClientRow(String clientId, long devices, long connected, long queued) {
@@ -61,7 +61,7 @@ final class OverviewRepository {
 
   static Future<List<OwnedDevice>> owned(SqlClient sql, int perNode) {
     return sql.preparedQuery(OWNED).execute(Tuple.of(perNode)).map(rows -> map(rows, r -> new OwnedDevice(
-        r.getString("owner_node"), r.getString("client_id"), r.getString("device_id"), r.getString("status"),
+        r.getString("owner_node"), r.getString("client_id"), r.getString("device_id"), r.getString("name"), r.getString("status"),
         r.getLong("owned"))));
   }
 

@@ -13,15 +13,45 @@ final class DeviceDocs {
   private static final JsonObject PHONE = new JsonObject().put("type", "string").put("pattern", "^\\+?[0-9]{7,15}$");
   private static final JsonObject PHONES = Schemas.array(PHONE, 1, SessionApi.MAX_PARTICIPANTS);
 
+  private static final JsonObject NAME = Schemas.string(1, DeviceApi.MAX_NAME)
+      .put("description", "the device's name; surrounding white space is trimmed");
+  private static final JsonObject TIME = new JsonObject().put("type", "string").put("format", "date-time");
+  /** A device as GET .../devices/{deviceId} shows it. */
+  private static final JsonObject DEVICE = Schemas.object(List.of("deviceId", "status"),
+      "deviceId", Schemas.id(), "name", Schemas.nullable(NAME),
+      "status", Schemas.enumOf(java.util.Arrays.stream(DeviceStatus.values()).map(Enum::name).toList()),
+      "phoneNumber", Schemas.nullable(new JsonObject().put("type", "string")),
+      "node", Schemas.nullable(new JsonObject().put("type", "string").put("description", "the node running it")),
+      "lastError", Schemas.nullable(new JsonObject().put("type", "string")),
+      "createdAt", TIME, "connectedAt", Schemas.nullable(TIME));
+
   private DeviceDocs() {
   }
 
-  static RouteDoc list() {
-    return RouteDoc.of().paged().returns(200, Schemas.page(Schemas.object()));
+  /** The device schema, open to more fields (the 201 of a registration adds qr). */
+  private static JsonObject device(String description) {
+    JsonObject d = DEVICE.copy().put("description", description);
+    d.remove("additionalProperties");
+    return d;
   }
 
+  static RouteDoc list() {
+    return RouteDoc.of().paged().returns(200, Schemas.page(device("a device")));
+  }
+
+  /** A 200 with some object: the session routes' answers. */
   static RouteDoc device() {
     return RouteDoc.of().returns(200, Schemas.object()).errors(503);
+  }
+
+  static RouteDoc one() {
+    return RouteDoc.of().returns(200, device("the device")).errors(503);
+  }
+
+  static RouteDoc rename() {
+    return RouteDoc.of()
+        .body(true, Schemas.object(List.of("name"), "name", NAME), new JsonObject().put("name", "Front desk"))
+        .returns(200, device("the device with its new name"));
   }
 
   static RouteDoc accepted() {
@@ -30,8 +60,9 @@ final class DeviceDocs {
 
   static RouteDoc create() {
     return RouteDoc.of()
-        .body(true, Schemas.object(List.of("deviceId"), "deviceId", Schemas.id()), new JsonObject().put("deviceId", "phone-1"))
-        .returns(201, Schemas.object().put("description", "the device, with qr when it was ready within 5 s"))
+        .body(true, Schemas.object(List.of("deviceId"), "deviceId", Schemas.id(), "name", NAME),
+            new JsonObject().put("deviceId", "phone-1").put("name", "Front desk"))
+        .returns(201, device("the device, with qr when it was ready within 5 s"))
         .errors(409, 503);
   }
 

@@ -23,7 +23,7 @@ public final class DeviceRepository {
   static final int LEASE_SECONDS = 15;
 
   private static final String COLUMNS = """
-      client_id, device_id, session_key, status, desired_state, phone_number, last_error, owner_node, epoch,
+      client_id, device_id, name, session_key, status, desired_state, phone_number, last_error, owner_node, epoch,
       created_at, connected_at""";
   // A registration in one statement, hence one transaction: room is made in the client's device count
   // (locking the client's row for this statement only), then the device and its audit entry are added.
@@ -36,7 +36,7 @@ public final class DeviceRepository {
           AND NOT EXISTS (SELECT 1 FROM devices WHERE client_id = $1 AND device_id = $2)
         RETURNING client_id),
       added AS (
-        INSERT INTO devices (client_id, device_id, session_key) SELECT $1, $2, $3 FROM room RETURNING device_id),
+        INSERT INTO devices (client_id, device_id, session_key, name) SELECT $1, $2, $3, $7 FROM room RETURNING device_id),
       audit AS (
         INSERT INTO audit_log (client_id, action, actor, source_ip, details)
         SELECT $1, 'device.added', $5, $6, jsonb_build_object('deviceId', $2::text) FROM added)
@@ -86,6 +86,7 @@ public final class DeviceRepository {
       FROM t WHERE d.client_id = ANY($1) AND d.device_id = ANY($2)
         AND d.client_id = t.client_id AND d.device_id = t.device_id AND d.epoch = t.epoch
       RETURNING d.client_id, d.device_id, d.epoch""";
+  private static final String RENAME = "UPDATE devices SET name = $3 WHERE client_id = $1 AND device_id = $2";
   private static final String DESIRED = "UPDATE devices SET desired_state = $3 WHERE client_id = $1 AND device_id = $2";
   // A device stopped while no actor runs it: nothing else writes its state, and nothing resumes it.
   private static final String MARK_STOPPED = """
@@ -150,10 +151,13 @@ public final class DeviceRepository {
   public record Registered(boolean added, boolean existed, int deviceCount) {
   }
 
-  /** Adds the device, with its audit entry, if its id is new and the client has fewer than {@code maxDevices}. */
-  public static Future<Registered> register(SqlClient sql, String clientId, String deviceId, String sessionKey, int maxDevices,
-      String actor, String sourceIp) {
-    return sql.preparedQuery(REGISTER).execute(Tuple.of(clientId, deviceId, sessionKey, maxDevices, actor, sourceIp))
+  /**
+   * Adds the device (named {@code name}, or not when null), with its audit entry, if its id is new and
+   * the client has fewer than {@code maxDevices}.
+   */
+  public static Future<Registered> register(SqlClient sql, String clientId, String deviceId, String name, String sessionKey,
+      int maxDevices, String actor, String sourceIp) {
+    return sql.preparedQuery(REGISTER).execute(Tuple.of(clientId, deviceId, sessionKey, maxDevices, actor, sourceIp, name))
         .map(rows -> {
           Row r = rows.iterator().next();
           return new Registered(r.getBoolean("added"), r.getBoolean("existed"), r.getInteger("device_count"));
@@ -164,13 +168,14 @@ public final class DeviceRepository {
   }
 
   /** A device as the registry holds it. */
-  public record Device(String deviceId, String status, String phoneNumber, String node, String lastError,
+  public record Device(String deviceId, String name, String status, String phoneNumber, String node, String lastError,
       OffsetDateTime createdAt, OffsetDateTime connectedAt) {
 
     /** The device as the API shows it. */
     public JsonObject toJson() {
       return new JsonObject()
           .put("deviceId", deviceId)
+          .put("name", name)
           .put("status", status)
           .put("phoneNumber", phoneNumber)
           .put("node", node)
@@ -183,6 +188,11 @@ public final class DeviceRepository {
   public static Future<Device> find(SqlClient sql, String clientId, String deviceId) {
     return sql.preparedQuery(FIND).execute(Tuple.of(clientId, deviceId))
         .map(rows -> rows.size() == 0 ? null : device(rows.iterator().next()));
+  }
+
+  /** Gives the device its name; false when there is no such device. */
+  public static Future<Boolean> rename(SqlClient sql, String clientId, String deviceId, String name) {
+    return sql.preparedQuery(RENAME).execute(Tuple.of(clientId, deviceId, name)).map(r -> r.rowCount() == 1);
   }
 
   /** The client's devices by id, after {@code after}, at most {@code limit}; only {@code only}'s unless it is null. */
@@ -325,7 +335,7 @@ public final class DeviceRepository {
   }
 
   private static Device device(Row r) {
-    return new Device(r.getString("device_id"), r.getString("status"), r.getString("phone_number"),
+    return new Device(r.getString("device_id"), r.getString("name"), r.getString("status"), r.getString("phone_number"),
         r.getString("owner_node"), r.getString("last_error"), r.getOffsetDateTime("created_at"),
         r.getOffsetDateTime("connected_at"));
   }

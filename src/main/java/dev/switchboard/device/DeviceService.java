@@ -43,7 +43,8 @@ public final class DeviceService implements Devices {
     this.client = client;
   }
 
-  public Future<JsonObject> register(String clientId, String deviceId, Principal actor, String ip) {
+  /** Adds a device, named {@code name} (or not, when null), and starts it; its QR when ready within 5 s. */
+  public Future<JsonObject> register(String clientId, String deviceId, String name, Principal actor, String ip) {
     return clients.require(clientId).compose(client -> {
           // A node out of device sessions says so before the device is added, rather than adding one it cannot run.
           String full = manager.refusal(clientId, deviceId);
@@ -51,7 +52,7 @@ public final class DeviceService implements Devices {
             return Future.failedFuture(ApiException.unavailable(full + "; device '" + deviceId + "' was not added", 30));
           }
           int max = client.config().effectiveMaxDevices();
-          return DeviceRepository.register(pool, clientId, deviceId, UUID.randomUUID().toString(), max, actor.actor(), ip)
+          return DeviceRepository.register(pool, clientId, deviceId, name, UUID.randomUUID().toString(), max, actor.actor(), ip)
               .compose(r -> r.added() ? Future.succeededFuture()
                   : Future.failedFuture(r.existed()
                       ? ApiException.conflict("DEVICE_EXISTS", "device '" + deviceId + "' already exists")
@@ -159,8 +160,19 @@ public final class DeviceService implements Devices {
   @Override
   public Future<JsonObject> get(String clientId, String deviceId) {
     return DeviceRepository.find(pool, clientId, deviceId).compose(d -> d == null
-        ? Future.failedFuture(ApiException.notFound("DEVICE_NOT_FOUND", "device '" + deviceId + "' does not exist"))
+        ? Future.failedFuture(notFound(deviceId))
         : Future.succeededFuture(d.toJson()));
+  }
+
+  private static ApiException notFound(String deviceId) {
+    return ApiException.notFound("DEVICE_NOT_FOUND", "device '" + deviceId + "' does not exist");
+  }
+
+  /** Gives the device a new name, a field of its row: every node shows it, across restarts and failover. */
+  public Future<JsonObject> rename(String clientId, String deviceId, String name) {
+    return DeviceRepository.rename(pool, clientId, deviceId, name).compose(found -> found
+        ? get(clientId, deviceId)
+        : Future.failedFuture(notFound(deviceId)));
   }
 
   public Future<JsonObject> qr(String clientId, String deviceId) {

@@ -1,5 +1,6 @@
-// Chats: a person's inbox for one device. Chat list with unread counts and last activity, the
-// conversation in both directions with receipt ticks that change live, and sending text or a file.
+// Chats: a person's inbox for one device. Chat list with unread counts and last activity, archive,
+// pin and mute toggles and an archived filter, the conversation in both directions with receipt
+// ticks that change live, and sending text or a file.
 
 import { api, clientPath, enc, upload, mediaUrl } from '../api.js';
 import { h, mount, empty, errorBox, toast, describe, time, ago, debounce, phoneOf, icon } from '../dom.js';
@@ -7,6 +8,8 @@ import { h, mount, empty, errorBox, toast, describe, time, ago, debounce, phoneO
 const RANK = { QUEUED: 0, SCHEDULED: 0, SENT: 1, DELIVERED: 2, READ: 3, FAILED: 4, CANCELLED: 4 };
 const TICKS = { QUEUED: '🕓', SCHEDULED: '🕓', SENT: '✓', DELIVERED: '✓✓', READ: '✓✓', FAILED: '!', CANCELLED: '×' };
 const PICKED = 'switchboard.chats.device';
+/** How long the mute toggle mutes a chat for, as WhatsApp's shortest choice. */
+const MUTE_MS = 8 * 3600 * 1000;
 
 export default {
   id: 'chats', title: 'Chats', icon: '✉', needsClient: true,
@@ -15,6 +18,8 @@ export default {
     const select = h('select', { 'data-testid': 'device-select', 'aria-label': 'Device', onchange: () => pickDevice(select.value) });
     const list = h('ul', { class: 'chat-list', 'data-testid': 'chat-list', 'aria-label': 'Chats' });
     const pane = h('section', { class: 'conversation', 'aria-label': 'Conversation' });
+    const filter = h('select', { 'data-testid': 'chat-filter', 'aria-label': 'Which chats', onchange: () => loadChats() },
+      h('option', { value: 'false' }, 'Chats'), h('option', { value: 'true' }, 'Archived'), h('option', { value: '' }, 'All chats'));
     const newChat = h('input', { type: 'tel', placeholder: 'New chat: phone number', 'aria-label': 'Start a chat with a phone number', 'data-testid': 'new-chat' });
     const layout = h('div', { class: 'chats' },
       h('aside', { class: 'chat-side' },
@@ -25,6 +30,7 @@ export default {
           newChat.value = '';
           openChat(`${digits}@s.whatsapp.net`);
         } }, newChat, h('button', { class: 'btn small', type: 'submit' }, 'Open')),
+        h('div', { class: 'chat-filter' }, filter),
         list),
       pane);
     mount(el, h('div', { class: 'toolbar' }, h('label', { class: 'picker' }, h('span', { class: 'muted small' }, 'Device'), select)), layout);
@@ -38,7 +44,10 @@ export default {
     const loadChats = async () => {
       if (!deviceId) return;
       try {
-        chats = (await api('GET', `${devicePath()}/chats?limit=100`)).items;
+        const archived = filter.value ? `&archived=${filter.value}` : '';
+        chats = (await api('GET', `${devicePath()}/chats?limit=100${archived}`)).items;
+        // Pinned chats first, each group newest first as the API lists them.
+        chats = [...chats.filter(c => c.pinned), ...chats.filter(c => !c.pinned)];
         renderList();
       } catch (e) {
         mount(list, h('li', {}, errorBox(e)));
@@ -47,17 +56,41 @@ export default {
     const reloadChats = debounce(loadChats, 250);
     const renderList = () => {
       if (!chats.length) {
-        mount(list, h('li', {}, empty('No chats yet', 'Messages people send to this number show up here.')));
+        mount(list, h('li', {}, filter.value === 'true' ? empty('No archived chats', 'Chats you archive are kept here.')
+          : empty('No chats yet', 'Messages people send to this number show up here.')));
         return;
       }
-      mount(list, chats.map(c => h('li', {}, h('button', {
+      mount(list, chats.map(c => h('li', { class: 'chat-row' }, h('button', {
         class: `chat ${c.chatId === chatId ? 'active' : ''}`, 'data-testid': 'chat', 'data-chat-id': c.chatId,
+        'data-archived': String(Boolean(c.archived)), 'data-pinned': String(Boolean(c.pinned)), 'data-muted': String(muted(c)),
         'aria-current': c.chatId === chatId ? 'true' : null, onclick: () => openChat(c.chatId),
       },
       h('span', { class: 'avatar', 'aria-hidden': 'true' }, c.name ? c.name.slice(0, 1).toUpperCase() : icon('person')),
       h('span', { class: 'chat-main' }, h('span', { class: 'chat-name' }, c.name || phoneOf(c.chatId)),
         h('span', { class: 'chat-time muted small' }, c.lastMessageAt ? ago(c.lastMessageAt) : '')),
-      c.unreadCount > 0 ? h('span', { class: 'unread', 'data-testid': 'unread', 'aria-label': `${c.unreadCount} unread` }, String(c.unreadCount)) : null))));
+      c.unreadCount > 0 ? h('span', { class: 'unread', 'data-testid': 'unread', 'aria-label': `${c.unreadCount} unread` }, String(c.unreadCount)) : null),
+      flags(c))));
+    };
+    /** The archive, pin and mute toggles of one chat: each sets the flag on WhatsApp, then the list is read again. */
+    const flags = c => {
+      const name = c.name || phoneOf(c.chatId);
+      const toggle = (testId, iconName, on, label, setting, body) => h('button', {
+        class: 'flag', type: 'button', 'data-testid': testId, 'data-chat-id': c.chatId, 'aria-pressed': String(on),
+        'aria-label': `${label} ${name}`, title: label, onclick: async () => {
+          try {
+            await api('POST', `${devicePath()}/chats/${enc(c.chatId)}/${setting}`, body);
+            loadChats();
+          } catch (e) {
+            toast(describe(e), 'error');
+          }
+        },
+      }, icon(iconName, 16));
+      const isMuted = muted(c);
+      return h('span', { class: 'chat-flags' },
+        toggle('chat-pin', 'pin', Boolean(c.pinned), c.pinned ? 'Unpin' : 'Pin', 'pin', { pinned: !c.pinned }),
+        toggle('chat-mute', 'mute', isMuted, isMuted ? `Unmute (muted until ${time(c.mutedUntil)})` : 'Mute for 8 hours', 'mute',
+          { until: isMuted ? null : new Date(Date.now() + MUTE_MS).toISOString() }),
+        toggle('chat-archive', 'archive', Boolean(c.archived), c.archived ? 'Unarchive' : 'Archive', 'archive', { archived: !c.archived }));
     };
 
     const pickDevice = id => {
@@ -91,7 +124,8 @@ export default {
         }
         const remembered = sessionStorage.getItem(PICKED);
         const first = devices.find(d => d.deviceId === remembered) || devices.find(d => d.status === 'CONNECTED') || devices[0];
-        mount(select, devices.map(d => h('option', { value: d.deviceId, selected: d === first }, `${d.deviceId} · ${d.status.toLowerCase()}`)));
+        mount(select, devices.map(d => h('option', { value: d.deviceId, selected: d === first },
+          `${d.name ? `${d.name} (${d.deviceId})` : d.deviceId} · ${d.status.toLowerCase()}`)));
         pickDevice(first.deviceId);
       } catch (e) {
         mount(layout, errorBox(e));
@@ -262,6 +296,10 @@ function conversation(clientId, path, deviceId, chatId, changed, back) {
       objectUrls.forEach(u => URL.revokeObjectURL(u));
     },
   };
+}
+
+function muted(c) {
+  return Boolean(c.mutedUntil) && new Date(c.mutedUntil).getTime() > Date.now();
 }
 
 function textOf(m) {

@@ -1,8 +1,10 @@
 // Devices: add one and link it by its QR (the server's image, replaced as it rotates) or a pairing code;
-// status, phone number, node and last error live from the feed; reconnect and delete.
+// status, phone number, node and last error live from the feed; rename, stop, start, reconnect and delete.
 
 import { api, clientPath, enc } from '../api.js';
 import { h, mount, empty, errorBox, badge, toast, confirmDialog, describe, time, debounce, phoneOf } from '../dom.js';
+
+const NAME_MAX = 100;
 
 export default {
   id: 'devices', title: 'Devices', icon: '▣', needsClient: true,
@@ -12,6 +14,8 @@ export default {
     const grid = h('div', { class: 'devices', 'data-testid': 'devices' });
     const idInput = h('input', { id: 'device-id', 'data-testid': 'device-id', placeholder: 'e.g. sales-phone', maxlength: 64,
       pattern: '[A-Za-z0-9_\\-]{1,64}', required: true, autocomplete: 'off' });
+    const nameInput = h('input', { id: 'new-device-name', 'data-testid': 'new-device-name', placeholder: 'e.g. Front desk (optional)',
+      maxlength: NAME_MAX, autocomplete: 'off' });
     const formError = h('p', { class: 'form-error', role: 'alert', hidden: true });
     const create = h('button', { class: 'btn primary', type: 'submit', 'data-testid': 'create-device' }, 'Create and show QR');
     const form = h('form', { class: 'card add-form', hidden: true, onsubmit: async ev => {
@@ -19,8 +23,11 @@ export default {
       formError.hidden = true;
       create.disabled = true;
       try {
-        const dev = await api('POST', base, { deviceId: idInput.value.trim() });
+        const body = { deviceId: idInput.value.trim() };
+        if (nameInput.value.trim()) body.name = nameInput.value.trim();
+        const dev = await api('POST', base, body);
         idInput.value = '';
+        nameInput.value = '';
         form.hidden = true;
         upsert(dev);
         if (dev.qr) cards.get(dev.deviceId)?.showQr(dev.qr);
@@ -36,6 +43,7 @@ export default {
     h('div', { class: 'row wrap' }, idInput, create,
       h('button', { class: 'btn ghost', type: 'button', onclick: () => { form.hidden = true; } }, 'Cancel')),
     h('p', { class: 'muted small' }, 'Letters, digits, "-" and "_". One device is one linked WhatsApp number.'),
+    h('label', { for: 'new-device-name' }, 'Name'), nameInput,
     formError);
     const addButton = h('button', { class: 'btn primary', 'data-testid': 'add-device', onclick: () => {
       form.hidden = false;
@@ -100,6 +108,36 @@ function deviceCard(base, initial, removed) {
   const phone = h('dd', { 'data-testid': 'device-phone' });
   const node = h('dd', { 'data-testid': 'device-node' });
   const connected = h('dd');
+  const title = h('h2', { class: 'device-title', 'data-testid': 'device-name' });
+  const subtitle = h('p', { class: 'device-sub muted small' });
+  const nameInput = h('input', { 'data-testid': 'device-name-input', maxlength: NAME_MAX, required: true, autocomplete: 'off',
+    'aria-label': `Name of ${initial.deviceId}` });
+  const renameForm = h('form', { class: 'row wrap rename', hidden: true, onsubmit: async ev => {
+    ev.preventDefault();
+    try {
+      update(await api('PATCH', path, { name: nameInput.value }));
+      renameForm.hidden = true;
+      toast(`Renamed ${initial.deviceId}.`, 'ok');
+    } catch (e) {
+      toast(describe(e), 'error');
+    }
+  } }, nameInput,
+  h('button', { class: 'btn small primary', type: 'submit', 'data-testid': 'save-device-name' }, 'Save'),
+  h('button', { class: 'btn small ghost', type: 'button', onclick: () => { renameForm.hidden = true; } }, 'Cancel'));
+  // Stop and start ask the device to change state; the new state arrives by the feed, and is read once more after.
+  const action = (verb, label) => async () => {
+    try {
+      const r = await api('POST', `${path}/${verb}`);
+      if (r && r.status) update({ status: r.status });
+      toast(`${label} ${initial.deviceId}…`);
+    } catch (e) {
+      toast(describe(e), 'error');
+    }
+  };
+  const stop = h('button', { class: 'btn small', 'data-testid': 'stop-device', onclick: action('stop', 'Stopping'),
+    title: 'Close the session and keep it linked: nothing resumes it until Start' }, 'Stop');
+  const start = h('button', { class: 'btn small primary', 'data-testid': 'start-device', onclick: action('start', 'Starting'),
+    title: 'Open the session again, without a new QR' }, 'Start');
   const error = h('p', { class: 'device-error', 'data-testid': 'device-error', hidden: true });
   const img = h('img', { alt: `QR code to link ${initial.deviceId}`, width: 232, height: 232 });
   const qrBox = h('div', { class: 'qr', 'data-testid': 'qr', 'data-device-id': initial.deviceId }, img);
@@ -125,11 +163,19 @@ function deviceCard(base, initial, removed) {
       qrHint,
       h('details', {}, h('summary', {}, 'Link with a pairing code instead'), pairForm, code)));
   const el = h('article', { class: 'card device', 'data-testid': 'device', 'data-device-id': initial.deviceId },
-    h('div', { class: 'row between' }, h('h2', { class: 'device-title' }, initial.deviceId), status),
+    h('div', { class: 'row between' }, h('div', { class: 'device-head' }, title, subtitle), status),
+    renameForm,
     h('dl', { class: 'facts' }, h('dt', {}, 'Phone'), phone, h('dt', {}, 'Node'), node, h('dt', {}, 'Connected'), connected),
     error,
     linking,
     h('div', { class: 'row end actions' },
+      h('button', { class: 'btn small ghost', 'data-testid': 'rename-device', onclick: () => {
+        nameInput.value = state.name || '';
+        renameForm.hidden = false;
+        nameInput.focus();
+        nameInput.select();
+      } }, 'Rename'),
+      stop, start,
       h('button', { class: 'btn small', 'data-testid': 'reconnect', onclick: async () => {
         try {
           await api('POST', `${path}/reconnect`);
@@ -167,6 +213,12 @@ function deviceCard(base, initial, removed) {
     Object.assign(state, Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)));
     el.dataset.status = state.status;
     mount(status, badge(state.status));
+    title.textContent = state.name || initial.deviceId;
+    subtitle.textContent = state.name ? initial.deviceId : '';
+    subtitle.hidden = !state.name;
+    // A logged-out device is linked again by Reconnect (a new QR), not started.
+    stop.hidden = state.status === 'STOPPED' || state.status === 'LOGGED_OUT';
+    start.hidden = state.status !== 'STOPPED';
     phone.textContent = state.phoneNumber ? phoneOf(`${state.phoneNumber}@s.whatsapp.net`) : '—';
     node.textContent = state.node || '—';
     connected.textContent = state.connectedAt ? time(state.connectedAt) : '—';

@@ -15,6 +15,10 @@ import dev.switchboard.support.TestNode;
 import dev.switchboard.support.Wait;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -122,6 +126,49 @@ class MessageChangesTest {
     assertEquals(404, missing.status(), missing.toString());
     assertEquals("MESSAGE_NOT_FOUND", missing.errorCode());
     assertEquals(400, api.patch(BASE + "/messages/" + poll, key, new JsonObject().put("text", "")).status());
+  }
+
+  /**
+   * Moves a sent message's send time back by {@code age} in the database, as if it had been sent that
+   * long ago: the windows are measured from the stored send time, so no test waits 15 minutes.
+   */
+  private static void sentAgo(String messageId, Duration age) {
+    RowSet<Row> rows = TestNode.await(node.pool().preparedQuery("UPDATE messages SET sent_at = now() - make_interval(secs => $3),"
+        + " created_at = now() - make_interval(secs => $3) WHERE client_id = $1 AND message_id = $2")
+        .execute(Tuple.of(CLIENT, messageId, (double) age.toSeconds())));
+    assertEquals(1, rows.rowCount(), messageId);
+  }
+
+  @Test
+  void aTextCanBeEditedFourteenMinutesAfterItWasSentButNotSixteen() {
+    String id = sent("text", new JsonObject().put("to", CAROL).put("text", "meet at 5"));
+    sentAgo(id, Duration.ofMinutes(14));
+    Api.Response inTime = api.patch(BASE + "/messages/" + id, key, new JsonObject().put("text", "meet at 6"));
+    assertEquals(202, inTime.status(), inTime.toString());
+    assertEquals("meet at 6", received(CAROL, id, "editedText").getString("editedText"));
+
+    sentAgo(id, Duration.ofMinutes(16));
+    Api.Response late = api.patch(BASE + "/messages/" + id, key, new JsonObject().put("text", "meet at 7"));
+    assertEquals(409, late.status(), late.toString());
+    assertEquals("NOT_EDITABLE", late.errorCode());
+    assertTrue(late.json().getJsonObject("error").getString("message").contains("15 minutes"), late.toString());
+    assertEquals("meet at 6", inHistory(CAROL, id, "editedAt").getJsonObject("content").getString("text"), "not edited");
+  }
+
+  @Test
+  void aMessageCanBeDeletedForEveryoneFiftyNineHoursAfterItWasSentButNotSixtyOne() {
+    String id = sent("text", new JsonObject().put("to", CAROL).put("text", "wrong chat, sorry"));
+    sentAgo(id, Duration.ofHours(61));
+    Api.Response late = api.post(BASE + "/messages/" + id + "/revoke", key, null);
+    assertEquals(409, late.status(), late.toString());
+    assertEquals("NOT_REVOCABLE", late.errorCode());
+    assertTrue(late.json().getJsonObject("error").getString("message").contains("60 hours"), late.toString());
+    assertNull(MessagingTest.find(sim.received(CAROL), id).getValue("revoked"), "still there at the person");
+
+    sentAgo(id, Duration.ofHours(59));
+    Api.Response inTime = api.post(BASE + "/messages/" + id + "/revoke", key, null);
+    assertEquals(202, inTime.status(), inTime.toString());
+    assertEquals(true, received(CAROL, id, "revoked").getBoolean("revoked"));
   }
 
   @Test

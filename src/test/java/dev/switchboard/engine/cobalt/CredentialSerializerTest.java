@@ -68,7 +68,7 @@ class CredentialSerializerTest {
   /** A fresh device row and its first lease. */
   private static DeviceRepository.Lease newDevice(UUID sessionKey) {
     String deviceId = "phone-" + ++devices;
-    assertTrue(await(DeviceRepository.register(bed.pool(), "acme", deviceId, sessionKey.toString(), 1_000, "test", null)).added());
+    assertTrue(await(DeviceRepository.register(bed.pool(), "acme", deviceId, null, sessionKey.toString(), 1_000, "test", null)).added());
     return await(DeviceRepository.claim(bed.pool(), "acme", deviceId, "node-a", DeviceRepository.Membership.unknown()));
   }
 
