@@ -83,13 +83,18 @@ final class CobaltChannels {
     return out;
   }
 
-  /** Cobalt's parser, which fails on a channel without viewer metadata: one is given, with no role. */
+  /** Cobalt's parser, which fails on a channel without viewer metadata or role: those are given as unknown. */
   private static Optional<Newsletter> newsletter(JSONObject json) {
     if (json == null) {
       return Optional.empty();
     }
-    if (json.getJSONObject("viewer_metadata") == null) {
-      json.put("viewer_metadata", new JSONObject());
+    JSONObject viewer = json.getJSONObject("viewer_metadata");
+    if (viewer == null) {
+      viewer = new JSONObject();
+      json.put("viewer_metadata", viewer);
+    }
+    if (!(viewer.get("role") instanceof String) && !(viewer.get("role") instanceof Integer)) {
+      viewer.put("role", "unknown");
     }
     return Newsletter.ofJson(json);
   }
