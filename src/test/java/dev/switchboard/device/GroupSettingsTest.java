@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.switchboard.event.Receiver;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.Devices;
 import dev.switchboard.support.TestBed;
 import dev.switchboard.support.Wait;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,8 +28,15 @@ class GroupSettingsTest {
   private static final String C = "/api/clients/gs/devices/";
 
   @Test
-  void aMemberCannotChangeTheSettingsAndAnAdminsChangesAreSeenByTheNetworkAndInTheMetadata() {
+  void aMemberCannotChangeTheSettingsAndAnAdminsChangesAreSeenByTheNetworkAndInTheMetadata() throws Exception {
+    try (Receiver receiver = new Receiver()) {
+      settingsChanges(receiver);
+    }
+  }
+
+  private void settingsChanges(Receiver receiver) {
     String key = bed.api().clientWithKey("gs");
+    assertEquals(200, bed.api().put("/api/clients/gs/config", key, new JsonObject().put("webhookUrl", receiver.url())).status());
     Devices.link(bed.api(), bed.sim(), key, "gs", "admin", "15553330001");
     Devices.link(bed.api(), bed.sim(), key, "gs", "member", "15553330002");
     String groupId = group(key, "15553330002", "15553339999");
@@ -46,6 +56,13 @@ class GroupSettingsTest {
       assertEquals(true, m.getBoolean("announce"), m.encode());
       assertEquals(true, m.getBoolean("locked"), m.encode());
     }
+    // The other member's device hears each change, in the words of the group_update event.
+    Set<String> heard = Wait.until("the member's group_update events", 10_000, () -> receiver.hits("group_update").stream()
+        .map(Receiver.Hit::json).filter(e -> "member".equals(e.getString("deviceId")))
+        .map(e -> e.getJsonObject("data")).filter(d -> groupId.equals(d.getString("groupId")) && !"create".equals(d.getString("action")))
+        .map(d -> d.getString("action") + "=" + d.getValue(d.getString("action")))
+        .collect(Collectors.toSet()), h -> h.size() == 4);
+    assertEquals(Set.of("subject=Night shift", "description=Swaps go here", "announce=true", "restrict=true"), heard);
     Api.Response lockedOut = bed.api().patch(C + "member/groups/" + groupId, key, new JsonObject().put("subject", "Mine"));
     assertEquals(403, lockedOut.status(), "a locked group's subject is for admins: " + lockedOut);
     assertEquals("NOT_GROUP_ADMIN", lockedOut.errorCode());
