@@ -63,7 +63,10 @@ final class CobaltChannels {
 
   /** The channels of a {@code w:mex} answer: {@code data} holds one list (or, as Cobalt expects, objects). */
   static List<Newsletter> newsletters(Node reply) {
-    GroupNodes.check(reply, "the channel list");
+    String error = GroupNodes.errorCode(reply);
+    if (error != null) {
+      throw new EngineException("ENGINE_ERROR", "WhatsApp refused the channel list: " + error);
+    }
     String json = reply.findChild("result").flatMap(Node::contentAsString)
         .orElseThrow(() -> new EngineException("ENGINE_ERROR", "WhatsApp's channel list has no result"));
     JSONObject data = JSON.parseObject(json).getJSONObject("data");
