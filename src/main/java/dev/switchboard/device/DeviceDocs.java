@@ -116,4 +116,39 @@ final class DeviceDocs {
             new JsonObject().put("add", new JsonArray().add("+15550001111")))
         .returns(200, Schemas.object().put("description", "items: one result per participant and action")).errors(503);
   }
+
+  static RouteDoc updateGroup() {
+    return RouteDoc.of()
+        .body(true, Schemas.object(List.of(), "subject", Schemas.string(1, SessionApi.MAX_SUBJECT),
+                "description", Schemas.string(SessionApi.MAX_DESCRIPTION).put("description", "empty removes it"),
+                "announce", Schemas.bool().put("description", "only admins send"),
+                "locked", Schemas.bool().put("description", "only admins change the subject, description and settings"))
+                .put("minProperties", 1),
+            new JsonObject().put("subject", "Team").put("announce", true))
+        .returns(202, Schemas.object()).errors(403, 404, 409, 503)
+        .describe("403 NOT_GROUP_ADMIN: announce and locked are for admins; in a locked group the subject and description too");
+  }
+
+  static RouteDoc revokeInvite() {
+    return RouteDoc.of()
+        .returns(200, Schemas.object(List.of("code", "url"), "code", Schemas.string(1, SessionApi.MAX_INVITE),
+            "url", Schemas.string(1, 200)))
+        .errors(403, 404, 409, 503).describe("The old code stops working at once.");
+  }
+
+  static RouteDoc invitePreview() {
+    return RouteDoc.of().pathParameter("code", Schemas.string(6, 64).put("pattern", "^[A-Za-z0-9]{6,64}$"))
+        .returns(200, Schemas.object(List.of("groupId", "subject", "participantCount"), "groupId", Schemas.string(1, 128),
+            "subject", Schemas.string(0, SessionApi.MAX_SUBJECT), "participantCount", Schemas.integer(0, 100_000),
+            "description", Schemas.nullable(Schemas.string(SessionApi.MAX_DESCRIPTION))))
+        .errors(404, 409, 503).describe("404 for an unknown or revoked code; the device does not join.");
+  }
+
+  static RouteDoc channels() {
+    JsonObject channel = Schemas.object(List.of("channelId", "name", "role"),
+        "channelId", Schemas.string(1, 128).put("pattern", "@newsletter$"), "name", Schemas.string(0, 200),
+        "role", Schemas.enumOf(List.of("owner", "admin", "subscriber", "guest", "unknown")));
+    return RouteDoc.of().returns(200, Schemas.page(channel)).errors(409, 503)
+        .describe("text and image sends take a channelId as to where the role is owner or admin");
+  }
 }

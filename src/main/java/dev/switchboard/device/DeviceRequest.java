@@ -138,6 +138,36 @@ public sealed interface DeviceRequest {
     }
   }
 
+  /** Null fields stay as they are. */
+  record UpdateGroup(String groupId, String subject, String description, Boolean announce, Boolean locked)
+      implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.updateGroup(groupId, subject, description, announce, locked).map(v -> ok());
+    }
+  }
+
+  record RevokeInvite(String groupId) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.revokeInvite(groupId).map(code -> new JsonObject().put("code", code));
+    }
+  }
+
+  record InvitePreview(String code) implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.invitePreview(code);
+    }
+  }
+
+  record Channels() implements OnSession {
+    @Override
+    public Future<JsonObject> run(EngineSession s) {
+      return s.channels().map(DeviceRequest::items);
+    }
+  }
+
   record JoinGroup(String code) implements OnSession {
     @Override
     public Future<JsonObject> run(EngineSession s) {

@@ -2,6 +2,7 @@ package dev.switchboard.device;
 
 import dev.switchboard.kernel.Fields;
 import static io.vertx.core.http.HttpMethod.GET;
+import static io.vertx.core.http.HttpMethod.PATCH;
 import static io.vertx.core.http.HttpMethod.POST;
 
 import dev.switchboard.http.Access;
@@ -23,13 +24,14 @@ import java.util.regex.Pattern;
 
 /**
  * Routes of docs/api.md answered by the device's live session (contacts, on-WhatsApp checks, presence,
- * groups): validated here, then asked of the device actor wherever it runs.
+ * groups, channels): validated here, then asked of the device actor wherever it runs.
  */
 public final class SessionApi {
 
   static final int MAX_PARTICIPANTS = 256;
   static final int MAX_SUBJECT = 100;
   static final int MAX_INVITE = 128;
+  static final int MAX_DESCRIPTION = 2048;
   static final Set<String> PRESENCE = Set.of("composing", "recording", "paused", "available", "unavailable");
   static final Pattern INVITE = Pattern.compile("(?:https?://chat\\.whatsapp\\.com/)?([A-Za-z0-9]{6,64})");
 
@@ -53,13 +55,22 @@ public final class SessionApi {
     routes.add(POST, device + "/groups", Access.CLIENT, "groups", "Create a group", DeviceDocs.createGroup(), this::createGroup);
     routes.add(POST, device + "/groups/join", Access.CLIENT, "groups", "Join a group by invite code or link",
         DeviceDocs.join(), this::join);
+    // Before the group's own routes: an invite code may spell "invite".
+    routes.add(GET, device + "/groups/invites/:code", Access.CLIENT, "groups", "What an invite shows, without joining",
+        DeviceDocs.invitePreview(), this::invitePreview);
     routes.add(GET, group, Access.CLIENT, "groups", "A group's metadata, participants and admins",
         DeviceDocs.device(), this::metadata);
+    routes.add(PATCH, group, Access.CLIENT, "groups", "Change a group's subject, description or settings",
+        DeviceDocs.updateGroup(), this::updateGroup);
     routes.add(POST, group + "/participants", Access.CLIENT, "groups", "Add, remove, promote or demote participants",
         DeviceDocs.participants(), this::participants);
     routes.add(POST, group + "/leave", Access.CLIENT, "groups", "Leave a group", DeviceDocs.accepted(), this::leave);
     routes.add(GET, group + "/invite", Access.CLIENT, "groups", "A group's invite code and link",
         DeviceDocs.device(), this::invite);
+    routes.add(POST, group + "/invite/revoke", Access.CLIENT, "groups", "Revoke the invite code; the new code and link",
+        DeviceDocs.revokeInvite(), this::revokeInvite);
+    routes.add(GET, device + "/channels", Access.CLIENT, "channels", "The channels the account runs or follows",
+        DeviceDocs.channels(), this::channels);
   }
 
   /** Asks the device actor, after checking that the device exists (404 rather than 503 for a wrong id). */
@@ -134,8 +145,45 @@ public final class SessionApi {
   }
 
   private void invite(RoutingContext ctx) {
-    Responses.reply(ctx, ask(ctx, new DeviceRequest.InviteCode(groupId(ctx)))
-        .map(r -> r.put("url", "https://chat.whatsapp.com/" + r.getString("code"))), Responses::ok);
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.InviteCode(groupId(ctx))).map(SessionApi::withUrl), Responses::ok);
+  }
+
+  private static JsonObject withUrl(JsonObject invite) {
+    return invite.put("url", "https://chat.whatsapp.com/" + invite.getString("code"));
+  }
+
+  private void updateGroup(RoutingContext ctx) {
+    String groupId = groupId(ctx);
+    JsonObject body = Bodies.object(ctx, false);
+    Fields.onlyFields(body, Set.of("subject", "description", "announce", "locked"));
+    String subject = Fields.string(body, "subject", false, MAX_SUBJECT);
+    String description = Fields.string(body, "description", false, MAX_DESCRIPTION);
+    Boolean announce = Fields.bool(body, "announce", false);
+    Boolean locked = Fields.bool(body, "locked", false);
+    if (subject == null && description == null && announce == null && locked == null) {
+      throw ApiException.validation("subject", "give at least one of subject, description, announce, locked");
+    }
+    if (subject != null && subject.isBlank()) {
+      throw ApiException.validation("subject", "subject must not be blank");
+    }
+    DeviceRequest.UpdateGroup request = new DeviceRequest.UpdateGroup(groupId, subject, description, announce, locked);
+    Responses.reply(ctx, ask(ctx, request), Responses::accepted);
+  }
+
+  private void revokeInvite(RoutingContext ctx) {
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.RevokeInvite(groupId(ctx))).map(SessionApi::withUrl), Responses::ok);
+  }
+
+  private void invitePreview(RoutingContext ctx) {
+    Matcher m = INVITE.matcher(ctx.pathParam("code"));
+    if (!m.matches()) {
+      throw ApiException.validation("code", "code must be an invite code (6 to 64 letters and digits)");
+    }
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.InvitePreview(m.group(1))), Responses::ok);
+  }
+
+  private void channels(RoutingContext ctx) {
+    Responses.reply(ctx, ask(ctx, new DeviceRequest.Channels()).map(r -> r.put("nextCursor", null)), Responses::ok);
   }
 
   private void join(RoutingContext ctx) {

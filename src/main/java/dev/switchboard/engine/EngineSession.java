@@ -63,8 +63,18 @@ public interface EngineSession {
   /** The new group's metadata, as {@link #groupMetadata}. */
   Future<JsonObject> createGroup(String subject, List<String> participantJids);
 
-  /** {@code {"groupId","subject","owner","participants":[{"jid","admin"}],"admins":[...]}}. */
+  /**
+   * {@code {"groupId","subject","owner","participants":[{"jid","admin"}],"admins":[...],"description",
+   * "announce","locked"}}.
+   */
   Future<JsonObject> groupMetadata(String groupId);
+
+  /**
+   * Changes what is given (null: unchanged; an empty description removes it): {@code announce} lets only
+   * admins send, {@code locked} lets only admins edit the group. Fails {@code NOT_GROUP_ADMIN} when the
+   * device may not make the change.
+   */
+  Future<Void> updateGroup(String groupId, String subject, String description, Boolean announce, Boolean locked);
 
   /** {@code action} is add, remove, promote or demote; result items {@code {"jid","status"}}. */
   Future<JsonArray> updateParticipants(String groupId, String action, List<String> participantJids);
@@ -73,6 +83,18 @@ public interface EngineSession {
 
   /** The invite code of a group this device administers. */
   Future<String> inviteCode(String groupId);
+
+  /** Revokes the group's invite code; the new code. */
+  Future<String> revokeInvite(String groupId);
+
+  /**
+   * What an invite code shows without joining: {@code {"groupId","subject","participantCount"}} (and
+   * {@code description} when there is one); fails {@code NOT_FOUND} for an unknown or revoked code.
+   */
+  Future<JsonObject> invitePreview(String inviteCode);
+
+  /** The channels (newsletters) the account follows or runs: items {@code {"channelId","name","role"}}. */
+  Future<JsonArray> channels();
 
   /** Joins by invite code; the group's metadata. */
   Future<JsonObject> joinGroup(String inviteCode);

@@ -9,8 +9,10 @@ public final class ChatIds {
 
   public static final String USER = "@s.whatsapp.net";
   public static final String GROUP = "@g.us";
+  public static final String CHANNEL = "@newsletter";
   private static final Pattern USER_JID = Pattern.compile("[0-9]{7,15}@s\\.whatsapp\\.net");
   private static final Pattern GROUP_JID = Pattern.compile("[0-9]{6,24}(-[0-9]{6,24})?@g\\.us");
+  private static final Pattern CHANNEL_JID = Pattern.compile("[0-9]{6,24}@newsletter");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private ChatIds() {
@@ -35,6 +37,19 @@ public final class ChatIds {
       throw ApiException.validation(field, field + " must be a group JID (...@g.us)");
     }
     return s;
+  }
+
+  /**
+   * A recipient of a send: what {@link #jid} takes, or a channel JID (...@newsletter), which only a
+   * send takes (a channel is not a chat of contacts, presence or read receipts).
+   */
+  public static String recipient(String field, String raw) {
+    String s = raw.trim();
+    return CHANNEL_JID.matcher(s).matches() ? s : jid(field, raw);
+  }
+
+  public static boolean isChannel(String jid) {
+    return jid.endsWith(CHANNEL);
   }
 
   public static boolean isGroup(String jid) {

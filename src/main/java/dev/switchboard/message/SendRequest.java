@@ -43,6 +43,7 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
   static final int MAX_EMOJI_CODE_POINTS = 16;
   static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(366);
 
+  private static final Set<String> CHANNEL_TYPES = Set.of("text", "image");
   private static final Set<String> COMMON = Set.of("to", "replyTo", "mentions", "sendAt");
   static final Set<String> MEDIA_TYPES = Set.of("image", "video", "audio", "file", "sticker");
   private static final Map<String, Set<String>> FIELDS = Map.of(
@@ -139,7 +140,26 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
       }
       content.put("mentions", jids);
     }
+    checkChannels(to, type, content);
     return new SendRequest(to, type, content, url, mediaId, sendAt(body, now));
+  }
+
+  /**
+   * A channel takes text and images, without replies, mentions or view once. Whether the device may
+   * post there (owner or admin) only its session knows: a refusal fails the message, with the reason.
+   */
+  private static void checkChannels(List<String> to, String type, JsonObject content) {
+    if (to.stream().noneMatch(ChatIds::isChannel)) {
+      return;
+    }
+    if (!CHANNEL_TYPES.contains(type)) {
+      throw ApiException.validation("to", "a channel (...@newsletter) takes text and image messages, not " + type);
+    }
+    for (String field : new String[] {"replyTo", "mentions", "viewOnce"}) {
+      if (content.containsKey(field)) {
+        throw ApiException.validation(field, field + " is not available in a channel (...@newsletter)");
+      }
+    }
   }
 
   private static List<String> recipients(JsonObject body) {
@@ -156,7 +176,7 @@ public record SendRequest(List<String> to, String type, JsonObject content, Stri
       if (!(o instanceof String s)) {
         throw ApiException.validation("to", "each recipient is a string: a phone number or a JID");
       }
-      out.add(ChatIds.jid("to", s));
+      out.add(ChatIds.recipient("to", s));
     }
     return new ArrayList<>(out);
   }

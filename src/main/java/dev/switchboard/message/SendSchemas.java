@@ -118,6 +118,7 @@ final class SendSchemas {
   }
 
   private static JsonObject recipient() {
-    return Schemas.string(1, 64).put("description", "a phone number (7 to 15 digits, optional +) or a JID");
+    return Schemas.string(1, 64).put("description", "a phone number (7 to 15 digits, optional +) or a JID; text and image"
+        + " also take a channel (...@newsletter) the device owns or administers");
   }
 }

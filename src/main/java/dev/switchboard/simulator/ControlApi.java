@@ -13,7 +13,7 @@ import java.util.List;
  * inject faults here. Besides the documented routes it offers three read-outs for tests:
  * {@code GET /sim/phones/:phone/receipts} (receipts a person got for what it sent),
  * {@code GET /sim/phones/:phone/calls} (calls to or from a number, with {@code status} ringing or
- * rejected) and {@code GET /sim/groups/:groupId} (metadata).
+ * rejected) and {@code GET /sim/groups/:groupId} (metadata, with description, announce and locked).
  */
 final class ControlApi {
 
@@ -52,6 +52,12 @@ final class ControlApi {
     });
     router.post("/sim/groups").handler(this::createGroup);
     router.get("/sim/groups/:groupId").handler(this::groupMetadata);
+    router.post("/sim/channels").handler(ctx -> {
+      JsonObject body = body(ctx);
+      String id = network.channels.create(Jids.phone(required(body, "owner")), required(body, "name"));
+      ok(ctx, new JsonObject().put("channelId", id));
+    });
+    router.get("/sim/channels/:channelId/messages").handler(ctx -> ok(ctx, network.channels.posts(ctx.pathParam("channelId"))));
     router.post("/sim/faults").handler(this::fault);
     router.get("/sim/stats").handler(ctx -> ok(ctx, network.stats().mergeIn(gate.stats())));
     router.post("/sim/reset").handler(this::reset);

@@ -29,8 +29,12 @@ import java.util.List;
  *       {@code profile} -> {@code {jid, name, about}}; {@code profile_set {name?, about?}};</li>
  *   <li>{@code group_create {subject, participants}}, {@code group_metadata {groupId}},
  *       {@code group_join {code}} -> metadata; {@code group_participants {groupId, action,
- *       participants}} -> items; {@code group_leave {groupId}}; {@code group_invite {groupId}} ->
- *       {@code {code}};</li>
+ *       participants}} -> items; {@code group_leave {groupId}}; {@code group_invite {groupId}} and
+ *       {@code group_invite_revoke {groupId}} -> {@code {code}}; {@code group_set {groupId, subject?,
+ *       description?, announce?, locked?}}; {@code group_invite_info {code}} -> {@code {groupId, subject,
+ *       participantCount, description}} without joining;</li>
+ *   <li>{@code channels} -> items {@code {channelId, name, role}}; a {@code send} to a channel
+ *       ({@code ...@newsletter}) posts to it;</li>
  *   <li>{@code call_reject {callId}}; {@code logout} (the credentials die, the socket closes).</li>
  *   <li>{@code ack {eventId}}, not answered: the device has made a pushed event durable.</li>
  * </ul>
@@ -247,6 +251,14 @@ final class DeviceLink {
       }
       case "group_invite" -> new JsonObject().put("code", network.groups.inviteCode(phone, f.getString("groupId")));
       case "group_join" -> network.groups.join(phone, f.getString("code")).metadata();
+      case "group_set" -> {
+        network.groups.change(phone, f.getString("groupId"), f.getString("subject"), f.getString("description"),
+            f.getBoolean("announce"), f.getBoolean("locked"));
+        yield new JsonObject();
+      }
+      case "group_invite_revoke" -> new JsonObject().put("code", network.groups.revokeInvite(phone, f.getString("groupId")));
+      case "group_invite_info" -> network.groups.preview(f.getString("code"));
+      case "channels" -> new JsonObject().put("items", network.channels.of(phone));
       case "call_reject" -> {
         network.rejectCall(phone, f.getString("callId"));
         yield new JsonObject();

@@ -5,12 +5,19 @@ import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-/** A group chat: members and admins by phone number, in joining order. */
+/**
+ * A group chat: members and admins by phone number, in joining order, and its settings as WhatsApp
+ * keeps them: {@code announce} (only admins send) and {@code locked} (only admins edit the subject,
+ * description and settings).
+ */
 final class Group {
 
   final String id;
   final String owner;
   String subject;
+  String description;
+  boolean announce;
+  boolean locked;
   String inviteCode;
   final Set<String> participants = new LinkedHashSet<>();
   final Set<String> admins = new LinkedHashSet<>();
@@ -43,7 +50,10 @@ final class Group {
         .put("owner", Jids.user(owner))
         .put("participants", members)
         .put("admins", adminJids)
-        .put("participantCount", participants.size());
+        .put("participantCount", participants.size())
+        .put("description", description)
+        .put("announce", announce)
+        .put("locked", locked);
   }
 
   JsonObject summary() {

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Groups of the simulated network and their rules: only admins change membership or read the
- * invite code, and every change is told to the member devices as {@code group_update} or
- * {@code group_participants_update}.
+ * Groups of the simulated network and their rules: only admins change membership, read or revoke the
+ * invite code and change the settings; in a locked group only admins change the subject and
+ * description; in an announce group only admins send. Every change is told to the member devices as
+ * {@code group_update} or {@code group_participants_update}.
  */
 final class Groups {
 
@@ -18,6 +19,10 @@ final class Groups {
   interface Sink {
     void push(String phone, String type, JsonObject data);
   }
+
+  /** WhatsApp's limits: a subject of 100 characters, a description of 2,048. */
+  static final int MAX_SUBJECT = 100;
+  static final int MAX_DESCRIPTION = 2048;
 
   private final Map<String, Group> byId = new HashMap<>();
   private final Map<String, String> idByInviteCode = new HashMap<>();
@@ -145,7 +150,81 @@ final class Groups {
     return group.inviteCode;
   }
 
+  /**
+   * Changes what is given (null: unchanged): the settings are for admins only, the subject and
+   * description too once the group is locked. All is checked before anything changes.
+   */
+  void change(String actor, String groupId, String subject, String description, Boolean announce, Boolean locked) {
+    Group group = visibleTo(groupId, actor);
+    if (subject != null && (subject.isBlank() || subject.length() > MAX_SUBJECT)) {
+      throw SimException.badRequest("subject must be 1 to " + MAX_SUBJECT + " characters");
+    }
+    if (description != null && description.length() > MAX_DESCRIPTION) {
+      throw SimException.badRequest("description must be at most " + MAX_DESCRIPTION + " characters");
+    }
+    boolean admin = group.isAdmin(actor);
+    if (!admin && (announce != null || locked != null)) {
+      throw SimException.notGroupAdmin("only admins change the group's settings");
+    }
+    if (!admin && group.locked && (subject != null || description != null)) {
+      throw SimException.notGroupAdmin("the group is locked: only admins change its subject and description");
+    }
+    String by = Jids.user(actor);
+    if (subject != null && !subject.equals(group.subject)) {
+      group.subject = subject;
+      tell(group, "group_update", update(group, "subject", by).put("subject", subject));
+    }
+    String newDescription = description == null || description.isEmpty() ? null : description;
+    if (description != null && !java.util.Objects.equals(newDescription, group.description)) {
+      group.description = newDescription;
+      tell(group, "group_update", update(group, "description", by).put("description", newDescription));
+    }
+    if (announce != null && announce != group.announce) {
+      group.announce = announce;
+      tell(group, "group_update", update(group, "announce", by).put("announce", announce.booleanValue()));
+    }
+    if (locked != null && locked != group.locked) {
+      group.locked = locked;
+      // The webhook event keeps WhatsApp's word for it: restrict.
+      tell(group, "group_update", update(group, "restrict", by).put("restrict", locked.booleanValue()));
+    }
+  }
+
+  /** In an announce group only admins send; a member's message is refused as WhatsApp refuses it. */
+  void checkSend(Group group, String sender) {
+    if (group.announce && !group.isAdmin(sender)) {
+      throw SimException.notGroupAdmin("only admins send to " + group.id + " (announce)");
+    }
+  }
+
+  /** A new invite code: the old one stops working at once. */
+  String revokeInvite(String phone, String groupId) {
+    Group group = visibleTo(groupId, phone);
+    if (!group.isAdmin(phone)) {
+      throw SimException.notGroupAdmin("only admins revoke the invite code");
+    }
+    if (group.inviteCode != null) {
+      idByInviteCode.remove(group.inviteCode);
+    }
+    group.inviteCode = null;
+    return inviteCode(phone, groupId);
+  }
+
+  /** What an invite shows before joining: {@code {"groupId","subject","participantCount","description"}}. */
+  JsonObject preview(String inviteCode) {
+    Group group = byCode(inviteCode);
+    return group.summary().put("description", group.description);
+  }
+
   Group join(String phone, String inviteCode) {
+    Group group = byCode(inviteCode);
+    if (group.participants.add(phone)) {
+      tell(group, "group_participants_update", participantsEvent(group, "add", List.of(phone), phone));
+    }
+    return group;
+  }
+
+  private Group byCode(String inviteCode) {
     String code = inviteCode == null ? "" : inviteCode.trim();
     int slash = code.lastIndexOf('/');
     if (slash >= 0) {
@@ -155,11 +234,11 @@ final class Groups {
     if (groupId == null) {
       throw SimException.notFound("no group has invite code " + inviteCode);
     }
-    Group group = get(groupId);
-    if (group.participants.add(phone)) {
-      tell(group, "group_participants_update", participantsEvent(group, "add", List.of(phone), phone));
-    }
-    return group;
+    return get(groupId);
+  }
+
+  private static JsonObject update(Group group, String action, String by) {
+    return new JsonObject().put("groupId", group.id).put("action", action).put("by", by);
   }
 
   private static JsonObject participantsEvent(Group group, String action, List<String> phones, String by) {

@@ -39,6 +39,7 @@ final class Network implements Groups.Sink, Changes.Recipients {
   final Faults faults = new Faults();
   final Changes changes = new Changes(this);
   final Accounts accounts = new Accounts();
+  final Channels channels;
 
   private final Map<String, List<JsonObject>> pending = new HashMap<>();
   // What the simulator remembers is bounded (SimulatorOptions): each person's newest messages and
@@ -58,6 +59,7 @@ final class Network implements Groups.Sink, Changes.Recipients {
   Network(Vertx vertx, long qrIntervalMs, int inboxLimit) {
     this.vertx = vertx;
     this.inboxLimit = inboxLimit;
+    this.channels = new Channels(inboxLimit);
     this.linking = new Linking(vertx, qrIntervalMs, this::flushPending);
   }
 
@@ -65,10 +67,16 @@ final class Network implements Groups.Sink, Changes.Recipients {
   String route(String sender, String messageId, String to, String type, JsonObject input) {
     JsonObject content = MessageContent.of(type, input == null ? new JsonObject() : input, sender);
     String id = messageId == null || messageId.isBlank() ? "SIM" + Jids.randomToken(16).toUpperCase() : messageId;
+    if (Channels.isChannel(to)) {
+      channels.post(sender, to, id, type, content);
+      messagesRouted++;
+      return id;
+    }
     List<String> recipients;
     String groupId = null;
     if (Jids.isGroup(to)) {
       Group group = groups.visibleTo(to, sender);
+      groups.checkSend(group, sender);
       groupId = group.id;
       recipients = group.participants.stream().filter(p -> !p.equals(sender)).toList();
     } else {
@@ -350,6 +358,7 @@ final class Network implements Groups.Sink, Changes.Recipients {
   void reset() {
     linking.reset();
     groups.clear();
+    channels.clear();
     faults.clear();
     changes.clear();
     accounts.clear();

@@ -73,6 +73,7 @@ class BadInputWalkTest {
       ids.put("phone", BOB);
       ids.put("type", "nonsense");
       ids.put("id", "1");
+      ids.put("code", "AbCdEf123456");
       ids.put("mediaId", "med_00000000000000000000000000000000");
       ids.put("keyId", "00000000-0000-0000-0000-000000000000");
       Api.Response webhook = api.post("/api/clients/" + CLIENT + "/webhooks", bed.key(),

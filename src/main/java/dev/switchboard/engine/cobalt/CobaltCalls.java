@@ -39,14 +39,26 @@ final class CobaltCalls {
 
   private final Whatsapp wa;
   private final CobaltAccount account;
+  private final CobaltGroups groups;
+  private final CobaltChannels channels;
 
   CobaltCalls(Whatsapp wa) {
     this.wa = wa;
     this.account = new CobaltAccount(wa);
+    this.groups = new CobaltGroups(wa, this::self);
+    this.channels = new CobaltChannels(wa);
   }
 
   CobaltAccount account() {
     return account;
+  }
+
+  CobaltGroups groupSettings() {
+    return groups;
+  }
+
+  CobaltChannels channels() {
+    return channels;
   }
 
   Jid selfJid() {
@@ -62,6 +74,9 @@ final class CobaltCalls {
   }
 
   CompletableFuture<Void> send(OutboundMessage message) {
+    if (message.to() != null && message.to().endsWith("@newsletter")) {
+      return channels.send(message);
+    }
     OutboundMessage out = "poll".equals(message.type()) ? PollVotes.withKey(message, wa.keys().identityKeyPair().privateKey())
         : message;
     ChatMessageInfo info = OutboundMapper.info(out, self(), this::find);
@@ -185,8 +200,9 @@ final class CobaltCalls {
         .orElseThrow(() -> new EngineException("ENGINE_ERROR", "WhatsApp did not create the group")));
   }
 
+  /** Read raw: Cobalt's own query caches the metadata for the life of the instance. */
   CompletableFuture<JsonObject> groupMetadata(String groupId) {
-    return wa.queryGroupMetadata(group(groupId)).thenApply(GroupMapper::metadata);
+    return groups.metadata(groupId);
   }
 
   CompletableFuture<JsonArray> updateParticipants(String groupId, String action, List<String> participants) {
@@ -236,11 +252,7 @@ final class CobaltCalls {
   }
 
   private static Jid group(String groupId) {
-    Jid jid = CobaltJids.parse(groupId);
-    if (!CobaltJids.isGroup(jid)) {
-      throw new EngineException("VALIDATION_ERROR", "not a group id: " + groupId);
-    }
-    return jid;
+    return CobaltGroups.group(groupId);
   }
 
   /** Sends a stanza that may get no answer: a write failure fails, silence is success. */

@@ -109,6 +109,26 @@ abstract class CobaltOperations implements EngineSession {
   }
 
   @Override
+  public Future<Void> updateGroup(String groupId, String subject, String description, Boolean announce, Boolean locked) {
+    return call("group_set", QUERY_TIMEOUT_MS, () -> calls().groupSettings().update(groupId, subject, description, announce, locked));
+  }
+
+  @Override
+  public Future<String> revokeInvite(String groupId) {
+    return call("group_invite_revoke", QUERY_TIMEOUT_MS, () -> calls().groupSettings().revokeInvite(groupId));
+  }
+
+  @Override
+  public Future<JsonObject> invitePreview(String inviteCode) {
+    return call("group_invite_info", QUERY_TIMEOUT_MS, () -> calls().groupSettings().invitePreview(inviteCode));
+  }
+
+  @Override
+  public Future<JsonArray> channels() {
+    return call("channels", QUERY_TIMEOUT_MS, () -> calls().channels().list());
+  }
+
+  @Override
   public Future<JsonArray> updateParticipants(String groupId, String action, List<String> participantJids) {
     return call("group_participants", QUERY_TIMEOUT_MS, () -> calls().updateParticipants(groupId, action, participantJids));
   }

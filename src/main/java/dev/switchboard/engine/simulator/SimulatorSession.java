@@ -152,6 +152,27 @@ final class SimulatorSession implements EngineSession {
   }
 
   @Override
+  public Future<Void> updateGroup(String groupId, String subject, String description, Boolean announce, Boolean locked) {
+    return request("group_set", new JsonObject().put("groupId", groupId).put("subject", subject).put("description", description)
+        .put("announce", announce).put("locked", locked)).mapEmpty();
+  }
+
+  @Override
+  public Future<String> revokeInvite(String groupId) {
+    return request("group_invite_revoke", new JsonObject().put("groupId", groupId)).map(r -> r.getString("code"));
+  }
+
+  @Override
+  public Future<JsonObject> invitePreview(String inviteCode) {
+    return request("group_invite_info", new JsonObject().put("code", inviteCode));
+  }
+
+  @Override
+  public Future<JsonArray> channels() {
+    return request("channels", new JsonObject()).map(r -> r.getJsonArray("items"));
+  }
+
+  @Override
   public Future<JsonArray> updateParticipants(String groupId, String action, List<String> participantJids) {
     return request("group_participants", new JsonObject().put("groupId", groupId).put("action", action)
         .put("participants", new JsonArray(new ArrayList<>(participantJids)))).map(r -> r.getJsonArray("items"));
