@@ -3,81 +3,259 @@ package dev.switchboard.bench;
 import dev.switchboard.config.DbUrl;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.NodeCluster;
+import dev.switchboard.support.NodeProcess;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Failover time on three clustered node processes: N linked devices, then R rounds of kill -9 of
- * the busiest node, timing until every device is CONNECTED again on a live node with a live lease;
- * the killed node is restarted and the devices rebalanced before the next round.
- * Usage: bench/failover.sh [devices=30] [rounds=5]
+ * Failover on three clustered node processes (one PostgreSQL, the simulator in this JVM): N devices
+ * over several clients, then R rounds of kill -9 of the busiest node while texts are sent through the
+ * survivors, timing until every device is CONNECTED again on a live node with a live lease. Each
+ * round reports where the dead node's devices went, the sessions the network saw twice, and what
+ * became of the accepted texts. The killed node is restarted and the devices rebalanced before the
+ * next round. With {@code -Dbench.restarts=true} it then stops the whole cluster (SIGTERM) and starts
+ * it again, then kills it whole (kill -9) and starts it again, timing until every device is back.
+ *
+ * <p>Usage: bench/failover.sh [devices=30] [rounds=5] [clients=devices/2000, at least 1].
+ * Properties: bench.sendRate (texts/s during each round, default 100), bench.nodeHeap (default
+ * 256m up to 3,000 devices, else 1g), bench.restarts (default false).
  */
 public final class FailoverBench {
+
+  private static final long FIRST_PHONE = 4_430_000_000L;
+
+  private final int n;
+  private final NodeCluster c;
+  private final Connection db;
+  private final Map<String, String> keys = new LinkedHashMap<>();
+  private final List<String[]> devices = new ArrayList<>();
+  private final java.util.Set<Integer> down = ConcurrentHashMap.newKeySet();
+
+  private FailoverBench(int n, NodeCluster c, Connection db) {
+    this.n = n;
+    this.c = c;
+    this.db = db;
+  }
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-    List<Double> times = new ArrayList<>();
-    try (NodeCluster c = new NodeCluster("failover-bench", List.of("--master-rate-limit", "10000000"))) {
+    int clients = args.length > 2 ? Integer.parseInt(args[2]) : Math.max(1, n / 2_000);
+    String heap = System.getProperty("bench.nodeHeap", n <= 3_000 ? "256m" : "1g");
+    try (NodeCluster c = new NodeCluster("failover-bench", List.of("--master-rate-limit", "10000000"),
+        List.of("-Xmx" + heap, "-XX:+UseSerialGC"))) {
       DbUrl url = DbUrl.parse(c.pg.url());
-      try (Connection db = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password()); Api api = c.api(0)) {
-        String key = api.clientWithKey("bench");
-        api.put("/api/clients/bench/config", TestNode.MASTER, new JsonObject().put("maxDevices", n));
-        for (int i = 0; i < n; i++) {
-          JsonObject created = api.post("/api/clients/bench/devices", key, new JsonObject().put("deviceId", "d" + i)).data();
-          String qr = created.getJsonObject("qr") != null ? created.getJsonObject("qr").getString("qr")
-              : api.get("/api/clients/bench/devices/d" + i + "/qr", key).data().getString("qr");
-          c.sim.pair(qr, String.valueOf(4_430_000_000L + i));
-        }
-        awaitAllConnected(db, n, null);
-        for (int r = 0; r < rounds; r++) {
-          String busiest = busiest(db);
-          int victim = c.names.indexOf(busiest);
-          long t0 = System.nanoTime();
-          c.nodes.get(victim).kill9();
-          awaitAllConnected(db, n, busiest);
-          double s = (System.nanoTime() - t0) / 1e9;
-          times.add(s);
-          System.out.printf("round %d: killed %s, all %d devices back in %.2f s%n", r + 1, busiest, n, s);
-          c.nodes.set(victim, c.start(victim));
-          try (Api any = c.api((victim + 1) % 3)) {
-            any.post("/api/admin/rebalance", TestNode.MASTER, new JsonObject().put("perSecond", 50));
-          }
-          Thread.sleep(Math.max(5_000, n * 1000L / 50 + 3_000));
-          awaitAllConnected(db, n, null);
-        }
-        System.out.printf("RESULT devices=%d rounds=%d failover_min_s=%.2f failover_median_s=%.2f failover_max_s=%.2f conflicts=%d%n",
-            n, rounds, Collections.min(times), median(times), Collections.max(times), c.sim.stats().getInteger("conflicts"));
+      try (Connection db = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
+        new FailoverBench(n, c, db).run(rounds, clients);
       }
     }
     System.exit(0);
   }
 
-  private static String busiest(Connection db) throws Exception {
-    try (ResultSet rs = db.createStatement().executeQuery(
-        "SELECT owner_node, count(*) FROM devices GROUP BY owner_node ORDER BY 2 DESC LIMIT 1")) {
-      rs.next();
-      return rs.getString(1);
+  private void run(int rounds, int clients) throws Exception {
+    long t0 = System.nanoTime();
+    link(clients);
+    awaitConnected(null, null, Long.MAX_VALUE);
+    System.out.printf("linked %d devices over %d clients in %.1f s%n", n, clients, (System.nanoTime() - t0) / 1e9);
+    List<Double> times = new ArrayList<>();
+    int sendRate = Integer.getInteger("bench.sendRate", 100);
+    try (Traffic traffic = new Traffic(this::livePorts, devices, keys)) {
+      for (int r = 0; r < rounds; r++) {
+        Map<String, Integer> before = perNode();
+        String busiest = before.keySet().iterator().next();
+        int victim = c.names.indexOf(busiest);
+        int conflicts = c.sim.stats().getInteger("conflicts");
+        traffic.start(sendRate);
+        Thread.sleep(2_000);
+        long k = System.nanoTime();
+        down.add(victim);
+        c.nodes.get(victim).kill9();
+        awaitConnected(busiest, null, Long.MAX_VALUE);
+        double s = (System.nanoTime() - k) / 1e9;
+        times.add(s);
+        Thread.sleep(2_000);
+        traffic.stop();
+        traffic.awaitAnswered(60_000);
+        Map<String, Integer> after = perNode();
+        StringBuilder spread = new StringBuilder();
+        after.forEach((node, count) -> spread.append(' ').append(node).append('+')
+            .append(count - before.getOrDefault(node, 0)));
+        System.out.printf("round %d: killed %s with %d devices, all %d back in %.2f s; moved:%s; conflicts %d; %s%n",
+            r + 1, busiest, before.get(busiest), n, s, spread, c.sim.stats().getInteger("conflicts") - conflicts,
+            traffic.outcome(c.sim, 60_000));
+        c.nodes.set(victim, c.start(victim));
+        down.remove(victim);
+        try (Api any = c.api((victim + 1) % 3)) {
+          any.post("/api/admin/rebalance", TestNode.MASTER, new JsonObject().put("perSecond", 500));
+        }
+        Thread.sleep(Math.max(5_000, n * 1000L / 500 + 3_000));
+        awaitConnected(null, null, Long.MAX_VALUE);
+      }
+      Traffic.Outcome sends = traffic.outcome(c.sim, 60_000);
+      System.out.printf("RESULT devices=%d clients=%d rounds=%d failover_min_s=%.2f failover_median_s=%.2f "
+              + "failover_max_s=%.2f conflicts=%d sends_accepted=%d sends_lost=%d sends_twice=%d%n",
+          n, clients, rounds, Collections.min(times), median(times), Collections.max(times),
+          c.sim.stats().getInteger("conflicts"), sends.accepted(), sends.lost(), sends.twice());
+    }
+    if (Boolean.getBoolean("bench.restarts")) {
+      restart(false);
+      restart(true);
     }
   }
 
-  private static void awaitAllConnected(Connection db, int n, String notOn) throws Exception {
+  /** Registers and pairs the devices, 8 at a time, spread over the clients and the nodes. */
+  private void link(int clients) throws Exception {
+    try (Api api = c.api(0)) {
+      for (int k = 0; k < clients; k++) {
+        String client = "c" + k;
+        keys.put(client, api.clientWithKey(client));
+        api.put("/api/clients/" + client + "/config", TestNode.MASTER,
+            new JsonObject().put("maxDevices", n / clients + 1).put("rateLimitPerMinute", 1_000_000));
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      devices.add(new String[] {"c" + (i % clients), "d" + i});
+    }
+    AtomicInteger next = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int node = t % 3;
+      done.add(pool.submit(() -> {
+        try (Api api = c.api(node)) {
+          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+            String client = devices.get(i)[0];
+            String path = "/api/clients/" + client + "/devices";
+            Api.Response created = api.post(path, keys.get(client), new JsonObject().put("deviceId", "d" + i));
+            if (created.status() != 201 && created.status() != 200) {
+              throw new IllegalStateException("registering d" + i + ": " + created);
+            }
+            JsonObject qr = created.data().getJsonObject("qr");
+            String code = qr != null ? qr.getString("qr")
+                : api.get(path + "/d" + i + "/qr", keys.get(client)).data().getString("qr");
+            c.sim.pair(code, String.valueOf(FIRST_PHONE + i));
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get();
+    }
+    pool.shutdown();
+  }
+
+  /**
+   * The whole cluster stopped (SIGTERM, or kill -9) and started again: the time from starting the
+   * nodes until every device is CONNECTED again, with a fresh connection, and without a new QR.
+   */
+  private void restart(boolean kill9) throws Exception {
+    Timestamp stoppedAt = now();
+    long s0 = System.nanoTime();
+    List<Thread> stops = new ArrayList<>();
+    for (NodeProcess node : c.nodes) {
+      stops.add(Thread.startVirtualThread(() -> {
+        try {
+          if (kill9) {
+            node.kill9();
+          } else {
+            node.terminate();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+    }
+    for (Thread t : stops) {
+      t.join();
+    }
+    double stopping = (System.nanoTime() - s0) / 1e9;
+    int conflicts = c.sim.stats().getInteger("conflicts");
+    long t0 = System.nanoTime();
+    List<Thread> starts = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int node = i;
+      starts.add(Thread.startVirtualThread(() -> c.nodes.set(node, c.start(node))));
+    }
+    for (Thread t : starts) {
+      t.join();
+    }
+    double started = (System.nanoTime() - t0) / 1e9;
+    int at30 = awaitConnected(null, stoppedAt, t0 + 30_000_000_000L);
+    double back = awaitConnected(null, stoppedAt, t0 + 300_000_000_000L) >= n ? (System.nanoTime() - t0) / 1e9 : -1;
+    try (ResultSet rs = db.createStatement().executeQuery("SELECT count(*) FROM devices WHERE status <> 'CONNECTED'")) {
+      rs.next();
+      System.out.printf("RESULT whole_cluster=%s devices=%d stop_s=%.1f nodes_up_s=%.1f all_back_s=%.1f "
+              + "back_within_30s=%d not_connected=%d conflicts=%d linking_sessions=%d%n",
+          kill9 ? "kill9" : "sigterm", n, stopping, started, back, at30, rs.getInt(1),
+          c.sim.stats().getInteger("conflicts") - conflicts, c.sim.stats().getInteger("linkingSessions"));
+    }
+  }
+
+  private List<Integer> livePorts() {
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < c.nodes.size(); i++) {
+      if (!down.contains(i)) {
+        ports.add(c.nodes.get(i).port());
+      }
+    }
+    return ports;
+  }
+
+  /** Devices per owning node, the busiest first. */
+  private Map<String, Integer> perNode() throws Exception {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    try (ResultSet rs = db.createStatement().executeQuery(
+        "SELECT owner_node, count(*) FROM devices WHERE owner_node IS NOT NULL GROUP BY owner_node ORDER BY 2 DESC")) {
+      while (rs.next()) {
+        counts.put(rs.getString(1), rs.getInt(2));
+      }
+    }
+    return counts;
+  }
+
+  private Timestamp now() throws Exception {
+    try (ResultSet rs = db.createStatement().executeQuery("SELECT now()")) {
+      rs.next();
+      return rs.getTimestamp(1);
+    }
+  }
+
+  /**
+   * Waits until all devices are CONNECTED on a live lease (not on {@code notOn}; connected after
+   * {@code since}, when given) and the network holds that many sessions, or until {@code deadline}
+   * (System.nanoTime); answers how many were.
+   */
+  private int awaitConnected(String notOn, Timestamp since, long deadline) throws Exception {
+    var st = db.prepareStatement("SELECT count(*) FROM devices WHERE status = 'CONNECTED' AND lease_until > now()"
+        + " AND owner_node IS NOT NULL AND (?::text IS NULL OR owner_node <> ?)"
+        + " AND (?::timestamptz IS NULL OR connected_at > ?)");
+    st.setString(1, notOn);
+    st.setString(2, notOn);
+    st.setTimestamp(3, since);
+    st.setTimestamp(4, since);
     while (true) {
-      var st = db.prepareStatement("SELECT count(*) FROM devices WHERE status = 'CONNECTED' AND lease_until > now()"
-          + " AND owner_node IS NOT NULL AND (?::text IS NULL OR owner_node <> ?)");
-      st.setString(1, notOn);
-      st.setString(2, notOn);
+      int count;
       try (ResultSet rs = st.executeQuery()) {
         rs.next();
-        if (rs.getInt(1) >= n) {
-          return;
-        }
+        count = rs.getInt(1);
+      }
+      if (count >= n && c.sim.stats().getInteger("connectedSessions") >= n || System.nanoTime() >= deadline) {
+        return count;
       }
       Thread.sleep(50);
     }

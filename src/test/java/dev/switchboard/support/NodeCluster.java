@@ -16,9 +16,16 @@ public final class NodeCluster implements AutoCloseable {
   private final Path dir;
   private final int[] hz = {NodeProcess.freePort(), NodeProcess.freePort(), NodeProcess.freePort()};
   private final List<String> extraFlags;
+  private final List<String> jvm;
 
   public NodeCluster(String name, List<String> extraFlags) throws Exception {
+    this(name, extraFlags, List.of("-Xmx256m", "-XX:+UseSerialGC"));
+  }
+
+  /** {@code jvm}: the node processes' JVM options. */
+  public NodeCluster(String name, List<String> extraFlags, List<String> jvm) throws Exception {
     this.extraFlags = extraFlags;
+    this.jvm = jvm;
     dir = Files.createDirectories(Path.of("target", name + "-" + System.nanoTime()));
     log = dir.resolve("nodes.log");
     pg = PostgresProcess.start(dir.resolve("pg"), dir.resolve("postgres.log"));
@@ -35,7 +42,7 @@ public final class NodeCluster implements AutoCloseable {
         "--cluster-members", members));
     flags.addAll(extraFlags);
     return NodeProcess.start(NodeProcess.freePort(), pg.url(), sim.url(), names.get(i), log,
-        List.of("-Xmx256m", "-XX:+UseSerialGC"), flags);
+        jvm, flags);
   }
 
   /** Stops PostgreSQL (SIGTERM to its process, or SIGKILL: its watchdog stops the server) and starts it on the same port. */
