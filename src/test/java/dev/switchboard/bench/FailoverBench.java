@@ -6,6 +6,7 @@ import dev.switchboard.support.NodeCluster;
 import dev.switchboard.support.NodeProcess;
 import dev.switchboard.support.TestNode;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,9 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -117,46 +116,20 @@ public final class FailoverBench {
     }
   }
 
-  /** Registers and pairs the devices, 8 at a time, spread over the clients and the nodes. */
+  /** Registers and pairs the devices, client after client, each on the next node, 64 at a time. */
   private void link(int clients) throws Exception {
-    try (Api api = c.api(0)) {
-      for (int k = 0; k < clients; k++) {
-        String client = "c" + k;
-        keys.put(client, api.clientWithKey(client));
-        api.put("/api/clients/" + client + "/config", TestNode.MASTER,
-            new JsonObject().put("maxDevices", n / clients + 1).put("rateLimitPerMinute", 1_000_000));
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    for (int k = 0; k < clients; k++) {
+      String client = "c" + k;
+      int count = n / clients + (k < n % clients ? 1 : 0);
+      LinkBench.linkAll(http, "http://127.0.0.1:" + c.nodes.get(k % 3).port(), c.sim.url(), client, count,
+          FIRST_PHONE + k * 1_000_000L, new AtomicInteger(), new AtomicInteger());
+      keys.put(client, TestNode.MASTER);
+      for (int i = 0; i < count; i++) {
+        devices.add(new String[] {client, "d" + i});
       }
     }
-    for (int i = 0; i < n; i++) {
-      devices.add(new String[] {"c" + (i % clients), "d" + i});
-    }
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    List<Future<?>> done = new ArrayList<>();
-    for (int t = 0; t < 8; t++) {
-      int node = t % 3;
-      done.add(pool.submit(() -> {
-        try (Api api = c.api(node)) {
-          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-            String client = devices.get(i)[0];
-            String path = "/api/clients/" + client + "/devices";
-            Api.Response created = api.post(path, keys.get(client), new JsonObject().put("deviceId", "d" + i));
-            if (created.status() != 201 && created.status() != 200) {
-              throw new IllegalStateException("registering d" + i + ": " + created);
-            }
-            JsonObject qr = created.data().getJsonObject("qr");
-            String code = qr != null ? qr.getString("qr")
-                : api.get(path + "/d" + i + "/qr", keys.get(client)).data().getString("qr");
-            c.sim.pair(code, String.valueOf(FIRST_PHONE + i));
-          }
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : done) {
-      f.get();
-    }
-    pool.shutdown();
   }
 
   /**

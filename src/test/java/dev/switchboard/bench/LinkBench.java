@@ -81,7 +81,7 @@ public final class LinkBench {
   }
 
   /** Registers {@code n} devices of {@code client} (64 at a time) and has a phone scan each one's QR. */
-  private static void linkAll(HttpClient http, String base, String simUrl, String client, int n, long phoneBase,
+  static void linkAll(HttpClient http, String base, String simUrl, String client, int n, long phoneBase,
       AtomicInteger staleQrs, AtomicInteger lateQrs) throws Exception {
     call(http, "POST", base + "/api/clients/" + client + "/key", TestNode.MASTER, "{}");
     call(http, "PUT", base + "/api/clients/" + client + "/config", TestNode.MASTER, "{\"maxDevices\": " + n + "}");
