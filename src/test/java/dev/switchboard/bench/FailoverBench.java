@@ -70,6 +70,7 @@ public final class FailoverBench {
     link(clients);
     awaitConnected(null, null, Long.MAX_VALUE);
     System.out.printf("linked %d devices over %d clients in %.1f s%n", n, clients, (System.nanoTime() - t0) / 1e9);
+    idle(30);
     List<Double> times = new ArrayList<>();
     int sendRate = Integer.getInteger("bench.sendRate", 100);
     try (Traffic traffic = new Traffic(this::livePorts, devices, keys)) {
@@ -176,6 +177,34 @@ public final class FailoverBench {
               + "back_within_30s=%d not_connected=%d conflicts=%d linking_sessions=%d%n",
           kill9 ? "kill9" : "sigterm", n, stopping, started, back, at30, rs.getInt(1),
           c.sim.stats().getInteger("conflicts") - conflicts, c.sim.stats().getInteger("linkingSessions"));
+    }
+  }
+
+  /**
+   * What {@code n} linked devices cost at rest: the CPU of the three nodes and of PostgreSQL over
+   * {@code seconds}, and the device rows updated meanwhile (lease renewals, mostly).
+   */
+  private void idle(int seconds) throws Exception {
+    Thread.sleep(5_000);
+    double nodes0 = c.nodes.stream().mapToDouble(p -> ProcessCpu.tree(p.pid())).sum();
+    double pg0 = ProcessCpu.tree(c.pg.pid());
+    long updates0 = deviceUpdates();
+    Thread.sleep(seconds * 1000L);
+    double nodes = c.nodes.stream().mapToDouble(p -> ProcessCpu.tree(p.pid())).sum() - nodes0;
+    double pg = ProcessCpu.tree(c.pg.pid()) - pg0;
+    long updates = deviceUpdates() - updates0;
+    System.out.printf("RESULT idle devices=%d seconds=%d nodes_cpu_ms_per_s=%.1f postgres_cpu_ms_per_s=%.1f "
+            + "device_row_updates_per_s=%.1f nodes_us_per_device_s=%.2f postgres_us_per_row_update=%.1f%n",
+        n, seconds, nodes * 1000 / seconds, pg * 1000 / seconds, (double) updates / seconds,
+        nodes * 1e6 / seconds / n, updates == 0 ? 0 : pg * 1e6 / updates);
+  }
+
+  /** Rows of the devices table updated since PostgreSQL started (its statistics, flushed within a second). */
+  private long deviceUpdates() throws Exception {
+    try (ResultSet rs = db.createStatement().executeQuery(
+        "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'devices'")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

@@ -52,6 +52,12 @@ final class ProcessCpu {
     }
   }
 
+  /** CPU seconds used so far by a process and all its descendants (e.g. a PostgreSQL server's backends). */
+  static double tree(long pid) {
+    return ProcessHandle.of(pid).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+        .mapToLong(ProcessHandle::pid).distinct().mapToDouble(ProcessCpu::ofProcess).sum();
+  }
+
   private static double ofProcess(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));

@@ -101,10 +101,12 @@ public final class SendBench {
     // For tools that watch a run (per-process CPU, pg_stat_statements): the measured load starts now.
     System.out.println("PHASE measured load");
     double[] cpu0 = ProcessCpu.seconds(node.pid());
+    long wal0 = walBytes(db);
     Load gateway = run(vertx, http, key, devices, seconds, concurrency);
     awaitRouted(vertx, sim.port(), routedBefore + gateway.ok);
     // Per send accepted and delivered: the machine's two cores are shared by all three.
     double[] cpu1 = ProcessCpu.seconds(node.pid());
+    long wal1 = walBytes(db);
     double deliveredSeconds = (System.nanoTime() - gateway.startNanos) / 1e9;
     long delivered = routed(vertx, sim.port()) - routedBefore;
     // The same node at a steady rate below its limit: the latency of a 202 when requests do not queue.
@@ -125,6 +127,8 @@ public final class SendBench {
         gateway.percentile(99), delivered, delivered / deliveredSeconds);
     System.out.println("TIMELINE measured load, " + gateway.timeline());
     System.out.println("RESULT cpu ms per send, measured load: " + ProcessCpu.perMessage(cpu0, cpu1, gateway.ok, "client+simulator"));
+    // Everything a send writes to PostgreSQL's log: the row, its outbox entry, the SENT mark, the outbox delete.
+    System.out.printf("RESULT wal bytes per send, measured load: %.0f%n", (double) (wal1 - wal0) / gateway.ok);
     System.out.printf("RESULT steady rate_per_s=%d seconds=%d accepted=%d errors=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f"
             + " delivered=%d%n", steadyRate, seconds, steady.ok, steady.errors, steady.percentile(50), steady.percentile(99),
         steady.percentile(100), deliveredSteady);
@@ -327,5 +331,15 @@ public final class SendBench {
       control = new Api(simPort);
     }
     return control.get("/sim/stats", null).json().getLong("messagesRouted");
+  }
+
+  /** Where PostgreSQL's write-ahead log is now, in bytes from its start. */
+  static long walBytes(String dbUrl) throws Exception {
+    var url = dev.switchboard.config.DbUrl.parse(dbUrl);
+    try (var c = java.sql.DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password());
+        var rs = c.createStatement().executeQuery("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }
