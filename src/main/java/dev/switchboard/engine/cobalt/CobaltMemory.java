@@ -16,7 +16,7 @@ final class CobaltMemory {
 
   /** Messages older than this are dropped. */
   static final long MESSAGE_MEMORY_SECONDS = 24 * 3600;
-  /** And at most this many, the newest, per session: about 2.5 MB of heap. */
+  /** And at most this many, the newest, per session: about 2.2 MiB of heap. */
   static final int MESSAGE_MEMORY_COUNT = 2_000;
 
   private CobaltMemory() {
