@@ -54,8 +54,6 @@ final class CobaltSession extends CobaltOperations {
   static final long FLUSH_TIMEOUT_MS = 5_000;
   static final long CLOSE_TIMEOUT_MS = 5_000;
   static final long MAX_INBOUND_MEDIA_BYTES = 16L * 1024 * 1024;
-  /** Messages kept in Cobalt's memory for replies, reactions and read receipts; older ones are dropped. */
-  static final long MESSAGE_MEMORY_SECONDS = 24 * 3600;
   static final long TRIM_EVERY_MS = 10 * 60_000;
   static final String DEVICE_NAME = "Switchboard";
 
@@ -125,6 +123,11 @@ final class CobaltSession extends CobaltOperations {
 
   boolean isEnded() {
     return ended;
+  }
+
+  /** The Cobalt instance, for tests and the memory bench that fill or inspect its store. */
+  Whatsapp whatsapp() {
+    return wa;
   }
 
   /** Starts connecting; on the session's context. */
@@ -213,14 +216,12 @@ final class CobaltSession extends CobaltOperations {
     vertx.cancelTimer(qrTimer);
   }
 
-  /** Cobalt keeps every message of the session in memory; a day is enough for replies and reactions. */
+  /** Cobalt keeps every message of the session in memory; the gateway keeps the history itself. */
   private void trimMessages() {
     if (ended) {
       return;
     }
-    long cutoff = System.currentTimeMillis() / 1000 - MESSAGE_MEMORY_SECONDS;
-    CompletableFuture.runAsync(() -> wa.store().chats().forEach(chat ->
-        chat.removeMessage(m -> m.timestampSeconds().orElse(Long.MAX_VALUE) < cutoff)), executor);
+    CompletableFuture.runAsync(() -> CobaltMemory.trim(wa.store(), System.currentTimeMillis() / 1000), executor);
   }
 
   private void watchdog() {
@@ -285,6 +286,7 @@ final class CobaltSession extends CobaltOperations {
         bounded(serializer.flush(), FLUSH_TIMEOUT_MS);
       }
       bounded(wa.disconnect(), CLOSE_TIMEOUT_MS);
+      CobaltMemory.releaseChats(wa.store());
     }, executor);
     return Future.fromCompletionStage(closed, ctx).otherwiseEmpty();
   }
@@ -322,6 +324,7 @@ final class CobaltSession extends CobaltOperations {
         }
         serializer.markDeleted();
         bounded(wa.disconnect(), CLOSE_TIMEOUT_MS);
+        CobaltMemory.releaseChats(wa.store());
       }, executor);
       return Future.fromCompletionStage(told, ctx).otherwiseEmpty().compose(v -> credentials.delete())
           .transform(ar -> {

@@ -12,6 +12,8 @@ import it.auties.whatsapp.controller.StoreSpec;
 import it.auties.whatsapp.model.mobile.PhoneNumber;
 import io.vertx.core.Context;
 import io.vertx.core.Promise;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.ConcurrentModificationException;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Writes pack Keys and Store into one blob ({@link CredentialFormat}). They are coalesced:
  *       one write runs at a time, a request during it schedules exactly one more, and each write
  *       encodes the newest state when it starts, so the newest state always lands last. A blob
- *       equal to the last one written is skipped.</li>
+ *       equal to the last one written is skipped; only its SHA-256 is kept for that, not a second
+ *       copy of the credentials per session.</li>
  *   <li>A refused write (the lease moved to another node) fences the serializer for good: nothing it
  *       holds may overwrite the new owner's credentials.</li>
  *   <li>{@link #deleteSession} is Cobalt's only reliable logged-out / banned signal. It leaves a
@@ -66,7 +69,7 @@ public final class CredentialSerializer implements ControllerSerializer {
   private volatile Store store;
   private volatile boolean deleted;
   private volatile boolean fenced;
-  private byte[] lastWritten;
+  private byte[] lastWritten; // SHA-256 of the last blob stored
   private CompletableFuture<Void> running;
   private CompletableFuture<Void> next;
 
@@ -92,7 +95,7 @@ public final class CredentialSerializer implements ControllerSerializer {
       s.setSerializer(this);
       this.keys = k;
       this.store = s;
-      this.lastWritten = stored;
+      this.lastWritten = digest(stored);
     }
   }
 
@@ -201,7 +204,7 @@ public final class CredentialSerializer implements ControllerSerializer {
       }
     }
     synchronized (lock) {
-      if (Arrays.equals(packed, lastWritten)) {
+      if (Arrays.equals(digest(packed), lastWritten)) {
         return null;
       }
     }
@@ -217,7 +220,7 @@ public final class CredentialSerializer implements ControllerSerializer {
     return saved.future().toCompletionStage().toCompletableFuture().handle((ok, err) -> {
       if (err == null) {
         synchronized (lock) {
-          lastWritten = packed;
+          lastWritten = digest(packed);
         }
         return null;
       }
@@ -226,6 +229,14 @@ public final class CredentialSerializer implements ControllerSerializer {
       events.onWriteFailed(err);
       throw new IllegalStateException("credential write refused: " + err.getMessage(), err);
     });
+  }
+
+  private static byte[] digest(byte[] blob) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(blob);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 
   // ControllerSerializer: Cobalt's side.
