@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Failover time after kill -9 on three clustered node processes (min/median/max over rounds).
 # Usage: bench/failover.sh [devices=30] [rounds=5]
+# BENCH_SIM_CONNECTIONS=K: each node carries its devices over K multiplexed WebSockets to the simulator
+# (--sim-connections K) instead of one socket per device, for more devices than the simulator's file limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/classpath.sh
-exec "$java_bin" -Xmx1g -Dbench.durable=true -cp "$bench_cp" dev.switchboard.bench.FailoverBench "$@" 2>&1 | grep -v DEBUG
+exec "$java_bin" -Xmx1g -Dbench.durable=true -Dbench.simConnections="${BENCH_SIM_CONNECTIONS:-0}" -cp "$bench_cp" dev.switchboard.bench.FailoverBench "$@" 2>&1 | grep -v DEBUG

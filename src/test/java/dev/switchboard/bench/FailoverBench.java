@@ -17,14 +17,24 @@ import java.util.List;
  * the busiest node, timing until every device is CONNECTED again on a live node with a live lease;
  * the killed node is restarted and the devices rebalanced before the next round.
  * Usage: bench/failover.sh [devices=30] [rounds=5]
+ *
+ * <p>{@code -Dbench.simConnections=K} (BENCH_SIM_CONNECTIONS=K for the script) starts the nodes with
+ * {@code --sim-connections K}: each node carries all its devices over K multiplexed WebSockets to the
+ * simulator, so that more devices than the simulator's open-file limit allows sockets fit (30,000 on
+ * machines that allow 20,000 files). The default, 0, keeps one socket per device.
  */
 public final class FailoverBench {
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 30;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int simConnections = Integer.getInteger("bench.simConnections", 0);
+    List<String> flags = new ArrayList<>(List.of("--master-rate-limit", "10000000"));
+    if (simConnections > 0) {
+      flags.addAll(List.of("--sim-connections", String.valueOf(simConnections)));
+    }
     List<Double> times = new ArrayList<>();
-    try (NodeCluster c = new NodeCluster("failover-bench", List.of("--master-rate-limit", "10000000"))) {
+    try (NodeCluster c = new NodeCluster("failover-bench", flags)) {
       DbUrl url = DbUrl.parse(c.pg.url());
       try (Connection db = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password()); Api api = c.api(0)) {
         String key = api.clientWithKey("bench");
@@ -52,8 +62,10 @@ public final class FailoverBench {
           Thread.sleep(Math.max(5_000, n * 1000L / 50 + 3_000));
           awaitAllConnected(db, n, null);
         }
-        System.out.printf("RESULT devices=%d rounds=%d failover_min_s=%.2f failover_median_s=%.2f failover_max_s=%.2f conflicts=%d%n",
-            n, rounds, Collections.min(times), median(times), Collections.max(times), c.sim.stats().getInteger("conflicts"));
+        JsonObject stats = c.sim.stats();
+        System.out.printf("RESULT devices=%d rounds=%d failover_min_s=%.2f failover_median_s=%.2f failover_max_s=%.2f conflicts=%d"
+            + " sim_connections=%d sim_sockets=%d%n", n, rounds, Collections.min(times), median(times), Collections.max(times),
+            stats.getInteger("conflicts"), simConnections, stats.getInteger("openSessions"));
       }
     }
     System.exit(0);
