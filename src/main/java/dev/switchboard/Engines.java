@@ -22,15 +22,20 @@ public final class Engines {
   public static Future<WhatsAppEngine> create(Vertx vertx, Config config) {
     if (config.engine().equals("simulator")) {
       if (config.simUrl() != null) {
-        log.info("Engine: simulator at {}", config.simUrl());
-        return Future.succeededFuture(new SimulatorEngine(vertx, config.simUrl()));
+        log.info("Engine: simulator at {}{}", config.simUrl(), carriers(config));
+        return Future.succeededFuture(new SimulatorEngine(vertx, config.simUrl(), config.simConnections()));
       }
       return SimulatorServer.start(vertx, SimulatorOptions.onPort(config.simPort())).map(server -> {
-        log.info("Engine: in-process simulator on port {}", server.port());
-        return (WhatsAppEngine) new SimulatorEngine(vertx, "http://127.0.0.1:" + server.port());
+        log.info("Engine: in-process simulator on port {}{}", server.port(), carriers(config));
+        return (WhatsAppEngine) new SimulatorEngine(vertx, "http://127.0.0.1:" + server.port(), config.simConnections());
       });
     }
     log.info("Engine: Cobalt (real WhatsApp)");
     return Future.succeededFuture(new CobaltEngine(vertx));
+  }
+
+  private static String carriers(Config config) {
+    return config.simConnections() == 0 ? ", one connection per device"
+        : ", " + config.simConnections() + " connections carrying all devices";
   }
 }

@@ -28,7 +28,7 @@ final class Subcommands {
     Setting inbox = new Setting("INBOX_LIMIT", "--inbox-limit", String.valueOf(SimulatorOptions.DEFAULT_INBOX_LIMIT),
         "messages kept per simulated person");
     Setting sessions = new Setting("MAX_SESSIONS", "--max-sessions", "0",
-        "device connections held at once (0: as many as the open-file limit allows)");
+        "device sockets held at once, a multiplexed one counting once (0: as many as the open-file limit allows)");
     Map<String, String> values = Config.parseFlags(args, List.of(port, host, inbox, sessions));
     String h = values.getOrDefault("HOST", SimulatorOptions.DEFAULT_HOST);
     int p = number(values.getOrDefault("PORT", "7070"), "--port", 0);

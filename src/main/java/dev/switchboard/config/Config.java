@@ -17,6 +17,7 @@ public record Config(
     String engine,
     String simUrl,
     int simPort,
+    int simConnections,
     boolean cluster,
     List<String> clusterMembers,
     int clusterPort,
@@ -37,6 +38,7 @@ public record Config(
   public static final Setting ENGINE = Setting.of("SWITCHBOARD_ENGINE", "cobalt", "cobalt (real WhatsApp) or simulator");
   public static final Setting SIM_URL = Setting.of("SWITCHBOARD_SIM_URL", null, "base URL of a running simulator (default: start one in-process)");
   public static final Setting SIM_PORT = Setting.of("SWITCHBOARD_SIM_PORT", "7070", "port of the in-process simulator");
+  public static final Setting SIM_CONNECTIONS = Setting.of("SWITCHBOARD_SIM_CONNECTIONS", "0", "WebSockets that carry all of this node's device sessions to the simulator (1..64); 0 = one per device (docs/simulator.md)");
   public static final Setting CLUSTER = Setting.of("SWITCHBOARD_CLUSTER", "false", "join a Hazelcast cluster");
   public static final Setting CLUSTER_MEMBERS = Setting.of("SWITCHBOARD_CLUSTER_MEMBERS", null, "127.0.0.1:5701,127.0.0.1:5702 (default: cluster.xml)");
   public static final Setting CLUSTER_PORT = Setting.of("SWITCHBOARD_CLUSTER_PORT", "5701", "this member's Hazelcast port");
@@ -53,7 +55,7 @@ public record Config(
   public static final Setting MAX_SESSIONS = Setting.of("SWITCHBOARD_MAX_SESSIONS", "0", "device sessions this node runs at once; 0 = as many as its open-file limit allows (docs/operations.md)");
 
   public static final List<Setting> SETTINGS = List.of(HTTP_PORT, MASTER_KEY, DATA_DIR, DB_URL, ENGINE, SIM_URL,
-      SIM_PORT, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB,
+      SIM_PORT, SIM_CONNECTIONS, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB,
       MASTER_RATE_LIMIT, TRUSTED_PROXIES, METRICS, LOG_FORMAT, MAX_SESSIONS);
 
   /** Reads every setting; a flag given on the command line wins over the environment. */
@@ -84,6 +86,10 @@ public record Config(
     String simUrl = r.string(SIM_URL);
     if (simUrl != null) {
       requireHttpUrl(SIM_URL, simUrl);
+    }
+    int simConnections = r.integer(SIM_CONNECTIONS);
+    if (simConnections < 0 || simConnections > 64) {
+      throw new ConfigException(SIM_CONNECTIONS.env() + " must be a whole number from 0 (one per device) to 64, got " + simConnections);
     }
     String masterKey = r.string(MASTER_KEY);
     if (masterKey != null && masterKey.length() < 16) {
@@ -126,7 +132,7 @@ public record Config(
         members.add(member);
       }
     }
-    return new Config(httpPort, masterKey, Path.of(r.string(DATA_DIR)), dbUrl, engine, simUrl, r.port(SIM_PORT),
+    return new Config(httpPort, masterKey, Path.of(r.string(DATA_DIR)), dbUrl, engine, simUrl, r.port(SIM_PORT), simConnections,
         r.bool(CLUSTER), List.copyOf(members), clusterPort, nodeName, r.bool(ALLOW_PRIVATE_URLS), sendRate,
         mediaMaxMb, masterRateLimit, trustedProxies, r.bool(METRICS), maxSessions, logFormat);
   }

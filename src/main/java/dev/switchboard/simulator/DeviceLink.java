@@ -1,8 +1,6 @@
 package dev.switchboard.simulator;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -11,8 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
- * One linked device's WebSocket, speaking the simulator's wire protocol (text frames, one JSON
- * object each).
+ * One device session, speaking the simulator's wire protocol (text frames, one JSON object each) on
+ * its {@link DeviceChannel}: a WebSocket of its own, or one session of a multiplexed WebSocket
+ * ({@link MuxConnection}, where every frame also carries the session's {@code "s"}).
  *
  * <p>Device to network, a request: {@code {"id": <any>, "op": "...", ...arguments}}. The network
  * answers each with {@code {"id", "ok": true, "result": {...}}} or
@@ -47,7 +46,7 @@ import java.util.List;
 final class DeviceLink {
 
   private final Vertx vertx;
-  private final ServerWebSocket ws;
+  private final DeviceChannel channel;
   private final Network network;
   private String phone;
   private String secret;
@@ -61,24 +60,27 @@ final class DeviceLink {
   private final LinkedHashMap<String, JsonObject> unacked = new LinkedHashMap<>();
   static final int MAX_UNACKED = 10_000;
 
-  DeviceLink(Vertx vertx, ServerWebSocket ws, Network network) {
+  DeviceLink(Vertx vertx, DeviceChannel channel, Network network) {
     this.vertx = vertx;
-    this.ws = ws;
+    this.channel = channel;
     this.network = network;
   }
 
   void start() {
     network.linking.opened(this);
-    ws.textMessageHandler(this::onText);
-    ws.exceptionHandler(e -> ws.close());
-    ws.closeHandler(v -> {
-      closed = true;
-      network.linking.closed(this);
-      if (!unacked.isEmpty()) {
-        network.redeliver(this, List.copyOf(unacked.values()));
-        unacked.clear();
-      }
-    });
+  }
+
+  /** The channel ended the session (either side closed it, or its socket went away). */
+  void onClosed() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    network.linking.closed(this);
+    if (!unacked.isEmpty()) {
+      network.redeliver(this, List.copyOf(unacked.values()));
+      unacked.clear();
+    }
   }
 
   String phone() {
@@ -121,7 +123,7 @@ final class DeviceLink {
     JsonObject frame = new JsonObject().put("push", "disconnected").put("reason", reason).put("loggedOut", loggedOut);
     later(() -> {
       if (!closed) {
-        ws.writeTextMessage(frame.encode()).onComplete(r -> ws.close());
+        channel.write(frame).onComplete(r -> channel.close());
       }
     });
   }
@@ -129,14 +131,14 @@ final class DeviceLink {
   /** The connection breaks without a word, as a network failure would. */
   void drop() {
     if (!closed) {
-      ws.close();
+      channel.close();
     }
   }
 
   private void send(JsonObject frame) {
     later(() -> {
       if (!closed) {
-        ws.writeTextMessage(frame.encode());
+        channel.write(frame);
       }
     });
   }
@@ -151,14 +153,8 @@ final class DeviceLink {
     }
   }
 
-  private void onText(String text) {
-    JsonObject frame;
-    try {
-      frame = new JsonObject(text);
-    } catch (DecodeException e) {
-      ws.close((short) 1003, "frames are JSON objects");
-      return;
-    }
+  /** A frame from the device. */
+  void onFrame(JsonObject frame) {
     later(() -> handle(frame));
   }
 
@@ -185,7 +181,7 @@ final class DeviceLink {
     }
     send(reply);
     if ("logout".equals(frame.getString("op")) && reply.getBoolean("ok")) {
-      later(ws::close);
+      later(channel::close);
     }
   }
 

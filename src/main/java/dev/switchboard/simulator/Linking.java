@@ -206,11 +206,6 @@ final class Linking {
     return links;
   }
 
-  /** Device sockets open now, linked or not: one file descriptor each. */
-  int openCount() {
-    return open.size();
-  }
-
   int connectedCount() {
     return online.size();
   }

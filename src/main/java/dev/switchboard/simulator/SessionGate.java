@@ -2,12 +2,18 @@ package dev.switchboard.simulator;
 
 import dev.switchboard.kernel.SessionBudget;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Admits device connections to {@code /sim/ws} while the simulator's {@link SessionBudget} has room,
- * and refuses the next one with a 503 and a message naming the limit. Without it, the simulator at
+ * Admits device connections to {@code /sim/ws} (one session each) and {@code /sim/mux} (many sessions
+ * each, {@link MuxConnection}) while the simulator's {@link SessionBudget} has room, and refuses the
+ * next one with a 503 and a message naming the limit. The budget counts sockets, that is open files:
+ * a multiplexed connection counts once however many sessions it carries. Without it, the simulator at
  * its open-file limit can accept no socket at all, its control API included, and linking hangs. The
  * budget's reserve keeps descriptors for the control API, so it answers while devices are refused.
  * Runs on the simulator's one context, like all its state.
@@ -22,6 +28,9 @@ final class SessionGate {
   private final SessionBudget budget;
   /** Connections admitted whose WebSocket handshake has not completed: counted as sessions already. */
   private int upgrading;
+  /** Device sockets open now: one per session on {@code /sim/ws}, one per connection on {@code /sim/mux}. */
+  private int sockets;
+  private final Set<MuxConnection> muxes = new LinkedHashSet<>();
   private long refused;
 
   SessionGate(Vertx vertx, Network network, SessionBudget budget) {
@@ -37,7 +46,19 @@ final class SessionGate {
 
   /** The {@code /sim/ws} handler: a device connection, or a 503 saying why not. */
   void upgrade(RoutingContext ctx) {
-    String why = budget.refusal(network.linking.openCount() + upgrading + 1);
+    admit(ctx, ws -> SocketChannel.serve(vertx, ws, network, () -> sockets--));
+  }
+
+  /** The {@code /sim/mux} handler: a connection for many device sessions, or a 503 saying why not. */
+  void upgradeMux(RoutingContext ctx) {
+    admit(ctx, ws -> muxes.add(MuxConnection.serve(vertx, ws, network, mux -> {
+      sockets--;
+      muxes.remove(mux);
+    })));
+  }
+
+  private void admit(RoutingContext ctx, Consumer<ServerWebSocket> serve) {
+    String why = budget.refusal(sockets + upgrading + 1);
     if (why != null) {
       refused++;
       ctx.fail(new SimException(503, "UNAVAILABLE", why));
@@ -47,7 +68,8 @@ final class SessionGate {
     ctx.request().toWebSocket().onComplete(ar -> {
       upgrading--;
       if (ar.succeeded()) {
-        new DeviceLink(vertx, ar.result(), network).start();
+        sockets++;
+        serve.accept(ar.result());
       } else {
         ctx.fail(ar.cause());
       }
@@ -59,15 +81,20 @@ final class SessionGate {
    * refused when the process has no room left beside the sessions it holds.
    */
   void checkPairing() {
-    String why = budget.refusal(network.linking.openCount() + upgrading);
+    String why = budget.refusal(sockets + upgrading);
     if (why != null) {
       throw new SimException(503, "UNAVAILABLE", "pairing refused: " + why);
     }
   }
 
-  /** For {@code GET /sim/stats}: open device sockets, the most allowed, and how many were refused. */
+  /**
+   * For {@code GET /sim/stats}: open device sockets (files), the most allowed, how many were refused,
+   * and the multiplexed connections with the sessions they carry.
+   */
   JsonObject stats() {
-    return new JsonObject().put("openSessions", network.linking.openCount())
-        .put("maxSessions", budget.maxSessions()).put("refusedSessions", refused);
+    return new JsonObject().put("openSessions", sockets)
+        .put("maxSessions", budget.maxSessions()).put("refusedSessions", refused)
+        .put("muxConnections", muxes.size())
+        .put("muxSessions", muxes.stream().mapToInt(MuxConnection::sessionCount).sum());
   }
 }

@@ -4,9 +4,10 @@ package dev.switchboard.simulator;
  * Where the simulator listens, how often an unlinked session gets a new QR payload (WhatsApp rotates
  * them every 20 s; tests use a few milliseconds), and how much it remembers: each simulated person's
  * inbox and receipts keep their newest {@code inboxLimit} entries, so a long load test does not fill
- * the heap with every message it ever routed. Each linked device holds one socket: {@code maxSessions}
- * caps how many the simulator holds at once (0: as many as its open-file limit allows, less a reserve
- * for the control API); the next one is refused with a clear error instead of running out of files.
+ * the heap with every message it ever routed. Each linked device holds one socket, or shares one that
+ * carries many sessions ({@code /sim/mux}): {@code maxSessions} caps how many device sockets the
+ * simulator holds at once (0: as many as its open-file limit allows, less a reserve for the control
+ * API); the next one is refused with a clear error instead of running out of files.
  */
 public record SimulatorOptions(int port, String host, long qrIntervalMs, int inboxLimit, int maxSessions) {
 

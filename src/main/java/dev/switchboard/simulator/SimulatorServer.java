@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The simulated WhatsApp network (docs/simulator.md) on one HTTP port: the control API under
- * {@code /sim/...} and the WebSocket {@code /sim/ws} that each linked device holds (protocol in
- * {@link DeviceLink}). All state lives in one verticle, so every request and frame runs on its
+ * {@code /sim/...}, the WebSocket {@code /sim/ws} that each linked device holds (protocol in
+ * {@link DeviceLink}), and {@code /sim/mux}, one WebSocket that carries many device sessions
+ * ({@link MuxConnection}). All state lives in one verticle, so every request and frame runs on its
  * single context.
  *
  * <pre>{@code
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class SimulatorServer {
 
   public static final String WS_PATH = "/sim/ws";
+  /** Where a gateway node opens a connection that carries many device sessions ({@link MuxConnection}). */
+  public static final String MUX_PATH = "/sim/mux";
   private static final Logger log = LoggerFactory.getLogger(SimulatorServer.class);
 
   private final Vertx vertx;
@@ -88,6 +91,7 @@ public final class SimulatorServer {
       SessionGate gate = new SessionGate(vertx, network, budget);
       Router router = Router.router(vertx);
       router.get(WS_PATH).handler(gate::upgrade);
+      router.get(MUX_PATH).handler(gate::upgradeMux);
       new ControlApi(network, gate).mount(router);
       server = vertx.createHttpServer(new HttpServerOptions().setHost(options.host()).setPort(options.port())
           .setMaxWebSocketFrameSize(32 * 1024 * 1024).setMaxWebSocketMessageSize(48 * 1024 * 1024));

@@ -31,7 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Usage: bench/failover.sh [devices=30] [rounds=5] [clients=devices/2000, at least 1].
  * Properties: bench.sendRate (texts/s during each round, default 100), bench.nodeHeap (default
- * 256m up to 3,000 devices, else 1g), bench.restarts (default false).
+ * 256m up to 3,000 devices, else 1g), bench.restarts (default false), bench.simConnections: with K > 0
+ * the nodes run with {@code --sim-connections K} and carry all their devices over K multiplexed
+ * WebSockets to the simulator, so that more devices than the simulator's open-file limit allows
+ * sockets fit (30,000 on machines that allow 20,000 files); 0, the default, keeps one socket per device.
  */
 public final class FailoverBench {
 
@@ -55,8 +58,12 @@ public final class FailoverBench {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int clients = args.length > 2 ? Integer.parseInt(args[2]) : Math.max(1, n / 2_000);
     String heap = System.getProperty("bench.nodeHeap", n <= 3_000 ? "256m" : "1g");
-    try (NodeCluster c = new NodeCluster("failover-bench", List.of("--master-rate-limit", "10000000"),
-        List.of("-Xmx" + heap, "-XX:+UseSerialGC"))) {
+    int simConnections = Integer.getInteger("bench.simConnections", 0);
+    List<String> flags = new ArrayList<>(List.of("--master-rate-limit", "10000000"));
+    if (simConnections > 0) {
+      flags.addAll(List.of("--sim-connections", String.valueOf(simConnections)));
+    }
+    try (NodeCluster c = new NodeCluster("failover-bench", flags, List.of("-Xmx" + heap, "-XX:+UseSerialGC"))) {
       DbUrl url = DbUrl.parse(c.pg.url());
       try (Connection db = DriverManager.getConnection(url.jdbcUrl(), url.user(), url.password())) {
         new FailoverBench(n, c, db).run(rounds, clients);
@@ -107,9 +114,10 @@ public final class FailoverBench {
       }
       Traffic.Outcome sends = traffic.outcome(c.sim, 60_000);
       System.out.printf("RESULT devices=%d clients=%d rounds=%d failover_min_s=%.2f failover_median_s=%.2f "
-              + "failover_max_s=%.2f conflicts=%d sends_accepted=%d sends_lost=%d sends_twice=%d%n",
+              + "failover_max_s=%.2f conflicts=%d sends_accepted=%d sends_lost=%d sends_twice=%d sim_sockets=%d%n",
           n, clients, rounds, Collections.min(times), median(times), Collections.max(times),
-          c.sim.stats().getInteger("conflicts"), sends.accepted(), sends.lost(), sends.twice());
+          c.sim.stats().getInteger("conflicts"), sends.accepted(), sends.lost(), sends.twice(),
+          c.sim.stats().getInteger("openSessions"));
     }
     if (Boolean.getBoolean("bench.restarts")) {
       restart(false);

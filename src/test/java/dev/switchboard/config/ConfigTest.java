@@ -17,6 +17,7 @@ class ConfigTest {
     assertEquals(8080, c.httpPort());
     assertEquals("cobalt", c.engine());
     assertEquals(7070, c.simPort());
+    assertEquals(0, c.simConnections(), "one connection per device unless told");
     assertEquals(5701, c.clusterPort());
     assertEquals(false, c.cluster());
     assertEquals(1.0, c.sendRate());
@@ -40,7 +41,7 @@ class ConfigTest {
     for (Setting s : Config.SETTINGS) {
       assertTrue(help.contains(s.env()) && help.contains(s.flag()), s.env());
     }
-    assertEquals(19, Config.SETTINGS.size());
+    assertEquals(20, Config.SETTINGS.size());
   }
 
   @Test
@@ -55,7 +56,9 @@ class ConfigTest {
         Map.of("SWITCHBOARD_MASTER_RATE_LIMIT", "many"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/33"),
         Map.of("SWITCHBOARD_TRUSTED_PROXIES", "proxy.local/32"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/8,"),
         Map.of("SWITCHBOARD_TRUSTED_PROXIES", "fd00::/129"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/eight"),
-        Map.of("SWITCHBOARD_MAX_SESSIONS", "-1"), Map.of("SWITCHBOARD_MAX_SESSIONS", "all"));
+        Map.of("SWITCHBOARD_MAX_SESSIONS", "-1"), Map.of("SWITCHBOARD_MAX_SESSIONS", "all"),
+        Map.of("SWITCHBOARD_SIM_CONNECTIONS", "-1"), Map.of("SWITCHBOARD_SIM_CONNECTIONS", "65"),
+        Map.of("SWITCHBOARD_SIM_CONNECTIONS", "few"));
     for (Map<String, String> env : bad) {
       ConfigException e = assertThrows(ConfigException.class, () -> Config.load(List.of(), env), env.toString());
       assertTrue(!e.getMessage().contains("\n") && e.getMessage().contains(env.keySet().iterator().next()), e.getMessage());

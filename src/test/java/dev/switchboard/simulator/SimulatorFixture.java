@@ -21,9 +21,14 @@ public final class SimulatorFixture {
   }
 
   public static SimulatorFixture start(Vertx vertx, SimulatorOptions options) {
+    return start(vertx, options, 0);
+  }
+
+  /** {@code connections}: the engine's multiplexed WebSockets, or 0 for one per device. */
+  public static SimulatorFixture start(Vertx vertx, SimulatorOptions options, int connections) {
     SimulatorServer server = Await.result(SimulatorServer.start(vertx, options));
     return new SimulatorFixture(server, new SimControl(vertx, server.port()),
-        new SimulatorEngine(vertx, "http://127.0.0.1:" + server.port()));
+        new SimulatorEngine(vertx, "http://127.0.0.1:" + server.port(), connections));
   }
 
   public static SimulatorFixture start(Vertx vertx) {

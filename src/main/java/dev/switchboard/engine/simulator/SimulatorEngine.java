@@ -12,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -19,10 +20,13 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The engine that talks to the project's simulated WhatsApp network ({@code dev.switchboard.simulator})
- * over one WebSocket per device, as a real linked device holds one connection to WhatsApp.
+ * over one WebSocket per device, as a real linked device holds one connection to WhatsApp; or, with
+ * {@code connections > 0}, over that many WebSockets shared by all its devices ({@link Multiplexer}),
+ * so that tens of thousands of devices fit in the simulator's open-file limit.
  *
  * <p>It never reconnects by itself: a dropped socket is reported as
  * {@code onDisconnected(reason, false)} and the gateway's device actor decides when to call
@@ -32,6 +36,9 @@ import java.util.concurrent.TimeUnit;
 public final class SimulatorEngine implements WhatsAppEngine {
 
   static final long TIMEOUT_MS = 10_000;
+  /** The simulator's paths: a device session on a socket of its own, and a socket for many sessions. */
+  static final String WS_PATH = "/sim/ws";
+  static final String MUX_PATH = "/sim/mux";
   private static final int MAX_FRAME_BYTES = 32 * 1024 * 1024;
 
   private final Vertx vertx;
@@ -39,9 +46,15 @@ public final class SimulatorEngine implements WhatsAppEngine {
   private final String host;
   private final int port;
   private final boolean ssl;
+  private final Multiplexer multiplexer;
 
-  /** {@code baseUrl} is the simulator's address, e.g. {@code http://127.0.0.1:7070}. */
+  /** {@code baseUrl} is the simulator's address, e.g. {@code http://127.0.0.1:7070}; one WebSocket per device. */
   public SimulatorEngine(Vertx vertx, String baseUrl) {
+    this(vertx, baseUrl, 0);
+  }
+
+  /** {@code connections}: 0 for one WebSocket per device, else how many WebSockets carry all the devices. */
+  public SimulatorEngine(Vertx vertx, String baseUrl, int connections) {
     URI uri = URI.create(baseUrl);
     if (uri.getHost() == null) {
       throw new IllegalArgumentException("not a simulator URL: " + baseUrl);
@@ -54,6 +67,8 @@ public final class SimulatorEngine implements WhatsAppEngine {
         .setMaxFrameSize(MAX_FRAME_BYTES).setMaxMessageSize(MAX_FRAME_BYTES * 3 / 2)
         // One socket per linked device, all to one host: the default cap of 50 would queue the rest.
         .setMaxConnections(1_000_000));
+    this.multiplexer = connections > 0
+        ? new Multiplexer(vertx, connections, () -> connect(MUX_PATH)) : null;
   }
 
   @Override
@@ -68,8 +83,8 @@ public final class SimulatorEngine implements WhatsAppEngine {
     Promise<EngineSession> opened = Promise.promise();
     // The store may answer on its own context; the socket must belong to the caller's.
     ctx.runOnContext(v -> Contexts.onContext(ctx, credentials.load())
-        .compose(stored -> connect().map(ws -> {
-          SimulatorSession session = new SimulatorSession(vertx, ctx, ws, credentials, listener);
+        .compose(stored -> wire(ctx).map(wire -> {
+          SimulatorSession session = new SimulatorSession(vertx, ctx, wire, credentials, listener);
           session.hello(stored == null ? null : new String(stored, StandardCharsets.UTF_8));
           return (EngineSession) session;
         }))
@@ -77,9 +92,16 @@ public final class SimulatorEngine implements WhatsAppEngine {
     return opened.future();
   }
 
-  private Future<io.vertx.core.http.WebSocket> connect() {
+  private Future<Function<SimulatorSession, Wire>> wire(Context ctx) {
+    if (multiplexer != null) {
+      return Contexts.onContext(ctx, multiplexer.wire(ctx));
+    }
+    return connect(WS_PATH).map(ws -> session -> Wire.socket(ws, session));
+  }
+
+  private Future<WebSocket> connect(String path) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(ssl)
-        .setURI("/sim/ws").setConnectTimeout(TIMEOUT_MS);
+        .setURI(path).setConnectTimeout(TIMEOUT_MS);
     // No idle timeout: a linked device's socket may rightly stay silent for hours.
     return client.connect(options).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(
         err instanceof UpgradeRejectedException rejected
@@ -99,6 +121,7 @@ public final class SimulatorEngine implements WhatsAppEngine {
 
   @Override
   public Future<Void> close() {
-    return client.close();
+    Future<Void> muxes = multiplexer == null ? Future.succeededFuture() : multiplexer.close();
+    return muxes.eventually(client::close);
   }
 }

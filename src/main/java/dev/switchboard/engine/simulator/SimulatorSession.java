@@ -11,8 +11,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -21,11 +19,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One device's connection to the simulator: requests carry a correlation id and wait at most
+ * One device's session with the simulator, on a {@link Wire} (a WebSocket of its own, or a share of a
+ * multiplexed one): requests carry a correlation id and wait at most
  * {@link SimulatorEngine#TIMEOUT_MS} for their answer; pushed frames become listener calls (the
  * frames are described on {@code dev.switchboard.simulator.DeviceLink}). Everything runs on the
  * context that opened the session.
@@ -43,7 +43,7 @@ final class SimulatorSession implements EngineSession {
 
   private final Vertx vertx;
   private final Context ctx;
-  private final WebSocket ws;
+  private final Wire wire;
   private final CredentialStore store;
   private final EngineListener listener;
   private final Map<Long, Pending> pending = new HashMap<>();
@@ -51,15 +51,14 @@ final class SimulatorSession implements EngineSession {
   private boolean closed;
   private boolean ended;
 
-  SimulatorSession(Vertx vertx, Context ctx, WebSocket ws, CredentialStore store, EngineListener listener) {
+  /** {@code wire} attaches the session to its connection; frames arrive only after {@link #hello}. */
+  SimulatorSession(Vertx vertx, Context ctx, Function<SimulatorSession, Wire> wire, CredentialStore store,
+      EngineListener listener) {
     this.vertx = vertx;
     this.ctx = ctx;
-    this.ws = ws;
     this.store = store;
     this.listener = listener;
-    ws.textMessageHandler(this::onFrame);
-    ws.exceptionHandler(err -> LOG.debug("simulator socket error", err));
-    ws.closeHandler(v -> onClosed());
+    this.wire = wire.apply(this);
   }
 
   void hello(String credentials) {
@@ -223,7 +222,7 @@ final class SimulatorSession implements EngineSession {
   }
 
   private Future<Void> close() {
-    return closed ? Future.succeededFuture() : ws.close();
+    return closed ? Future.succeededFuture() : wire.close();
   }
 
   private Future<JsonObject> request(String op, JsonObject args) {
@@ -239,19 +238,13 @@ final class SimulatorSession implements EngineSession {
         }
       });
       pending.put(id, new Pending(op, promise, timer));
-      ws.writeTextMessage(args.copy().put("id", id).put("op", op).encode());
+      wire.write(args.copy().put("id", id).put("op", op));
       return promise.future();
     });
   }
 
-  private void onFrame(String text) {
-    JsonObject frame;
-    try {
-      frame = new JsonObject(text);
-    } catch (DecodeException e) {
-      LOG.warn("unreadable frame from the simulator");
-      return;
-    }
+  /** A frame from the network, on the session's context. */
+  void onFrame(JsonObject frame) {
     String push = frame.getString("push");
     if (push != null) {
       onPush(push, frame);
@@ -301,7 +294,7 @@ final class SimulatorSession implements EngineSession {
     if (eventId != null) {
       inContext(() -> {
         if (!closed) {
-          ws.writeTextMessage(new JsonObject().put("op", "ack").put("eventId", eventId).encode());
+          wire.write(new JsonObject().put("op", "ack").put("eventId", eventId));
         }
       });
     }
@@ -319,7 +312,11 @@ final class SimulatorSession implements EngineSession {
     }
   }
 
-  private void onClosed() {
+  /** The session ended, on the session's context; {@code reason} is the network's, when it gave one. */
+  void onClosed(String reason) {
+    if (closed) {
+      return;
+    }
     closed = true;
     List<Pending> waiting = new ArrayList<>(pending.values());
     pending.clear();
@@ -329,7 +326,7 @@ final class SimulatorSession implements EngineSession {
     }
     if (!ended) {
       ended = true;
-      listener.onDisconnected("connection lost", false);
+      listener.onDisconnected(reason == null ? "connection lost" : reason, false);
     }
   }
 

@@ -16,6 +16,7 @@ import dev.switchboard.simulator.MemoryCredentialStore;
 import dev.switchboard.simulator.RecordingListener;
 import dev.switchboard.simulator.SimControl;
 import dev.switchboard.simulator.SimulatorFixture;
+import dev.switchboard.simulator.SimulatorOptions;
 import dev.switchboard.simulator.TestDevice;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -42,9 +43,14 @@ class SimulatorEngineTest {
   private SimControl sim;
   private SimulatorEngine engine;
 
+  /** The engine's multiplexed WebSockets; 0: one per device. */
+  int connections() {
+    return 0;
+  }
+
   @BeforeEach
   void start(Vertx vertx) {
-    fixture = SimulatorFixture.start(vertx);
+    fixture = SimulatorFixture.start(vertx, SimulatorOptions.onPort(0), connections());
     sim = fixture.sim;
     engine = fixture.engine;
   }
@@ -90,7 +96,7 @@ class SimulatorEngineTest {
 
   @Test
   void openFailsWhenTheSimulatorIsUnreachable(Vertx vertx) {
-    SimulatorEngine nowhere = new SimulatorEngine(vertx, "http://127.0.0.1:1");
+    SimulatorEngine nowhere = new SimulatorEngine(vertx, "http://127.0.0.1:1", connections());
     EngineException unreachable = failure(() -> TestDevice.open(nowhere, new MemoryCredentialStore()));
     assertEquals("ENGINE_ERROR", unreachable.code());
     Await.result(nowhere.close());
