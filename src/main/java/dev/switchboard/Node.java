@@ -160,6 +160,7 @@ public final class Node {
     // The request path's own connections (key lookups, accepting sends), apart from device and webhook work.
     Pool requestPool = Db.pool(vertx, db, 6, "switchboard-requests");
     Pool leasePool = Db.pool(vertx, db, 2, "switchboard-leases");
+    Pool renewalPool = Db.pool(vertx, db, 1, "switchboard-renewals");
     // Outcomes and outbox claims: writes that are redone, with the same ids, when a crash forgets them.
     Pool redoablePool = Db.redoablePool(vertx, db, 2, "switchboard-redoable");
     return Secrets.bootstrap(pool, config.masterKey())
@@ -170,14 +171,15 @@ public final class Node {
         })
         .compose(keys -> Engines.create(vertx, config).compose(engine -> {
           lifecycle.onStop("engine", engine::close);
-          return wire(keys, engine, requestPool, leasePool, redoablePool);
+          return wire(keys, engine, requestPool, leasePool, renewalPool, redoablePool);
         }))
         .onSuccess(v -> log.info("Switchboard {} node '{}' listening on port {}", Version.version(),
             config.nodeName(), httpPort));
   }
 
   /** Services and their routes, then the background parts and the HTTP servers, in the order they stop in reverse. */
-  private Future<Void> wire(KeyService keys, WhatsAppEngine engine, Pool requestPool, Pool leasePool, Pool redoablePool) {
+  private Future<Void> wire(KeyService keys, WhatsAppEngine engine, Pool requestPool, Pool leasePool, Pool renewalPool,
+      Pool redoablePool) {
     UrlGuard urls = new UrlGuard(config.allowPrivateUrls());
     ClientService clients = new ClientService(pool, keys.changes(), keys, urls);
     ClientConfigCache configs = new ClientConfigCache(pool, keys.changes());
@@ -193,7 +195,7 @@ public final class Node {
     MessageStore messageStore = new MessageStore(vertx, pool, redoablePool, metrics, usage);
     // Outcomes of sends that went out just before the devices stopped: written, not resent later.
     lifecycle.onStop("message store", messageStore::flush);
-    devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, engine, events, config.sendRate(), configs,
+    devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, renewalPool, engine, events, config.sendRate(), configs,
         messageStore, new StatusWriter(pool), new CredentialReader(pool), metrics), config.nodeName(),
         DeviceManager.budget(config.maxSessions()));
     DeviceClient deviceClient = new DeviceClient(vertx);

@@ -74,8 +74,8 @@ public final class DeviceApi {
   private void rename(RoutingContext ctx) {
     JsonObject body = Bodies.object(ctx, false);
     Fields.onlyFields(body, Set.of("name"));
-    Responses.reply(ctx, devices.rename(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), name(body, true)),
-        Responses::ok);
+    Responses.reply(ctx, devices.rename(ctx.pathParam("clientId"), ctx.pathParam("deviceId"), name(body, true),
+        Auth.principal(ctx), Auth.sourceIp(ctx)), Responses::ok);
   }
 
   /** The body's {@code name}: a string of 1 to {@value #MAX_NAME} characters once trimmed, on one line; null when absent. */

@@ -45,6 +45,7 @@ public final class DeviceManager {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final Pool renewals;
   private final DeviceRuntime runtime;
   private final String node;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
@@ -69,6 +70,7 @@ public final class DeviceManager {
   public DeviceManager(Vertx vertx, DeviceRuntime runtime, String node, SessionBudget budget) {
     this.vertx = vertx;
     this.pool = runtime.leases();
+    this.renewals = runtime.renewals();
     this.runtime = runtime;
     this.node = node;
     this.budget = budget;
@@ -311,7 +313,7 @@ public final class DeviceManager {
     Map<String, Running> before = Map.copyOf(running);
     long started = System.currentTimeMillis();
     List<String[]> mine = before.values().stream().map(r -> new String[] {r.lease().clientId(), r.lease().deviceId()}).toList();
-    DeviceRepository.renew(pool, node, mine).onSuccess(held -> {
+    DeviceRepository.renew(renewals, node, mine).onSuccess(held -> {
       lastRenewed = started;
       Set<String> still = new HashSet<>();
       for (DeviceRepository.Lease l : held) {

@@ -168,11 +168,16 @@ public final class DeviceService implements Devices {
     return ApiException.notFound("DEVICE_NOT_FOUND", "device '" + deviceId + "' does not exist");
   }
 
-  /** Gives the device a new name, a field of its row: every node shows it, across restarts and failover. */
-  public Future<JsonObject> rename(String clientId, String deviceId, String name) {
-    return DeviceRepository.rename(pool, clientId, deviceId, name).compose(found -> found
-        ? get(clientId, deviceId)
-        : Future.failedFuture(notFound(deviceId)));
+  /**
+   * Gives the device a new name, a field of its row: every node shows it, across restarts and failover.
+   * The audit log records it ({@code device.renamed}) in the same transaction.
+   */
+  public Future<JsonObject> rename(String clientId, String deviceId, String name, Principal actor, String ip) {
+    return pool.withTransaction(tx -> DeviceRepository.rename(tx, clientId, deviceId, name).compose(found -> found
+            ? AuditLog.record(tx, clientId, "device.renamed", actor, ip,
+                new JsonObject().put("deviceId", deviceId).put("name", name)).map(true)
+            : Future.succeededFuture(false)))
+        .compose(found -> found ? get(clientId, deviceId) : Future.failedFuture(notFound(deviceId)));
   }
 
   public Future<JsonObject> qr(String clientId, String deviceId) {

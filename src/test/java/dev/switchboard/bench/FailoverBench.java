@@ -195,11 +195,12 @@ public final class FailoverBench {
   private void idle(int seconds) throws Exception {
     Thread.sleep(5_000);
     double nodes0 = c.nodes.stream().mapToDouble(p -> ProcessCpu.tree(p.pid())).sum();
-    double pg0 = ProcessCpu.tree(c.pg.pid());
+    String pgDir = c.log.getParent().resolve("pg").toAbsolutePath().toString();
+    double pg0 = ProcessCpu.matching(pgDir);
     long updates0 = deviceUpdates();
     Thread.sleep(seconds * 1000L);
     double nodes = c.nodes.stream().mapToDouble(p -> ProcessCpu.tree(p.pid())).sum() - nodes0;
-    double pg = ProcessCpu.tree(c.pg.pid()) - pg0;
+    double pg = ProcessCpu.matching(pgDir) - pg0;
     long updates = deviceUpdates() - updates0;
     System.out.printf("RESULT idle devices=%d seconds=%d nodes_cpu_ms_per_s=%.1f postgres_cpu_ms_per_s=%.1f "
             + "device_row_updates_per_s=%.1f nodes_us_per_device_s=%.2f postgres_us_per_row_update=%.1f%n",

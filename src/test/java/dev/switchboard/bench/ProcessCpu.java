@@ -52,9 +52,20 @@ final class ProcessCpu {
     }
   }
 
-  /** CPU seconds used so far by a process and all its descendants (e.g. a PostgreSQL server's backends). */
+  /** CPU seconds used so far by a process and all its descendants. */
   static double tree(long pid) {
     return ProcessHandle.of(pid).stream().flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+        .mapToLong(ProcessHandle::pid).distinct().mapToDouble(ProcessCpu::ofProcess).sum();
+  }
+
+  /**
+   * CPU seconds used so far by the processes whose command line contains {@code fragment}, and their
+   * descendants: a PostgreSQL server by its data directory, with its backends.
+   */
+  static double matching(String fragment) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains(fragment)).orElse(false))
+        .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
         .mapToLong(ProcessHandle::pid).distinct().mapToDouble(ProcessCpu::ofProcess).sum();
   }
 

@@ -36,6 +36,9 @@ class DeviceNameTest {
       assertEquals(200, renamed.status(), renamed.toString());
       assertEquals("Sales · ventas 📞", renamed.data().getString("name"));
       assertEquals("plain", renamed.data().getString("deviceId"));
+      JsonObject audit = api.get(C + "/audit", key).data().getJsonArray("items").getJsonObject(0);
+      assertEquals("device.renamed", audit.getString("action"), audit.encode());
+      assertEquals("Sales · ventas 📞", audit.getJsonObject("details").getString("name"), audit.encode());
       assertEquals("Sales · ventas 📞", api.get(C + "/devices/plain", key).data().getString("name"));
       JsonArray listed = api.get(C + "/devices", key).data().getJsonArray("items");
       assertEquals("Front desk", listed.getJsonObject(0).getString("name"), listed.encode());
