@@ -10,4 +10,4 @@ cd "$(dirname "$0")/.."
 . bench/classpath.sh
 exec "$java_bin" -Xmx${BENCH_HEAP:-1g} ${BENCH_JAVA_OPTS:-} -Dbench.durable=true \
   -Dbench.simConnections="${BENCH_SIM_CONNECTIONS:-0}" -cp "$bench_cp" dev.switchboard.bench.FailoverBench "$@" 2>&1 \
-  | grep -v DEBUG
+  | grep --line-buffered -v DEBUG
