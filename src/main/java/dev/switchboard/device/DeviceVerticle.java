@@ -96,10 +96,9 @@ public final class DeviceVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     // A connection attempt still under way (a slow credential load, a slow handshake) belongs to no one
-    // once the actor stops: moving the generation on makes it close its session as soon as it opens,
-    // instead of leaving a session that no actor owns connected to WhatsApp. Such sessions, kept alive
-    // after a node stopped all its devices, made the network see every device twice and kicked the
-    // sessions of the actors that took over.
+    // once the actor stops: moving the generation on makes it close its session as soon as it opens.
+    // The simulator's sockets close with the actor's context anyway; a Cobalt session, which runs on
+    // virtual threads of its own, would otherwise stay connected to WhatsApp with no actor to own it.
     generation++;
     settleWaiters.forEach(m -> m.reply(state()));
     settleWaiters.clear();
