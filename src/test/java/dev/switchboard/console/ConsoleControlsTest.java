@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.switchboard.Node;
 import dev.switchboard.support.Api;
 import dev.switchboard.support.Devices;
 import dev.switchboard.support.Sim;
-import dev.switchboard.support.TestDatabase;
-import dev.switchboard.support.TestNode;
+import dev.switchboard.support.TestBed;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -39,20 +38,21 @@ class ConsoleControlsTest {
   private static final String CARD = "[data-testid=device][data-device-id=" + DEVICE + "]";
   private static final String D = "/api/clients/" + CLIENT + "/devices/" + DEVICE;
 
+  @RegisterExtension
+  static final TestBed bed = TestBed.database().withSim(20_000).withNode("--send-rate", "0").withClient(CLIENT);
+
   private static Sim sim;
-  private static Node node;
   private static Api api;
   private static Browser browser;
   private static String key;
 
   @BeforeAll
   static void start() {
-    sim = new Sim(20_000);
-    node = TestNode.start(TestNode.config(TestDatabase.newDatabase(), "--sim-url", sim.url(), "--send-rate", "0"));
-    api = new Api(node.httpPort());
-    key = api.clientWithKey(CLIENT);
+    sim = bed.sim();
+    api = bed.api();
+    key = bed.key();
     Devices.link(api, sim, key, CLIENT, DEVICE, PHONE);
-    browser = new Browser(node.httpPort());
+    browser = new Browser(bed.node().httpPort());
     browser.login(key);
   }
 
@@ -61,9 +61,6 @@ class ConsoleControlsTest {
     if (browser != null) {
       browser.close();
     }
-    api.close();
-    TestNode.stop(node);
-    sim.close();
   }
 
   @Test
