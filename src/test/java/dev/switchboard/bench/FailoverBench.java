@@ -133,7 +133,7 @@ public final class FailoverBench {
       String client = "c" + k;
       int count = n / clients + (k < n % clients ? 1 : 0);
       LinkBench.linkAll(http, "http://127.0.0.1:" + c.nodes.get(k % 3).port(), c.sim.url(), client, count,
-          FIRST_PHONE + k * 1_000_000L, new AtomicInteger(), new AtomicInteger());
+          FIRST_PHONE + k * 100_000L, new AtomicInteger(), new AtomicInteger());
       keys.put(client, TestNode.MASTER);
       for (int i = 0; i < count; i++) {
         devices.add(new String[] {client, "d" + i});
