@@ -88,11 +88,16 @@ public final class FailoverBench {
         int conflicts = c.sim.stats().getInteger("conflicts");
         traffic.start(sendRate);
         Thread.sleep(2_000);
+        double[] cpu0 = cpu(victim);
         long k = System.nanoTime();
         down.add(victim);
         c.nodes.get(victim).kill9();
         awaitConnected(busiest, null, Long.MAX_VALUE);
         double s = (System.nanoTime() - k) / 1e9;
+        double[] cpu1 = cpu(victim);
+        System.out.printf("takeover CPU over %.2f s: survivors %.2f s, postgres %.2f s, bench JVM (simulator, client) %.2f s;"
+            + " the machine has %d cores%n", s, cpu1[0] - cpu0[0], cpu1[1] - cpu0[1], cpu1[2] - cpu0[2],
+            Runtime.getRuntime().availableProcessors());
         times.add(s);
         Thread.sleep(2_000);
         traffic.stop();
@@ -206,6 +211,18 @@ public final class FailoverBench {
             + "device_row_updates_per_s=%.1f nodes_us_per_device_s=%.2f postgres_us_per_row_update=%.1f%n",
         n, seconds, nodes * 1000 / seconds, pg * 1000 / seconds, (double) updates / seconds,
         nodes * 1e6 / seconds / n, updates == 0 ? 0 : pg * 1e6 / updates);
+  }
+
+  /** CPU seconds used so far by {the nodes but {@code except}, PostgreSQL, this JVM}. */
+  private double[] cpu(int except) {
+    double nodes = 0;
+    for (int i = 0; i < c.nodes.size(); i++) {
+      if (i != except) {
+        nodes += ProcessCpu.tree(c.nodes.get(i).pid());
+      }
+    }
+    return new double[] {nodes, ProcessCpu.matching(c.log.getParent().resolve("pg").toAbsolutePath().toString()),
+        ProcessCpu.tree(ProcessHandle.current().pid())};
   }
 
   /** Rows of the devices table updated since PostgreSQL started (its statistics, flushed within a second). */
