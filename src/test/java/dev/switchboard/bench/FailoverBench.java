@@ -222,7 +222,7 @@ public final class FailoverBench {
       }
     }
     return new double[] {nodes, ProcessCpu.matching(c.log.getParent().resolve("pg").toAbsolutePath().toString()),
-        ProcessCpu.tree(ProcessHandle.current().pid())};
+        ProcessCpu.own(ProcessHandle.current().pid())};
   }
 
   /** Rows of the devices table updated since PostgreSQL started (its statistics, flushed within a second). */
