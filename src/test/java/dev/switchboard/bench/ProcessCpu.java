@@ -60,30 +60,19 @@ final class ProcessCpu {
 
   /**
    * CPU seconds used so far by the processes whose command line contains {@code fragment} (a
-   * PostgreSQL server, by its data directory), with their children that ended and were reaped (a
-   * backend whose client went away) and their live descendants.
+   * PostgreSQL server, by its data directory) and their live descendants: a backend that ended
+   * meanwhile drops out, so read it over a stretch where the connections stay open.
    */
   static double matching(String fragment) {
     return ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains(fragment)).orElse(false))
-        .mapToDouble(p -> withReapedChildren(p.pid()) + p.descendants().mapToDouble(d -> ofProcess(d.pid())).sum())
-        .sum();
+        .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+        .mapToLong(ProcessHandle::pid).distinct().mapToDouble(ProcessCpu::ofProcess).sum();
   }
 
   /** CPU seconds used so far by this one process, without its children. */
   static double own(long pid) {
     return ofProcess(pid);
-  }
-
-  /** utime + stime + cutime + cstime: the process and its children that ended and were waited for. */
-  private static double withReapedChildren(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
-    } catch (Exception gone) {
-      return 0;
-    }
   }
 
   private static double ofProcess(long pid) {
