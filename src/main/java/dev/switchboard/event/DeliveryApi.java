@@ -59,14 +59,7 @@ public final class DeliveryApi {
       Ids.require("webhookId", webhookId);
     }
     Page page = Paging.of(ctx);
-    Long before = null;
-    if (page.after() != null) {
-      try {
-        before = Long.parseLong(page.after());
-      } catch (NumberFormatException e) {
-        throw ApiException.validation("cursor", "cursor is not one this API returned");
-      }
-    }
+    Long before = page.afterId();
     // One row more than the page holds tells whether there is a next page.
     Future<JsonObject> result = events.deliveries(ctx.pathParam("clientId"), status, webhookId, before,
         page.limit() + 1).map(rows -> {

@@ -13,6 +13,18 @@ public record Page(int limit, String after) {
   public static final int DEFAULT_LIMIT = 50;
   public static final int MAX_LIMIT = 200;
 
+  /** The cursor of a list keyed by row id: the id to page from, null on the first page; 400 for another cursor. */
+  public Long afterId() {
+    if (after == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(after);
+    } catch (NumberFormatException e) {
+      throw ApiException.validation("cursor", "cursor is not one this API returned");
+    }
+  }
+
   /** {@code rows} holds up to limit+1 items; the extra one only tells that there is a next page. */
   public JsonObject result(JsonArray rows, Function<JsonObject, String> keyOf) {
     String next = null;

@@ -25,7 +25,7 @@ public final class ChatService {
 
   public Future<JsonObject> chats(String clientId, String deviceId, Page page, Boolean archived) {
     return devices.get(clientId, deviceId)
-        .compose(d -> ChatRepository.chats(pool, clientId, deviceId, cursor(page), page.limit(), archived))
+        .compose(d -> ChatRepository.chats(pool, clientId, deviceId, page.afterId(), page.limit(), archived))
         .compose(rows -> names(clientId, deviceId).map(names ->
             page.result(rows, c -> String.valueOf(c.lastId()), c -> c.toJson(names.get(c.chatId())))));
   }
@@ -51,16 +51,5 @@ public final class ChatService {
   /** What the session knows; a disconnected device lists its chats without names. */
   private Future<Map<String, String>> names(String clientId, String deviceId) {
     return devices.chatNames(clientId, deviceId).otherwise(Map.of());
-  }
-
-  private static Long cursor(Page page) {
-    if (page.after() == null) {
-      return null;
-    }
-    try {
-      return Long.parseLong(page.after());
-    } catch (NumberFormatException e) {
-      throw ApiException.validation("cursor", "cursor is not one this API returned");
-    }
   }
 }

@@ -186,7 +186,7 @@ public final class MessageService {
   }
 
   public Future<JsonObject> scheduled(String clientId, Page page) {
-    return MessageRepository.scheduled(pool, clientId, cursor(page), page.limit())
+    return MessageRepository.scheduled(pool, clientId, page.afterId(), page.limit())
         .map(rows -> page.result(rows, m -> String.valueOf(m.id()), StoredMessage::toJson));
   }
 
@@ -194,13 +194,13 @@ public final class MessageService {
   public Future<JsonObject> log(String clientId, String direction, String status, String deviceId,
       java.time.Instant since, java.time.Instant until, Page page) {
     MessageLogRepository.Filter filter = new MessageLogRepository.Filter(direction, status, deviceId, since, until);
-    return MessageLogRepository.log(pool, clientId, filter, cursor(page), page.limit() + 1)
+    return MessageLogRepository.log(pool, clientId, filter, page.afterId(), page.limit() + 1)
         .map(rows -> page.result(rows, m -> String.valueOf(m.id()), StoredMessage::toJson));
   }
 
   public Future<JsonObject> history(String clientId, String deviceId, String chatId, Page page) {
     return devices.get(clientId, deviceId)
-        .compose(d -> MessageRepository.history(pool, clientId, deviceId, chatId, cursor(page), page.limit()))
+        .compose(d -> MessageRepository.history(pool, clientId, deviceId, chatId, page.afterId(), page.limit()))
         .map(rows -> page.result(rows, m -> String.valueOf(m.id()), StoredMessage::toJson));
   }
 
@@ -227,17 +227,6 @@ public final class MessageService {
 
   static ApiException messageNotFound(String messageId) {
     return ApiException.notFound("MESSAGE_NOT_FOUND", "message '" + messageId + "' does not exist on this device");
-  }
-
-  private static Long cursor(Page page) {
-    if (page.after() == null) {
-      return null;
-    }
-    try {
-      return Long.parseLong(page.after());
-    } catch (NumberFormatException e) {
-      throw ApiException.validation("cursor", "cursor is not one this API returned");
-    }
   }
 
 

@@ -2,7 +2,6 @@ package dev.switchboard.tenant;
 
 import dev.switchboard.kernel.Page;
 import dev.switchboard.kernel.Principal;
-import dev.switchboard.kernel.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
@@ -50,14 +49,7 @@ public final class AuditLog {
 
   /** The client's entries before the page's cursor, newest first: up to one more than the page holds. */
   public static Future<List<Entry>> list(SqlClient sql, String clientId, Page page) {
-    Long before = null;
-    if (page.after() != null) {
-      try {
-        before = Long.parseLong(page.after());
-      } catch (NumberFormatException e) {
-        throw ApiException.validation("cursor", "cursor is not one this API returned");
-      }
-    }
+    Long before = page.afterId();
     return sql.preparedQuery(LIST).execute(Tuple.of(clientId, before, page.limit() + 1)).map(rows -> {
       List<Entry> entries = new ArrayList<>(rows.size());
       for (Row r : rows) {
