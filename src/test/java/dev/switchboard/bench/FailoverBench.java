@@ -43,7 +43,6 @@ public final class FailoverBench {
   private final int n;
   private final NodeCluster c;
   private final Connection db;
-  private final Map<String, String> keys = new LinkedHashMap<>();
   private final List<String[]> devices = new ArrayList<>();
   private final java.util.Set<Integer> down = ConcurrentHashMap.newKeySet();
 
@@ -80,7 +79,7 @@ public final class FailoverBench {
     idle(30);
     List<Double> times = new ArrayList<>();
     int sendRate = Integer.getInteger("bench.sendRate", 100);
-    try (Traffic traffic = new Traffic(this::livePorts, devices, keys)) {
+    try (Traffic traffic = new Traffic(this::livePorts, devices, TestNode.MASTER)) {
       for (int r = 0; r < rounds; r++) {
         Map<String, Integer> before = perNode();
         String busiest = before.keySet().iterator().next();
@@ -140,7 +139,6 @@ public final class FailoverBench {
       int count = n / clients + (k < n % clients ? 1 : 0);
       LinkBench.linkAll(http, "http://127.0.0.1:" + c.nodes.get(k % 3).port(), c.sim.url(), client, count,
           FIRST_PHONE + k * 100_000L, new AtomicInteger(), new AtomicInteger());
-      keys.put(client, TestNode.MASTER);
       for (int i = 0; i < count; i++) {
         devices.add(new String[] {client, "d" + i});
       }

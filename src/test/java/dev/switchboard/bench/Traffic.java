@@ -36,7 +36,7 @@ final class Traffic implements AutoCloseable {
   private final Random random = new Random(42);
   private final Supplier<List<Integer>> livePorts;
   private final List<String[]> devices;
-  private final Map<String, String> keys;
+  private final String key;
   private final Map<String, String> accepted = new ConcurrentHashMap<>();
   private final Set<String> retrying = ConcurrentHashMap.newKeySet();
   private final AtomicInteger refused = new AtomicInteger();
@@ -44,11 +44,14 @@ final class Traffic implements AutoCloseable {
   private final AtomicInteger next = new AtomicInteger();
   private long timer = -1;
 
-  /** {@code devices}: {clientId, deviceId} pairs to send from; {@code livePorts}: the nodes to send to now. */
-  Traffic(Supplier<List<Integer>> livePorts, List<String[]> devices, Map<String, String> keys) {
+  /**
+   * {@code devices}: {clientId, deviceId} pairs to send from, with {@code key} (the master key serves
+   * every client); {@code livePorts}: the nodes to send to now.
+   */
+  Traffic(Supplier<List<Integer>> livePorts, List<String[]> devices, String key) {
     this.livePorts = livePorts;
     this.devices = devices;
-    this.keys = keys;
+    this.key = key;
   }
 
   /** Starts sending {@code perSecond} texts a second, in ticks of 10 ms. */
@@ -64,7 +67,7 @@ final class Traffic implements AutoCloseable {
         String[] d = devices.get(random.nextInt(devices.size()));
         String body = new JsonObject().put("to", String.valueOf(FIRST_PERSON + random.nextInt(PERSONS)))
             .put("text", "failover " + UUID.randomUUID()).encode();
-        send(UUID.randomUUID().toString(), d[0], "/api/clients/" + d[0] + "/devices/" + d[1] + "/messages/text", body);
+        send(UUID.randomUUID().toString(), "/api/clients/" + d[0] + "/devices/" + d[1] + "/messages/text", body);
       }
     });
   }
@@ -76,13 +79,13 @@ final class Traffic implements AutoCloseable {
     }
   }
 
-  private void send(String idem, String client, String path, String body) {
+  private void send(String idem, String path, String body) {
     retrying.add(idem);
     List<Integer> ports = livePorts.get();
     int port = ports.get(Math.floorMod(next.getAndIncrement(), ports.size()));
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
         .setURI(path).setIdleTimeout(10_000).setConnectTimeout(2_000)
-        .putHeader("x-api-key", keys.get(client)).putHeader("content-type", "application/json")
+        .putHeader("x-api-key", key).putHeader("content-type", "application/json")
         .putHeader("Idempotency-Key", idem);
     http.request(options).compose(req -> req.send(Buffer.buffer(body)).compose(res -> res.body().map(b -> {
       if (res.statusCode() == 202) {
@@ -99,7 +102,7 @@ final class Traffic implements AutoCloseable {
     }))).otherwise(false).onSuccess(done -> {
       if (!done) {
         retries.incrementAndGet();
-        vertx.setTimer(500, t -> send(idem, client, path, body));
+        vertx.setTimer(500, t -> send(idem, path, body));
       }
     });
   }
