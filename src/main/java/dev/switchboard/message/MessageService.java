@@ -229,9 +229,6 @@ public final class MessageService {
     return ApiException.notFound("MESSAGE_NOT_FOUND", "message '" + messageId + "' does not exist on this device");
   }
 
-
-
-
   /** The device does not exist or is logged out: nothing was stored. */
   private static final class NotStored extends RuntimeException {
     private final transient Long used;
