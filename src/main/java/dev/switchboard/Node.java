@@ -198,7 +198,7 @@ public final class Node {
     devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, renewalPool, engine, events, config.sendRate(), configs,
         messageStore, new StatusWriter(pool), new CredentialReader(pool), metrics), config.nodeName(),
         DeviceManager.budget(config.maxSessions()));
-    DeviceClient deviceClient = new DeviceClient(vertx);
+    DeviceClient deviceClient = new DeviceClient(vertx, requestPool, config.nodeName(), devices::runsHere);
     DeviceService deviceService = new DeviceService(vertx, pool, clients, devices, deviceClient);
     clients.beforeDelete(deviceService::deleteAll);
     long mediaMax = config.mediaMaxMb() * 1024L * 1024L;
@@ -240,7 +240,8 @@ public final class Node {
         AuthFailures.create(cluster, pool), new SourceAddress(config.trustedProxies()));
     return lifecycle.deploy("webhook dispatcher", () -> new WebhookDispatcher(events, urls, config.nodeName(), metrics), 1)
         .compose(id -> lifecycle.deploy("event purge", () -> new EventPurge(pool), 1))
-        .compose(id -> lifecycle.start("devices", devices::start, devices::close))
+        .compose(id -> lifecycle.start("device router", deviceClient::listen, deviceClient::close))
+        .compose(v -> lifecycle.start("devices", devices::start, devices::close))
         .compose(v -> {
           NodeGauges gauges = new NodeGauges(vertx, pool, config.nodeName(), metrics);
           return lifecycle.start("gauges", gauges::start, gauges::stop);

@@ -92,6 +92,11 @@ public final class DeviceManager {
     return running.containsKey(k) || starting.containsKey(k) ? null : budget.refusal(sessions() + 1);
   }
 
+  /** Whether this node runs the device's actor now. */
+  public boolean runsHere(String clientId, String deviceId) {
+    return running.containsKey(key(clientId, deviceId));
+  }
+
   /** Device sessions held or being started here. */
   private int sessions() {
     return running.size() + starting.size();

@@ -44,6 +44,7 @@ public final class DeviceRepository {
         EXISTS (SELECT 1 FROM devices WHERE client_id = $1 AND device_id = $2) AS existed,
         COALESCE((SELECT device_count FROM clients WHERE client_id = $1), 0) AS device_count""";
   private static final String FIND = "SELECT " + COLUMNS + " FROM devices WHERE client_id = $1 AND device_id = $2";
+  private static final String OWNER = "SELECT owner_node FROM devices WHERE client_id = $1 AND device_id = $2";
   private static final String LIST = "SELECT " + COLUMNS + " " + """
       FROM devices WHERE client_id = $1 AND ($2::text IS NULL OR device_id > $2)
         AND ($4::text[] IS NULL OR device_id = ANY($4)) ORDER BY device_id LIMIT $3""";
@@ -188,6 +189,12 @@ public final class DeviceRepository {
   public static Future<Device> find(SqlClient sql, String clientId, String deviceId) {
     return sql.preparedQuery(FIND).execute(Tuple.of(clientId, deviceId))
         .map(rows -> rows.size() == 0 ? null : device(rows.iterator().next()));
+  }
+
+  /** The node holding the device's lease, or null (no such device, or no node runs it). */
+  public static Future<String> owner(SqlClient sql, String clientId, String deviceId) {
+    return sql.preparedQuery(OWNER).execute(Tuple.of(clientId, deviceId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("owner_node"));
   }
 
   /** Gives the device its name; false when there is no such device. */

@@ -87,8 +87,8 @@ public final class DeviceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     outbox = new Outbox(vertx, messages, events, lease.clientId(), lease.deviceId(), lease.epoch(), sendRate);
-    consumer = vertx.eventBus().consumer(Addresses.device(lease.clientId(), lease.deviceId()), this::onRequest);
-    // Requests are routed here only once the consumer is registered everywhere.
+    // Local to this node: other nodes' requests come through this node's router (DeviceClient).
+    consumer = vertx.eventBus().localConsumer(Addresses.device(lease.clientId(), lease.deviceId()), this::onRequest);
     return consumer.completion().onSuccess(v -> open());
   }
 

@@ -8,9 +8,18 @@ public final class Addresses {
 
   private static final String PREFIX = "switchboard.";
 
-  /** A device's actor, wherever in the cluster it runs. */
+  /**
+   * A device's actor, registered only on the node that runs it (a local consumer): a clustered one
+   * per device would be an entry in the cluster's replicated registry of subscriptions, written and
+   * backed up for every device a node takes over. Other nodes reach it through {@link #devices}.
+   */
   public static String device(String clientId, String deviceId) {
     return PREFIX + "device." + clientId + "." + deviceId;
+  }
+
+  /** One node's router to the device actors it runs (the device's ids travel in the message's headers). */
+  public static String devices(String nodeName) {
+    return PREFIX + "devices." + nodeName;
   }
 
   /** One node's device manager (placement requests from other nodes). */

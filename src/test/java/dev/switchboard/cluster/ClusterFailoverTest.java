@@ -99,6 +99,9 @@ class ClusterFailoverTest {
         client.close();
       }
 
+      // A device's actor listens on its own node only: the others route to it, and remember where it is.
+      everyDeviceAnswersThrough(apis, key);
+
       // Traffic through every node, while the busiest node is killed.
       String busiest = spread.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
       int victim = c.names.indexOf(busiest);
@@ -153,6 +156,33 @@ class ClusterFailoverTest {
       accepted.keySet().forEach(id -> assertEquals(1, counts.get(id), "message " + id + " arrived exactly once"));
       assertNotEquals(0, seconds);
       System.out.printf("failover: %d devices back %.1f s after kill -9; %d sends accepted%n", DEVICES, seconds, accepted.size());
+
+      // The survivors remembered the dead node as the owner of its devices: they find the new owners.
+      List<Api> survivors = apis.stream().filter(a -> a != apis.get(victim)).toList();
+      everyDeviceAnswersThrough(survivors, key);
+
+      // The killed node comes back and a rebalance hands devices to it: the node a survivor remembers
+      // is alive but no longer runs the device, and says so.
+      c.nodes.set(victim, c.start(victim));
+      try (Api back = c.api(victim)) {
+        Wait.until("three members again", 60_000, () -> back.get("/api/health", null).data().getInteger("clusterSize"), n -> n == 3);
+        assertEquals(202, back.post("/api/admin/rebalance", TestNode.MASTER, new JsonObject().put("perSecond", 50)).status());
+        Wait.until("devices handed to the restarted node", 60_000, () -> devices(back, key),
+            items -> spread(items).getOrDefault(busiest, 0) >= DEVICES / 3 - 1
+                && items.stream().allMatch(o -> "CONNECTED".equals(((JsonObject) o).getString("status"))));
+        everyDeviceAnswersThrough(List.of(survivors.get(0), survivors.get(1), back), key);
+      }
+      assertEquals(0, c.sim.stats().getInteger("conflicts"), "no session ran twice at once");
+    }
+  }
+
+  /** Every device answers a request for its live session through every node given, wherever it runs. */
+  static void everyDeviceAnswersThrough(List<Api> apis, String key) {
+    for (Api api : apis) {
+      for (int i = 0; i < DEVICES; i++) {
+        Api.Response r = api.get("/api/clients/acme/devices/d" + i + "/profile", key);
+        assertEquals(200, r.status(), "d" + i + ": " + r);
+      }
     }
   }
 
