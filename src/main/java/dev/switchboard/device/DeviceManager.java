@@ -5,6 +5,7 @@ import org.slf4j.event.Level;
 import dev.switchboard.kernel.Addresses;
 import dev.switchboard.kernel.ApiException;
 import dev.switchboard.kernel.SessionBudget;
+import dev.switchboard.kernel.StallWatch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -33,7 +34,7 @@ public final class DeviceManager {
   static final long RENEW_MS = DeviceRepository.LEASE_SECONDS * 1000L / 3;
   static final long RECONCILE_MS = 3_000;
   static final int RECONCILE_BATCH = 20_000;
-  /** How late a periodic tick may be before the node counts itself as having been frozen. */
+  /** How long the process may stand still before the node counts itself as having been frozen. */
   static final long STALL_MS = 5_000;
   static final long QUARANTINE_MS = 2L * DeviceRepository.LEASE_SECONDS * 1000L;
   /**
@@ -56,7 +57,8 @@ public final class DeviceManager {
   /** The reconcile under way; one at a time, so a device is never claimed twice by this node. */
   private Future<Void> reconciling;
   private volatile long lastRenewed = System.currentTimeMillis();
-  private long lastReconcileTick = System.currentTimeMillis();
+  private final StallWatch stalls = new StallWatch("switchboard-stall-watch");
+  private final Openings openings = new Openings(Openings.PER_NODE);
   private volatile long quarantinedUntil;
   /** False until the first reconcile after start, which also takes back the leases this node held before a restart. */
   private volatile boolean reconciledOnce;
@@ -183,7 +185,7 @@ public final class DeviceManager {
 
   private Future<Void> deploy(DeviceRepository.Lease lease) {
     String k = key(lease.clientId(), lease.deviceId());
-    return vertx.deployVerticle(new DeviceVerticle(lease, runtime)).map(id -> {
+    return vertx.deployVerticle(new DeviceVerticle(lease, runtime, openings)).map(id -> {
       // Two claims racing on this node (reconcile and an API call) leave two actors: the newer epoch stays.
       Running mine = new Running(lease, id);
       Running before = running.put(k, mine);
@@ -204,16 +206,15 @@ public final class DeviceManager {
   }
 
   /**
-   * The periodic reconcile. A tick that comes far too late means this process was frozen (a long
-   * pause, a stopped VM): its leases may be gone and its view of the cluster is stale, so it stops
-   * its devices and claims nothing until the view has had time to heal.
+   * The periodic reconcile. When the process stood still for a while (a long pause, a stopped VM),
+   * its leases may be gone and its view of the cluster is stale, so it stops its devices and claims
+   * nothing until the view has had time to heal. A busy event loop that runs this tick late is not
+   * such a freeze: {@link StallWatch} tells them apart.
    */
   private void reconcileTick() {
-    long now = System.currentTimeMillis();
-    long gap = now - lastReconcileTick;
-    lastReconcileTick = now;
-    if (gap > RECONCILE_MS + STALL_MS) {
-      quarantine("the reconcile tick came " + gap + " ms apart");
+    long stall = stalls.longestStallMs();
+    if (stall > STALL_MS) {
+      quarantine("the process stood still for " + stall + " ms");
     }
     reconcile();
   }
@@ -340,6 +341,7 @@ public final class DeviceManager {
    */
   public Future<Void> close() {
     closing = true;
+    stalls.close();
     vertx.cancelTimer(renewTimer);
     vertx.cancelTimer(reconcileTimer);
     Collection<String> nodes = liveNodes.get();

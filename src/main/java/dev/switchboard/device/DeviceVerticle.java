@@ -68,9 +68,15 @@ public final class DeviceVerticle extends VerticleBase {
   /** Stopped on request: no session, no reconnect, until a Reconnect starts it again. */
   private boolean stopped;
   private int generation;
+  private final Openings openings;
+  /** The longest a connection attempt holds its place among the node's openings. */
+  static final long OPENING_MAX_MS = 30_000;
+  /** Gives back this actor's place among the node's openings while a connection attempt holds one. */
+  private Runnable opening;
   private int statusVersion;
 
-  public DeviceVerticle(DeviceRepository.Lease lease, DeviceRuntime runtime) {
+  public DeviceVerticle(DeviceRepository.Lease lease, DeviceRuntime runtime, Openings openings) {
+    this.openings = openings;
     this.messages = runtime.messages();
     this.statuses = runtime.statuses();
     this.credentials = runtime.credentials();
@@ -100,6 +106,7 @@ public final class DeviceVerticle extends VerticleBase {
     // The simulator's sockets close with the actor's context anyway; a Cobalt session, which runs on
     // virtual threads of its own, would otherwise stay connected to WhatsApp with no actor to own it.
     generation++;
+    freeOpening();
     settleWaiters.forEach(m -> m.reply(state()));
     settleWaiters.clear();
     outbox.disconnected();
@@ -108,11 +115,38 @@ public final class DeviceVerticle extends VerticleBase {
     return closed.compose(v -> consumer.unregister());
   }
 
+  /** Connects, once the node has a place for one more connection attempt ({@link Openings}). */
   private void open() {
     if (stopping || stopped) {
       return;
     }
+    freeOpening();
     int gen = ++generation;
+    openings.whenFree(context, free -> {
+      if (gen != generation || stopping || stopped) {
+        free.run();
+        return;
+      }
+      opening = free;
+      // An engine that never reports back must not hold the place for good.
+      vertx.setTimer(OPENING_MAX_MS, id -> {
+        if (gen == generation) {
+          freeOpening();
+        }
+      });
+      connect(gen);
+    });
+  }
+
+  /** The connection attempt has settled (connected, QR shown, failed, dropped, or the actor stopped): its place is free. */
+  private void freeOpening() {
+    if (opening != null) {
+      opening.run();
+      opening = null;
+    }
+  }
+
+  private void connect(int gen) {
     transition(attempts == 0 ? DeviceStatus.CONNECTING : DeviceStatus.RECONNECTING, lastError);
     SessionSpec spec = new SessionSpec(lease.clientId(), lease.deviceId(), lease.sessionKey());
     engine.open(spec, credentials(), new GenerationListener(gen)).onComplete(ar -> {
@@ -128,6 +162,7 @@ public final class DeviceVerticle extends VerticleBase {
           outbox.connected(session);
         }
       } else {
+        freeOpening();
         scheduleReconnect(ar.cause().getMessage());
       }
     });
@@ -201,12 +236,14 @@ public final class DeviceVerticle extends VerticleBase {
   }
 
   private void onQr(String payload, Instant expiresAt) {
+    freeOpening();
     qr = payload;
     qrExpiresAt = expiresAt;
     transition(DeviceStatus.QR_READY, null);
   }
 
   private void onConnected(String phoneNumber) {
+    freeOpening();
     phone = phoneNumber;
     qr = null;
     attempts = 0;
@@ -217,6 +254,7 @@ public final class DeviceVerticle extends VerticleBase {
   }
 
   private void onDisconnected(String reason, boolean loggedOut) {
+    freeOpening();
     session = null;
     outbox.disconnected();
     qr = null;
@@ -380,6 +418,7 @@ public final class DeviceVerticle extends VerticleBase {
   private void stopSession(Message<DeviceRequest> msg) {
     stopped = true;
     generation++;
+    freeOpening();
     vertx.cancelTimer(reconnectTimer);
     outbox.disconnected();
     Future<Void> closed = session == null ? Future.succeededFuture() : session.disconnect();
