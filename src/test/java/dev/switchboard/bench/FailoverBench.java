@@ -5,6 +5,7 @@ import dev.switchboard.support.Api;
 import dev.switchboard.support.NodeCluster;
 import dev.switchboard.support.NodeProcess;
 import dev.switchboard.support.TestNode;
+import dev.switchboard.support.Wait;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpClient;
 import java.sql.Connection;
@@ -71,6 +72,9 @@ public final class FailoverBench {
     System.exit(0);
   }
 
+  /** The fastest rebalance the API allows. */
+  private static final int REBALANCE_PER_SECOND = 100;
+
   private void run(int rounds, int clients) throws Exception {
     long t0 = System.nanoTime();
     link(clients);
@@ -112,9 +116,17 @@ public final class FailoverBench {
         c.nodes.set(victim, c.start(victim));
         down.remove(victim);
         try (Api any = c.api((victim + 1) % 3)) {
-          any.post("/api/admin/rebalance", TestNode.MASTER, new JsonObject().put("perSecond", 500));
+          // The plan counts only the members the survivor sees: wait until the restarted node is one.
+          Wait.until("three members", 60_000, () -> any.get("/api/health", null).data().getInteger("clusterSize"), m -> m == 3);
+          Api.Response plan = any.post("/api/admin/rebalance", TestNode.MASTER,
+              new JsonObject().put("perSecond", REBALANCE_PER_SECOND).put("maxMoves", 10_000));
+          if (plan.status() != 202) {
+            throw new IllegalStateException("rebalance refused: " + plan);
+          }
+          int moves = plan.data().getInteger("moves");
+          System.out.printf("rebalance: %d moves at %d/s%n", moves, REBALANCE_PER_SECOND);
+          Thread.sleep(moves * 1000L / REBALANCE_PER_SECOND + 5_000);
         }
-        Thread.sleep(Math.max(5_000, n * 1000L / 500 + 3_000));
         awaitConnected(null, null, Long.MAX_VALUE);
       }
       Traffic.Outcome sends = traffic.outcome(c.sim, 60_000);
@@ -150,6 +162,7 @@ public final class FailoverBench {
    * nodes until every device is CONNECTED again, with a fresh connection, and without a new QR.
    */
   private void restart(boolean kill9) throws Exception {
+    Map<String, Integer> before = perNode();
     Timestamp stoppedAt = now();
     long s0 = System.nanoTime();
     List<Thread> stops = new ArrayList<>();
@@ -186,9 +199,10 @@ public final class FailoverBench {
     try (ResultSet rs = db.createStatement().executeQuery("SELECT count(*) FROM devices WHERE status <> 'CONNECTED'")) {
       rs.next();
       System.out.printf("RESULT whole_cluster=%s devices=%d stop_s=%.1f nodes_up_s=%.1f all_back_s=%.1f "
-              + "back_within_30s=%d not_connected=%d conflicts=%d linking_sessions=%d%n",
+              + "back_within_30s=%d not_connected=%d conflicts=%d linking_sessions=%d spread_before=%s spread_after=%s%n",
           kill9 ? "kill9" : "sigterm", n, stopping, started, back, at30, rs.getInt(1),
-          c.sim.stats().getInteger("conflicts") - conflicts, c.sim.stats().getInteger("linkingSessions"));
+          c.sim.stats().getInteger("conflicts") - conflicts, c.sim.stats().getInteger("linkingSessions"),
+          before, perNode());
     }
   }
 
