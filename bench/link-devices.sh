@@ -7,4 +7,4 @@ n=${1:?usage: bench/link-devices.sh N [max-heap]}
 heap=${2:-2g}
 warmup=${3:-2000}
 . bench/classpath.sh
-exec "$java_bin" -Xmx1g -Dbench.durable=true -cp "$bench_cp" dev.switchboard.bench.LinkBench "$n" "$heap" "$warmup" 2>&1 | grep -v DEBUG
+exec "$java_bin" -Xmx1g -Dbench.durable=true ${BENCH_JAVA_OPTS:-} -cp "$bench_cp" dev.switchboard.bench.LinkBench "$n" "$heap" "$warmup" 2>&1 | grep -v DEBUG

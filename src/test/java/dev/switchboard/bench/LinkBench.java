@@ -39,7 +39,12 @@ public final class LinkBench {
     String db = TestDatabase.newDatabase();
     int port = NodeProcess.freePort();
     Path log = Files.createTempFile("link-bench", ".log");
-    List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC");
+    List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC"));
+    // More options for the node's JVM, e.g. -Dbench.nodeJvm=-XX:StartFlightRecording=filename=/tmp/node.jfr
+    String extra = System.getProperty("bench.nodeJvm", "").trim();
+    if (!extra.isEmpty()) {
+      jvm.addAll(List.of(extra.split("\\s+")));
+    }
     // The bench drives everything with the master key, far past its default rate limit.
     NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, jvm, List.of("--master-rate-limit", "10000000"));
     // HTTP/1.1: the JDK client would otherwise upgrade to h2c and carry all 64 requests on one connection, one event loop.
@@ -61,6 +66,12 @@ public final class LinkBench {
     int total = warmup + n;
     double linkSeconds = awaitConnected(db, total, t0);
     long[] mem = memory(node.pid());
+    String dump = System.getProperty("bench.jfrDump");
+    if (dump != null) {
+      // The node's flight recording up to here (a kill -9 would lose it).
+      new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(node.pid()),
+          "JFR.dump", "filename=" + dump).inheritIO().start().waitFor();
+    }
 
     node.kill9();
     long t1 = System.nanoTime();
