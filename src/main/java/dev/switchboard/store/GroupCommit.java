@@ -46,6 +46,8 @@ public final class GroupCommit<T, R> {
 
   /** How long a batch waits before it is written again while the database cannot be reached. */
   static final long RETRY_MS = 1_000;
+  /** A batch without an answer for this long is logged, with what waits behind it (at most once a minute). */
+  static final long SLOW_MS = 30_000;
 
   private final String name;
   private final int maxInFlight;
@@ -56,6 +58,9 @@ public final class GroupCommit<T, R> {
   private List<Pending<T, R>> waiting = new ArrayList<>();
   private int waitingWeight;
   private int inFlight;
+  /** When each batch under way started (nanoTime), for the log of a statement that does not answer. */
+  private final java.util.IdentityHashMap<List<Pending<T, R>>, Long> startedAt = new java.util.IdentityHashMap<>();
+  private long slowLoggedAt = System.nanoTime() - 2 * 60_000_000_000L;
   private final IdleWaiters idleWaiters = new IdleWaiters();
   private volatile RetryTimer retries;
 
@@ -107,6 +112,7 @@ public final class GroupCommit<T, R> {
       waiting.add(new Pending<>(item, w, done, Vertx.currentContext()));
       waitingWeight += w;
       batches = take();
+      logIfStuck();
     }
     batches.forEach(this::write);
     return done.future();
@@ -116,6 +122,22 @@ public final class GroupCommit<T, R> {
   public Future<Void> flush() {
     synchronized (this) {
       return idleWaiters.whenIdle(inFlight == 0 && waiting.isEmpty());
+    }
+  }
+
+  /**
+   * Under the lock: says so when a batch has waited for its answer past {@link #SLOW_MS}. Everything
+   * submitted meanwhile waits behind it (a device's outbox, for one), so a statement that never answers
+   * would otherwise stall them without a word.
+   */
+  private void logIfStuck() {
+    long now = System.nanoTime();
+    long oldest = startedAt.values().stream().mapToLong(Long::longValue).min().orElse(now);
+    long waitedMs = (now - oldest) / 1_000_000;
+    if (waitedMs > SLOW_MS && now - slowLoggedAt > 60_000_000_000L) {
+      slowLoggedAt = now;
+      log.warn("{}: a batch has had no answer from the database for {} s; {} item(s) wait behind it", name,
+          waitedMs / 1000, waiting.size());
     }
   }
 
@@ -133,6 +155,7 @@ public final class GroupCommit<T, R> {
       waiting = new ArrayList<>(waiting.subList(n, waiting.size()));
       waitingWeight -= total;
       inFlight++;
+      startedAt.put(batch, System.nanoTime());
       batches.add(batch);
     }
     return batches;
@@ -144,6 +167,7 @@ public final class GroupCommit<T, R> {
       Runnable idle = () -> { };
       synchronized (this) {
         inFlight--;
+        startedAt.remove(batch);
         next = take();
         if (inFlight == 0) {
           idle = idleWaiters.becameIdle();

@@ -39,12 +39,8 @@ public final class LinkBench {
     String db = TestDatabase.newDatabase();
     int port = NodeProcess.freePort();
     Path log = Files.createTempFile("link-bench", ".log");
-    List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-XX:+UseSerialGC"));
-    // More options for the node's JVM, e.g. -Dbench.nodeJvm=-XX:StartFlightRecording=filename=/tmp/node.jfr
-    String extra = System.getProperty("bench.nodeJvm", "").trim();
-    if (!extra.isEmpty()) {
-      jvm.addAll(List.of(extra.split("\\s+")));
-    }
+    // More options for the node's JVM: -Dbench.nodeJvm (NodeProcess).
+    List<String> jvm = List.of("-Xmx" + heap, "-XX:+UseSerialGC");
     // The bench drives everything with the master key, far past its default rate limit.
     NodeProcess node = NodeProcess.start(port, db, simUrl, "bench", log, jvm, List.of("--master-rate-limit", "10000000"));
     // HTTP/1.1: the JDK client would otherwise upgrade to h2c and carry all 64 requests on one connection, one event loop.
