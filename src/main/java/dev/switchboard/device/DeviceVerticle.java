@@ -4,7 +4,6 @@ import dev.switchboard.kernel.LogIds;
 import org.slf4j.event.Level;
 import dev.switchboard.engine.CredentialStore;
 import dev.switchboard.engine.EngineEvent;
-import dev.switchboard.engine.EngineException;
 import dev.switchboard.engine.EngineListener;
 import dev.switchboard.engine.EngineSession;
 import dev.switchboard.engine.SessionSpec;
@@ -128,12 +127,8 @@ public final class DeviceVerticle extends VerticleBase {
         return;
       }
       opening = free;
-      // An engine that never reports back must not hold the place for good.
-      vertx.setTimer(OPENING_MAX_MS, id -> {
-        if (gen == generation) {
-          freeOpening();
-        }
-      });
+      // An engine that never reports back must not hold the place for good (giving it back twice does nothing).
+      vertx.setTimer(OPENING_MAX_MS, id -> free.run());
       connect(gen);
     });
   }
@@ -206,33 +201,12 @@ public final class DeviceVerticle extends VerticleBase {
     }
   }
 
+  /** The credentials, written under this actor's lease; a refused write stops the actor. */
   private CredentialStore credentials() {
-    return new CredentialStore() {
-      @Override
-      public Future<byte[]> load() {
-        return credentials.load(lease.clientId(), lease.deviceId());
-      }
-
-      @Override
-      public Future<Void> save(byte[] bytes) {
-        return DeviceRepository.saveCredentials(pool, lease, bytes).compose(this::fenced);
-      }
-
-      @Override
-      public Future<Void> delete() {
-        return DeviceRepository.saveCredentials(pool, lease, null).compose(this::fenced);
-      }
-
-      private Future<Void> fenced(boolean written) {
-        if (!written) {
-          LogIds.device(log, Level.WARN, lease.clientId(), lease.deviceId()).log("Device {}/{} lost its lease (epoch {}); stopping it", lease.clientId(), lease.deviceId(), lease.epoch());
-          metrics.leaseLost();
-          vertx.undeploy(deploymentID());
-          return Future.failedFuture(new EngineException("UNAVAILABLE", "this node no longer owns the device"));
-        }
-        return Future.succeededFuture();
-      }
-    };
+    return new FencedCredentials(credentials, pool, lease, () -> {
+      metrics.leaseLost();
+      vertx.undeploy(deploymentID());
+    });
   }
 
   private void onQr(String payload, Instant expiresAt) {
