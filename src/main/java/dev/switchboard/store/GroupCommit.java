@@ -61,6 +61,7 @@ public final class GroupCommit<T, R> {
   /** When each batch under way started (nanoTime), for the log of a statement that does not answer. */
   private final java.util.IdentityHashMap<List<Pending<T, R>>, Long> startedAt = new java.util.IdentityHashMap<>();
   private long slowLoggedAt = System.nanoTime() - 2 * 60_000_000_000L;
+  private volatile long slowMs = SLOW_MS;
   private final IdleWaiters idleWaiters = new IdleWaiters();
   private volatile RetryTimer retries;
 
@@ -125,6 +126,12 @@ public final class GroupCommit<T, R> {
     }
   }
 
+  /** Another wait than {@link #SLOW_MS} before a batch without an answer is logged (for tests). */
+  GroupCommit<T, R> slowAfter(long ms) {
+    this.slowMs = ms;
+    return this;
+  }
+
   /**
    * Under the lock: says so when a batch has waited for its answer past {@link #SLOW_MS}. Everything
    * submitted meanwhile waits behind it (a device's outbox, for one), so a statement that never answers
@@ -134,7 +141,7 @@ public final class GroupCommit<T, R> {
     long now = System.nanoTime();
     long oldest = startedAt.values().stream().mapToLong(Long::longValue).min().orElse(now);
     long waitedMs = (now - oldest) / 1_000_000;
-    if (waitedMs > SLOW_MS && now - slowLoggedAt > 60_000_000_000L) {
+    if (waitedMs > slowMs && now - slowLoggedAt > 60_000_000_000L) {
       slowLoggedAt = now;
       log.warn("{}: a batch has had no answer from the database for {} s; {} item(s) wait behind it", name,
           waitedMs / 1000, waiting.size());

@@ -201,4 +201,29 @@ class GroupCommitTest {
     a.runOnContext(v -> commit.submit(7).onComplete(ar -> same.complete(Vertx.currentContext() == a)));
     assertTrue(same.get(5, TimeUnit.SECONDS));
   }
+
+  @Test
+  void aBatchThatGetsNoAnswerIsLoggedWithWhatWaitsBehindIt() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = new ch.qos.logback.core.read.ListAppender<>();
+    logged.start();
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(GroupCommit.class);
+    logger.addAppender(logged);
+    try {
+      // A statement that never answers: what comes after it waits, and the log says so.
+      GroupCommit<Integer, Integer> commit = GroupCommit.<Integer, Integer>of("stuck writes", 1, 100, 1_000,
+          items -> Promise.<List<Integer>>promise().future()).slowAfter(100);
+      commit.submit(1);
+      commit.submit(2);
+      assertTrue(logged.list.isEmpty(), "nothing to say yet");
+      Thread.sleep(200);
+      commit.submit(3);
+      commit.submit(4);
+      List<String> warnings = logged.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+      assertEquals(1, warnings.size(), "said once: " + warnings);
+      assertTrue(warnings.get(0).startsWith("stuck writes: a batch has had no answer from the database for"), warnings.get(0));
+      assertTrue(warnings.get(0).endsWith("; 2 item(s) wait behind it"), warnings.get(0));
+    } finally {
+      logger.detachAppender(logged);
+    }
+  }
 }
