@@ -197,7 +197,7 @@ public final class Node {
     lifecycle.onStop("message store", messageStore::flush);
     devices = new DeviceManager(vertx, new DeviceRuntime(pool, leasePool, renewalPool, engine, events, config.sendRate(), configs,
         messageStore, new StatusWriter(pool), new CredentialReader(pool), metrics), config.nodeName(),
-        DeviceManager.budget(config.maxSessions()));
+        DeviceManager.budget(config.maxSessions()), config.maxOpenings());
     DeviceClient deviceClient = new DeviceClient(vertx, requestPool, config.nodeName(), devices::runsHere);
     DeviceService deviceService = new DeviceService(vertx, pool, clients, devices, deviceClient);
     clients.beforeDelete(deviceService::deleteAll);

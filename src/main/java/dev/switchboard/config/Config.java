@@ -29,7 +29,8 @@ public record Config(
     TrustedProxies trustedProxies,
     boolean metrics,
     int maxSessions,
-    String logFormat) {
+    String logFormat,
+    int maxOpenings) {
 
   public static final Setting HTTP_PORT = Setting.of("SWITCHBOARD_HTTP_PORT", "8080", "API, OpenAPI document, WebSocket live feed");
   public static final Setting MASTER_KEY = Setting.of("SWITCHBOARD_MASTER_KEY", null, "master key (default: generated once, printed once)");
@@ -53,10 +54,11 @@ public record Config(
   public static final Setting METRICS = Setting.of("SWITCHBOARD_METRICS", "true", "collect metrics and serve them at GET /metrics (master key)");
 
   public static final Setting MAX_SESSIONS = Setting.of("SWITCHBOARD_MAX_SESSIONS", "0", "device sessions this node runs at once; 0 = as many as its open-file limit allows (docs/operations.md)");
+  public static final Setting MAX_OPENINGS = Setting.of("SWITCHBOARD_MAX_OPENINGS", "256", "device connections this node opens at once (a takeover, a restart); the rest wait their turn (1..10000)");
 
   public static final List<Setting> SETTINGS = List.of(HTTP_PORT, MASTER_KEY, DATA_DIR, DB_URL, ENGINE, SIM_URL,
       SIM_PORT, SIM_CONNECTIONS, CLUSTER, CLUSTER_MEMBERS, CLUSTER_PORT, NODE_NAME, ALLOW_PRIVATE_URLS, SEND_RATE, MEDIA_MAX_MB,
-      MASTER_RATE_LIMIT, TRUSTED_PROXIES, METRICS, LOG_FORMAT, MAX_SESSIONS);
+      MASTER_RATE_LIMIT, TRUSTED_PROXIES, METRICS, LOG_FORMAT, MAX_SESSIONS, MAX_OPENINGS);
 
   /** Reads every setting; a flag given on the command line wins over the environment. */
   public static Config load(List<String> args, Map<String, String> env) {
@@ -111,6 +113,10 @@ public record Config(
     if (maxSessions < 0) {
       throw new ConfigException(MAX_SESSIONS.env() + " must be 0 (the open-file limit decides) or a positive whole number, got " + maxSessions);
     }
+    int maxOpenings = r.integer(MAX_OPENINGS);
+    if (maxOpenings < 1 || maxOpenings > 10_000) {
+      throw new ConfigException(MAX_OPENINGS.env() + " must be a whole number from 1 to 10000, got " + maxOpenings);
+    }
     TrustedProxies trustedProxies;
     try {
       trustedProxies = TrustedProxies.parse(r.string(TRUSTED_PROXIES));
@@ -134,7 +140,7 @@ public record Config(
     }
     return new Config(httpPort, masterKey, Path.of(r.string(DATA_DIR)), dbUrl, engine, simUrl, r.port(SIM_PORT), simConnections,
         r.bool(CLUSTER), List.copyOf(members), clusterPort, nodeName, r.bool(ALLOW_PRIVATE_URLS), sendRate,
-        mediaMaxMb, masterRateLimit, trustedProxies, r.bool(METRICS), maxSessions, logFormat);
+        mediaMaxMb, masterRateLimit, trustedProxies, r.bool(METRICS), maxSessions, logFormat, maxOpenings);
   }
 
   /** {@code --flag value} and {@code --flag=value} pairs of the known settings; anything else is an error. */

@@ -58,7 +58,7 @@ public final class DeviceManager {
   private Future<Void> reconciling;
   private volatile long lastRenewed = System.currentTimeMillis();
   private final StallWatch stalls = new StallWatch("switchboard-stall-watch");
-  private final Openings openings = new Openings(Openings.PER_NODE);
+  private final Openings openings;
   private volatile long quarantinedUntil;
   /** False until the first reconcile after start, which also takes back the leases this node held before a restart. */
   private volatile boolean reconciledOnce;
@@ -69,8 +69,10 @@ public final class DeviceManager {
   record Running(DeviceRepository.Lease lease, String deploymentId) {
   }
 
-  public DeviceManager(Vertx vertx, DeviceRuntime runtime, String node, SessionBudget budget) {
+  /** {@code maxOpenings}: device connections opened at once ({@link Openings}). */
+  public DeviceManager(Vertx vertx, DeviceRuntime runtime, String node, SessionBudget budget, int maxOpenings) {
     this.vertx = vertx;
+    this.openings = new Openings(maxOpenings);
     this.pool = runtime.leases();
     this.renewals = runtime.renewals();
     this.runtime = runtime;

@@ -11,12 +11,11 @@ import java.util.function.Consumer;
  * lands on the event loops at once: a survivor taking 3,000 devices had its loops 9 s behind, with its
  * lease renewals and API requests queued behind the connections. Bounded, the same work goes through in
  * waves and the loops stay on time. A place is held from the start of a connection attempt until it
- * has settled: connected, showing a QR, failed or dropped.
+ * has settled: connected, showing a QR, failed or dropped. The node's {@code SWITCHBOARD_MAX_OPENINGS}
+ * (256 by default) sets how many: a connection to the simulator settles in milliseconds, to WhatsApp
+ * in about a second, so a node on Cobalt that takes over thousands of devices may want more.
  */
 final class Openings {
-
-  /** Places on a node; a connection to the simulator settles in milliseconds, to WhatsApp in about a second. */
-  static final int PER_NODE = 256;
 
   private final int max;
   private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();

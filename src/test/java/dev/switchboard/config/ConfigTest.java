@@ -33,6 +33,8 @@ class ConfigTest {
     assertEquals(2.5, c.sendRate());
     assertEquals("n1", c.nodeName());
     assertEquals(List.of("127.0.0.1:5701", "127.0.0.1:5702"), c.clusterMembers());
+    assertEquals(256, c.maxOpenings());
+    assertEquals(32, Config.load(List.of("--max-openings", "32"), Map.of()).maxOpenings());
   }
 
   @Test
@@ -41,7 +43,7 @@ class ConfigTest {
     for (Setting s : Config.SETTINGS) {
       assertTrue(help.contains(s.env()) && help.contains(s.flag()), s.env());
     }
-    assertEquals(20, Config.SETTINGS.size());
+    assertEquals(21, Config.SETTINGS.size());
   }
 
   @Test
@@ -58,7 +60,8 @@ class ConfigTest {
         Map.of("SWITCHBOARD_TRUSTED_PROXIES", "fd00::/129"), Map.of("SWITCHBOARD_TRUSTED_PROXIES", "10.0.0.0/eight"),
         Map.of("SWITCHBOARD_MAX_SESSIONS", "-1"), Map.of("SWITCHBOARD_MAX_SESSIONS", "all"),
         Map.of("SWITCHBOARD_SIM_CONNECTIONS", "-1"), Map.of("SWITCHBOARD_SIM_CONNECTIONS", "65"),
-        Map.of("SWITCHBOARD_SIM_CONNECTIONS", "few"));
+        Map.of("SWITCHBOARD_SIM_CONNECTIONS", "few"), Map.of("SWITCHBOARD_MAX_OPENINGS", "0"),
+        Map.of("SWITCHBOARD_MAX_OPENINGS", "10001"));
     for (Map<String, String> env : bad) {
       ConfigException e = assertThrows(ConfigException.class, () -> Config.load(List.of(), env), env.toString());
       assertTrue(!e.getMessage().contains("\n") && e.getMessage().contains(env.keySet().iterator().next()), e.getMessage());
