@@ -160,18 +160,21 @@ public final class DeviceClient {
     if (route.node() == null) {
       return Future.failedFuture(ApiException.unavailable(NOWHERE, 2));
     }
-    DeliveryOptions options = options(request.timeoutMs());
     if (route.node().equals(node)) {
-      String local = Addresses.device(clientId, deviceId);
-      if (request instanceof DeviceRequest.Drain) {
-        // The actor does not answer a wake-up.
-        vertx.eventBus().send(local, request, options);
-        return Future.succeededFuture();
-      }
-      return vertx.eventBus().request(local, request, options);
+      return here(clientId, deviceId, request);
     }
-    options.addHeader(CLIENT_HEADER, clientId).addHeader(DEVICE_HEADER, deviceId);
+    DeliveryOptions options = options(request.timeoutMs()).addHeader(CLIENT_HEADER, clientId).addHeader(DEVICE_HEADER, deviceId);
     return vertx.eventBus().request(Addresses.devices(route.node()), request, options);
+  }
+
+  /** To the actor on this node; a wake-up, which the actor does not answer, completes once sent. */
+  private Future<Message<JsonObject>> here(String clientId, String deviceId, DeviceRequest request) {
+    String local = Addresses.device(clientId, deviceId);
+    if (request instanceof DeviceRequest.Drain) {
+      vertx.eventBus().send(local, request, options(TIMEOUT_MS));
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().request(local, request, options(request.timeoutMs()));
   }
 
   /** The node asked no longer runs the device, or is gone. */
@@ -188,16 +191,9 @@ public final class DeviceClient {
       msg.fail(NOT_HERE, "UNAVAILABLE|" + NOWHERE);
       return;
     }
-    DeviceRequest request = msg.body();
-    String local = Addresses.device(clientId, deviceId);
-    if (request instanceof DeviceRequest.Drain) {
-      vertx.eventBus().send(local, request, options(TIMEOUT_MS));
-      msg.reply(null);
-      return;
-    }
-    vertx.eventBus().<JsonObject>request(local, request, options(request.timeoutMs())).onComplete(ar -> {
+    here(clientId, deviceId, msg.body()).onComplete(ar -> {
       if (ar.succeeded()) {
-        msg.reply(ar.result().body());
+        msg.reply(ar.result() == null ? null : ar.result().body());
       } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
         msg.fail(re.failureCode(), re.getMessage());
       } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
