@@ -113,7 +113,10 @@ public final class GroupCommit<T, R> {
       waiting.add(new Pending<>(item, w, done, Vertx.currentContext()));
       waitingWeight += w;
       batches = take();
-      logIfStuck();
+      if (batches.isEmpty()) {
+        // The item waits for a batch under way: say so if that batch is stuck.
+        logIfStuck();
+      }
     }
     batches.forEach(this::write);
     return done.future();
@@ -139,7 +142,10 @@ public final class GroupCommit<T, R> {
    */
   private void logIfStuck() {
     long now = System.nanoTime();
-    long oldest = startedAt.values().stream().mapToLong(Long::longValue).min().orElse(now);
+    long oldest = now;
+    for (long started : startedAt.values()) {
+      oldest = Math.min(oldest, started);
+    }
     long waitedMs = (now - oldest) / 1_000_000;
     if (waitedMs > slowMs && now - slowLoggedAt > 60_000_000_000L) {
       slowLoggedAt = now;
